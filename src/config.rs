@@ -1,0 +1,235 @@
+//! Reads `site.toml` into a checked `Config`: the hub's title and URL, its theme
+//! and region vocabularies, and its build options.
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::diagnostics::{Code, Diagnostic, did_you_mean};
+
+/// The file, relative to the site root, that configures a hub.
+pub const FILE: &str = "site.toml";
+
+/// The hub's configuration. `base_url` always ends with `/`.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    pub title: String,
+    #[serde(default)]
+    pub description: String,
+    pub base_url: String,
+    #[serde(default = "default_language")]
+    pub language: String,
+    #[serde(default = "default_output_dir")]
+    pub output_dir: PathBuf,
+    #[serde(default = "default_theme")]
+    pub theme: String,
+    #[serde(default = "default_paginate")]
+    pub paginate: usize,
+    /// Raw HTML in Markdown is escaped unless this is true.
+    #[serde(default)]
+    pub allow_html: bool,
+    /// Use the NHS Frutiger font stack (only for trusts that hold its licence).
+    #[serde(default)]
+    pub frutiger: bool,
+    #[serde(default)]
+    pub regions: Vec<String>,
+    #[serde(default)]
+    pub themes: Vec<Theme>,
+    #[serde(default)]
+    pub feeds: Feeds,
+}
+
+/// One entry of the controlled theme vocabulary.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Theme {
+    pub slug: String,
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+}
+
+/// `[feeds]`: how many of the newest pages each Atom feed lists.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Feeds {
+    #[serde(default = "default_feed_limit")]
+    pub limit: usize,
+}
+
+impl Default for Feeds {
+    fn default() -> Feeds {
+        Feeds { limit: default_feed_limit() }
+    }
+}
+
+fn default_language() -> String {
+    "en-GB".to_string()
+}
+fn default_output_dir() -> PathBuf {
+    PathBuf::from("public")
+}
+fn default_theme() -> String {
+    "hub".to_string()
+}
+fn default_paginate() -> usize {
+    10
+}
+fn default_feed_limit() -> usize {
+    20
+}
+
+const KNOWN_KEYS: &[&str] = &[
+    "title", "description", "base_url", "language", "output_dir", "theme", "paginate",
+    "allow_html", "frutiger", "regions", "themes", "feeds",
+];
+
+impl Config {
+    /// The theme with this slug, if the vocabulary has it.
+    pub fn theme(&self, slug: &str) -> Option<&Theme> {
+        self.themes.iter().find(|theme| theme.slug == slug)
+    }
+
+    /// Replaces `base_url`, as `--base-url` does, keeping the trailing-slash rule.
+    pub fn set_base_url(&mut self, base_url: &str) -> Result<(), Diagnostic> {
+        self.base_url = normalise_base_url(base_url).map_err(|message| {
+            Diagnostic::new(Code::Config, "--base-url", message)
+                .hint("give a full URL such as https://example.org/hub/")
+        })?;
+        Ok(())
+    }
+}
+
+/// Reads and checks `<root>/site.toml`. Every problem found is returned, located
+/// at its line in the file.
+pub fn load(root: &Path) -> Result<Config, Vec<Diagnostic>> {
+    let text = std::fs::read_to_string(root.join(FILE)).map_err(|error| {
+        vec![
+            Diagnostic::new(Code::Config, FILE, format!("cannot read {FILE}: {error}"))
+                .hint("run belong in the hub's folder, or pass --root DIR; `belong init DIR` makes a new hub"),
+        ]
+    })?;
+    parse(&text)
+}
+
+/// Parses the text of a `site.toml`.
+pub fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
+    let mut config: Config = toml::from_str(text).map_err(|error| vec![toml_error(text, &error)])?;
+    let mut problems = Vec::new();
+    let line_of = |key: &str| key_line(text, key);
+    match normalise_base_url(&config.base_url) {
+        Ok(url) => config.base_url = url,
+        Err(message) => problems.push(
+            Diagnostic::new(Code::Config, FILE, message)
+                .at(line_of("base_url"), 1)
+                .field("base_url")
+                .hint("write a full URL such as \"https://example.org/\" or \"https://example.org/hub/\""),
+        ),
+    }
+    if config.paginate == 0 {
+        problems.push(
+            Diagnostic::new(Code::Config, FILE, "`paginate` is 0; lists need at least one page per page")
+                .at(line_of("paginate"), 1)
+                .field("paginate")
+                .hint("set `paginate = 10`"),
+        );
+    }
+    let mut seen = std::collections::BTreeSet::new();
+    for theme in &config.themes {
+        if !seen.insert(theme.slug.as_str()) {
+            problems.push(
+                Diagnostic::new(Code::Config, FILE, format!("theme `{}` is listed twice", theme.slug))
+                    .at(key_line_of_value(text, &theme.slug), 1)
+                    .field("themes")
+                    .hint("remove one of the two [[themes]] entries"),
+            );
+        }
+        if theme.slug.is_empty() || crate::slug::slugify(&theme.slug) != theme.slug {
+            problems.push(
+                Diagnostic::new(Code::Config, FILE, format!("theme slug `{}` is not a URL slug", theme.slug))
+                    .at(key_line_of_value(text, &theme.slug), 1)
+                    .field("themes.slug")
+                    .hint(format!("use lower-case words joined by hyphens, such as `{}`", crate::slug::slugify(&theme.name))),
+            );
+        }
+    }
+    if problems.is_empty() { Ok(config) } else { Err(problems) }
+}
+
+fn normalise_base_url(url: &str) -> Result<String, String> {
+    let url = url.trim();
+    let rest = url.strip_prefix("https://").or_else(|| url.strip_prefix("http://"));
+    match rest {
+        Some(rest) if !rest.is_empty() && !rest.starts_with('/') && !url.contains(char::is_whitespace) => {
+            Ok(if url.ends_with('/') { url.to_string() } else { format!("{url}/") })
+        }
+        _ => Err(format!("base_url `{url}` is not a full http(s) URL")),
+    }
+}
+
+fn toml_error(text: &str, error: &toml::de::Error) -> Diagnostic {
+    let (line, column) = error.span().map(|span| line_column(text, span.start)).unwrap_or((0, 0));
+    let message = error.message().trim().to_string();
+    let mut diagnostic = Diagnostic::new(Code::Config, FILE, format!("site.toml: {message}")).at(line, column);
+    if let Some(unknown) = message.strip_prefix("unknown field `").and_then(|m| m.split('`').next()) {
+        if let Some(hint) = did_you_mean(unknown, KNOWN_KEYS.iter().copied()) {
+            diagnostic = diagnostic.hint(hint);
+        }
+    } else {
+        diagnostic = diagnostic.hint("see the site.toml reference in the README");
+    }
+    diagnostic
+}
+
+/// 1-based line and column of a byte offset.
+pub fn line_column(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rfind('\n').map(|i| before.len() - i).unwrap_or(before.len() + 1);
+    (line, column)
+}
+
+/// The line where a top-level `key =` is written, or 0.
+fn key_line(text: &str, key: &str) -> usize {
+    text.lines()
+        .position(|line| {
+            line.trim_start()
+                .strip_prefix(key)
+                .is_some_and(|rest| rest.trim_start().starts_with('='))
+        })
+        .map_or(0, |index| index + 1)
+}
+
+/// The first line that quotes `value`, or 0.
+fn key_line_of_value(text: &str, value: &str) -> usize {
+    let quoted = format!("\"{value}\"");
+    text.lines().position(|line| line.contains(&quoted)).map_or(0, |index| index + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_url_gains_a_trailing_slash() {
+        let config = parse("title = \"Hub\"\nbase_url = \"https://example.org/hub\"\n").unwrap();
+        assert_eq!(config.base_url, "https://example.org/hub/");
+        assert_eq!(config.paginate, 10);
+        assert_eq!(config.language, "en-GB");
+    }
+
+    #[test]
+    fn unknown_key_names_the_nearest() {
+        let problems = parse("title = \"Hub\"\nbase_url = \"https://example.org/\"\npaginte = 3\n").unwrap_err();
+        assert_eq!(problems[0].line, 3);
+        assert_eq!(problems[0].hint.as_deref(), Some("did you mean `paginate`?"));
+    }
+
+    #[test]
+    fn relative_base_url_is_refused() {
+        let problems = parse("title = \"Hub\"\nbase_url = \"/hub/\"\n").unwrap_err();
+        assert_eq!(problems[0].field.as_deref(), Some("base_url"));
+        assert_eq!(problems[0].line, 2);
+    }
+}

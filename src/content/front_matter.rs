@@ -1,0 +1,181 @@
+//! Splits a Markdown file into its YAML front matter and body, and parses the YAML
+//! into raw fields that remember the line each key is written on.
+//!
+//! Parsing stops at raw values (`serde_json::Value`): turning them into typed
+//! fields is `validate`'s job, so a wrongly typed field is reported with its line
+//! instead of failing the whole file at the first serde error.
+
+use std::collections::BTreeMap;
+
+use serde_json::Value;
+
+/// A file cut at its front matter. Lines are 1-based lines of the whole file.
+#[derive(Debug, PartialEq)]
+pub struct Split<'a> {
+    /// The YAML between the `---` lines; `None` when the file has no front matter.
+    pub yaml: Option<&'a str>,
+    /// The file line the YAML starts on.
+    pub yaml_line: usize,
+    pub body: &'a str,
+    /// The file line the body starts on.
+    pub body_line: usize,
+}
+
+/// Why a file's front matter could not be read.
+#[derive(Debug, PartialEq)]
+pub struct SyntaxError {
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+}
+
+/// One top-level key of the front matter.
+#[derive(Debug, Clone)]
+pub struct Field {
+    pub value: Value,
+    /// The file line the key is written on.
+    pub line: usize,
+    /// The YAML text from the key's line up to the next top-level key, used to
+    /// find the line of one item in a list.
+    span: (usize, usize),
+}
+
+/// Parsed front matter: keys in sorted order, each with its line.
+#[derive(Debug, Default)]
+pub struct Fields {
+    pub fields: BTreeMap<String, Field>,
+    lines: Vec<String>,
+    yaml_line: usize,
+}
+
+/// Cuts `text` (already free of BOM and CR) at its front matter. The opening
+/// `---` must be the first line; the closing one is the next line that is
+/// exactly `---` (or `...`).
+pub fn split(text: &str) -> Result<Split<'_>, SyntaxError> {
+    let Some(after_open) = text.strip_prefix("---\n").or_else(|| (text.trim_end() == "---").then_some("")) else {
+        return Ok(Split { yaml: None, yaml_line: 1, body: text, body_line: 1 });
+    };
+    let mut offset = 0;
+    for (index, line) in after_open.split_inclusive('\n').enumerate() {
+        let bare = line.trim_end_matches('\n').trim_end();
+        if bare == "---" || bare == "..." {
+            let body_start = (offset + line.len()).min(after_open.len());
+            return Ok(Split {
+                yaml: Some(&after_open[..offset]),
+                yaml_line: 2,
+                body: &after_open[body_start..],
+                body_line: index + 3,
+            });
+        }
+        offset += line.len();
+    }
+    Err(SyntaxError {
+        line: 1,
+        column: 1,
+        message: "the front matter opened with `---` on line 1 is never closed".to_string(),
+    })
+}
+
+/// Parses front-matter YAML that starts on file line `yaml_line`.
+pub fn parse(yaml: &str, yaml_line: usize) -> Result<Fields, SyntaxError> {
+    let lines: Vec<String> = yaml.lines().map(str::to_string).collect();
+    if yaml.trim().is_empty() {
+        return Ok(Fields { fields: BTreeMap::new(), lines, yaml_line });
+    }
+    let values: BTreeMap<String, Value> = serde_saphyr::from_str(yaml).map_err(|error| syntax_error(&error, yaml_line))?;
+    let key_lines = top_level_keys(&lines);
+    let fields = values
+        .into_iter()
+        .map(|(key, value)| {
+            let index = key_lines.iter().position(|(name, _)| *name == key);
+            let start = index.map_or(0, |i| key_lines[i].1);
+            let end = index.and_then(|i| key_lines.get(i + 1)).map_or(lines.len(), |next| next.1);
+            let field = Field { value, line: yaml_line + start, span: (start, end) };
+            (key, field)
+        })
+        .collect();
+    Ok(Fields { fields, lines, yaml_line })
+}
+
+impl Fields {
+    pub fn get(&self, key: &str) -> Option<&Field> {
+        self.fields.get(key)
+    }
+
+    /// The file line of the list item of `field` that contains `needle`, falling
+    /// back to the key's own line.
+    pub fn item_line(&self, field: &Field, needle: &str) -> usize {
+        let (start, end) = field.span;
+        self.lines[start..end.min(self.lines.len())]
+            .iter()
+            .position(|line| line.contains(needle))
+            .map_or(field.line, |offset| self.yaml_line + start + offset)
+    }
+}
+
+/// Top-level keys in written order with their 0-based line in the YAML.
+fn top_level_keys(lines: &[String]) -> Vec<(String, usize)> {
+    let mut keys = Vec::new();
+    for (index, line) in lines.iter().enumerate() {
+        if line.starts_with([' ', '\t', '#', '-']) || line.is_empty() {
+            continue;
+        }
+        if let Some((key, _)) = line.split_once(':') {
+            let key = key.trim().trim_matches(|c| c == '"' || c == '\'');
+            keys.push((key.to_string(), index));
+        }
+    }
+    keys
+}
+
+fn syntax_error(error: &serde_saphyr::Error, yaml_line: usize) -> SyntaxError {
+    let (line, column) = error
+        .location()
+        .filter(|location| location.line() > 0)
+        .map_or((yaml_line, 1), |location| (yaml_line - 1 + location.line() as usize, location.column() as usize));
+    // The library's message can span several lines with its own snippet; the
+    // first line says what is wrong, and our printer shows the place.
+    let text = error.to_string();
+    let message = text.lines().map(str::trim).find(|l| !l.is_empty()).unwrap_or("the YAML cannot be read").to_string();
+    SyntaxError { line, column, message }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_front_matter_from_body() {
+        let split = split("---\ntitle: \"A\"\n---\n\nBody\n").unwrap();
+        assert_eq!(split.yaml, Some("title: \"A\"\n"));
+        assert_eq!(split.body, "\nBody\n");
+        assert_eq!(split.body_line, 4);
+    }
+
+    #[test]
+    fn a_file_of_only_dashes_is_unclosed_front_matter() {
+        assert_eq!(split("---\n").unwrap_err().line, 1);
+        assert_eq!(split("---").unwrap_err().line, 1);
+    }
+
+    #[test]
+    fn unclosed_front_matter_is_an_error_on_line_one() {
+        assert_eq!(split("---\ntitle: x\n").unwrap_err().line, 1);
+    }
+
+    #[test]
+    fn keys_remember_their_lines() {
+        let fields = parse("title: \"A\"\nthemes:\n  - belonging\n  - allyship\ndate: 2022-05-12\n", 2).unwrap();
+        let themes = fields.get("themes").unwrap();
+        assert_eq!(themes.line, 3);
+        assert_eq!(fields.item_line(themes, "allyship"), 5);
+        assert_eq!(fields.get("date").unwrap().value, Value::String("2022-05-12".into()));
+        assert_eq!(fields.get("date").unwrap().line, 6);
+    }
+
+    #[test]
+    fn broken_yaml_reports_a_file_line() {
+        let error = parse("title: \"A\"\nthemes: [belonging\n", 2).unwrap_err();
+        assert!(error.line >= 3, "{error:?}");
+    }
+}

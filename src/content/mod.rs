@@ -1,0 +1,458 @@
+//! Reads `content/` into typed pages: the only step that reads content from disk.
+//!
+//! 1. `walk` lists Markdown files and other files (bundle images) in sorted order,
+//!    never following symlinks.
+//! 2. Each Markdown file is read, decoded (UTF-8, optional BOM, LF or CRLF) and cut
+//!    at its front matter (`front_matter`).
+//! 3. `validate` turns raw fields into one typed struct per kind, reporting every
+//!    problem with its file, line and field.
+
+pub mod front_matter;
+mod validate;
+
+use std::path::{Component, Path, PathBuf};
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::config::Config;
+use crate::date::Date;
+use crate::diagnostics::{Code, Diagnostic};
+
+pub use validate::KNOWN_KEYS;
+
+/// The folder, relative to the site root, that holds the hub's Markdown.
+pub const DIR: &str = "content";
+
+/// The four kinds of page. The kind comes from the section folder a page is in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum KindName {
+    CaseStudy,
+    Toolkit,
+    Discussion,
+    Page,
+}
+
+impl KindName {
+    /// The kinds that have a section of their own, in the order menus list them.
+    pub const SECTIONS: [KindName; 3] = [KindName::CaseStudy, KindName::Toolkit, KindName::Discussion];
+
+    /// The kind of a page in the top-level folder `dir` of `content/`.
+    pub fn of_section(dir: &str) -> KindName {
+        match dir {
+            "case-studies" => KindName::CaseStudy,
+            "toolkits" => KindName::Toolkit,
+            "discussions" => KindName::Discussion,
+            _ => KindName::Page,
+        }
+    }
+
+    /// `case-study`, as front matter, search filters and CSS classes spell it.
+    pub fn slug(self) -> &'static str {
+        match self {
+            KindName::CaseStudy => "case-study",
+            KindName::Toolkit => "toolkit",
+            KindName::Discussion => "discussion",
+            KindName::Page => "page",
+        }
+    }
+
+    /// The section folder and URL segment, such as `case-studies`.
+    pub fn section_dir(self) -> Option<&'static str> {
+        match self {
+            KindName::CaseStudy => Some("case-studies"),
+            KindName::Toolkit => Some("toolkits"),
+            KindName::Discussion => Some("discussions"),
+            KindName::Page => None,
+        }
+    }
+
+    /// "Case study", for labels.
+    pub fn label(self) -> &'static str {
+        match self {
+            KindName::CaseStudy => "Case study",
+            KindName::Toolkit => "Toolkit",
+            KindName::Discussion => "Discussion set",
+            KindName::Page => "Page",
+        }
+    }
+
+    /// "Case studies", for headings of lists.
+    pub fn plural(self) -> &'static str {
+        match self {
+            KindName::CaseStudy => "Case studies",
+            KindName::Toolkit => "Toolkits",
+            KindName::Discussion => "Discussion sets",
+            KindName::Page => "Pages",
+        }
+    }
+}
+
+/// Who a page is written for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Audience {
+    Board,
+    Leaders,
+    Managers,
+    Teams,
+    AllStaff,
+}
+
+impl Audience {
+    pub const ALL: [Audience; 5] = [Audience::Board, Audience::Leaders, Audience::Managers, Audience::Teams, Audience::AllStaff];
+
+    pub fn slug(self) -> &'static str {
+        match self {
+            Audience::Board => "board",
+            Audience::Leaders => "leaders",
+            Audience::Managers => "managers",
+            Audience::Teams => "teams",
+            Audience::AllStaff => "all-staff",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Audience::Board => "Boards",
+            Audience::Leaders => "Leaders",
+            Audience::Managers => "Managers",
+            Audience::Teams => "Teams",
+            Audience::AllStaff => "All staff",
+        }
+    }
+}
+
+/// One measured result of a case study, drawn as a bar chart and a table.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Outcome {
+    pub measure: String,
+    pub before: f64,
+    pub after: f64,
+    pub unit: String,
+    pub benchmark: Option<f64>,
+    pub benchmark_label: Option<String>,
+    pub period: Option<String>,
+}
+
+/// A further reading link listed under a page.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Resource {
+    pub title: String,
+    pub url: String,
+}
+
+/// A page's lead image and its required text alternative.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Image {
+    pub path: String,
+    pub alt: String,
+}
+
+/// Front matter shared by every kind.
+#[derive(Clone, Debug, Default)]
+pub struct Meta {
+    pub title: String,
+    pub summary: Option<String>,
+    /// Theme slugs, each in the site's vocabulary.
+    pub themes: Vec<String>,
+    /// First published; present on every kind but plain pages.
+    pub date: Option<Date>,
+    pub updated: Option<Date>,
+    pub review_due: Option<Date>,
+    pub resources: Vec<Resource>,
+    pub image: Option<Image>,
+    pub draft: bool,
+    pub weight: i64,
+    /// Old URL paths (relative to the site root) that redirect here.
+    pub aliases: Vec<String>,
+}
+
+#[derive(Clone, Debug)]
+pub struct CaseStudy {
+    pub organisation: String,
+    pub region: Option<String>,
+    pub audience: Vec<Audience>,
+    pub outcomes: Vec<Outcome>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Toolkit {
+    pub organisation: Option<String>,
+    pub region: Option<String>,
+    pub audience: Vec<Audience>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Discussion {
+    pub organisation: Option<String>,
+    pub region: Option<String>,
+    pub audience: Vec<Audience>,
+    pub questions: Vec<String>,
+}
+
+/// What only one kind of page carries.
+#[derive(Clone, Debug)]
+pub enum Kind {
+    CaseStudy(CaseStudy),
+    Toolkit(Toolkit),
+    Discussion(Discussion),
+    Page,
+}
+
+/// One Markdown page, validated. Its body is still Markdown.
+#[derive(Clone, Debug)]
+pub struct Page {
+    /// The source file relative to the site root, such as `content/toolkits/primer.md`.
+    pub file: PathBuf,
+    /// The folder under `content/` the page belongs to (`toolkits`, or `` for top-level pages).
+    pub dir: PathBuf,
+    pub slug: String,
+    /// True for `name/index.md`, whose folder's other files are copied beside it.
+    pub bundle: bool,
+    pub meta: Meta,
+    pub kind: Kind,
+    pub body: String,
+    /// The file line the body starts on, so Markdown problems report file lines.
+    pub body_line: usize,
+}
+
+impl Page {
+    pub fn kind_name(&self) -> KindName {
+        match self.kind {
+            Kind::CaseStudy(_) => KindName::CaseStudy,
+            Kind::Toolkit(_) => KindName::Toolkit,
+            Kind::Discussion(_) => KindName::Discussion,
+            Kind::Page => KindName::Page,
+        }
+    }
+
+    pub fn organisation(&self) -> Option<&str> {
+        match &self.kind {
+            Kind::CaseStudy(case) => Some(&case.organisation),
+            Kind::Toolkit(toolkit) => toolkit.organisation.as_deref(),
+            Kind::Discussion(discussion) => discussion.organisation.as_deref(),
+            Kind::Page => None,
+        }
+    }
+
+    pub fn region(&self) -> Option<&str> {
+        match &self.kind {
+            Kind::CaseStudy(case) => case.region.as_deref(),
+            Kind::Toolkit(toolkit) => toolkit.region.as_deref(),
+            Kind::Discussion(discussion) => discussion.region.as_deref(),
+            Kind::Page => None,
+        }
+    }
+
+    pub fn audience(&self) -> &[Audience] {
+        match &self.kind {
+            Kind::CaseStudy(case) => &case.audience,
+            Kind::Toolkit(toolkit) => &toolkit.audience,
+            Kind::Discussion(discussion) => &discussion.audience,
+            Kind::Page => &[],
+        }
+    }
+}
+
+/// An `_index.md`: the title and introduction of a section, or of the home page
+/// when it sits at the top of `content/`.
+#[derive(Clone, Debug)]
+pub struct SectionIndex {
+    pub file: PathBuf,
+    /// The folder under `content/` it introduces (`` for the home page).
+    pub dir: PathBuf,
+    pub title: Option<String>,
+    pub body: String,
+    pub body_line: usize,
+}
+
+/// A file in `content/` that is not Markdown: copied to the output as it is.
+#[derive(Clone, Debug)]
+pub struct Asset {
+    /// Where it is on disk.
+    pub source: PathBuf,
+    /// Its path under `content/`, such as `case-studies/eeast/chart.png`.
+    pub path: PathBuf,
+}
+
+/// Everything `content/` holds, sorted by path.
+#[derive(Debug, Default)]
+pub struct Content {
+    pub pages: Vec<Page>,
+    pub indexes: Vec<SectionIndex>,
+    pub assets: Vec<Asset>,
+}
+
+/// Options that change what is loaded.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct LoadOptions {
+    /// Keep pages marked `draft: true`.
+    pub drafts: bool,
+    /// The date `review_due` is compared with.
+    pub today: Option<Date>,
+}
+
+/// Reads and validates every file under `<root>/content`. Bad files become
+/// diagnostics and are left out; the rest load.
+pub fn load(root: &Path, config: &Config, options: LoadOptions) -> (Content, Vec<Diagnostic>) {
+    let (markdown, assets, mut diagnostics) = walk(root);
+    let today = options.today.unwrap_or_else(Date::today);
+    let results: Vec<(Option<Loaded>, Vec<Diagnostic>)> = markdown
+        .par_iter()
+        .map(|relative| load_file(root, relative, config, today))
+        .collect();
+    let mut content = Content { assets, ..Content::default() };
+    for (loaded, problems) in results {
+        diagnostics.extend(problems);
+        match loaded {
+            Some(Loaded::Page(page)) if page.meta.draft && !options.drafts => {}
+            Some(Loaded::Page(page)) => content.pages.push(*page),
+            Some(Loaded::Index(index)) => content.indexes.push(index),
+            None => {}
+        }
+    }
+    (content, diagnostics)
+}
+
+enum Loaded {
+    Page(Box<Page>),
+    Index(SectionIndex),
+}
+
+/// Lists `.md` files (paths relative to `content/`) and other files, sorted.
+fn walk(root: &Path) -> (Vec<PathBuf>, Vec<Asset>, Vec<Diagnostic>) {
+    let content_dir = root.join(DIR);
+    let mut markdown = Vec::new();
+    let mut assets = Vec::new();
+    let mut diagnostics = Vec::new();
+    if !content_dir.is_dir() {
+        diagnostics.push(
+            Diagnostic::new(Code::ReadFailed, DIR, "there is no content/ folder")
+                .hint("create content/ with your Markdown pages, or run `belong init DIR` for a new hub"),
+        );
+        return (markdown, assets, diagnostics);
+    }
+    let walker = walkdir::WalkDir::new(&content_dir).follow_links(false).sort_by_file_name();
+    for entry in walker {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(error) => {
+                let path = error.path().map(|p| relative_to(root, p)).unwrap_or_else(|| PathBuf::from(DIR));
+                diagnostics.push(
+                    Diagnostic::new(Code::ReadFailed, path, format!("cannot read this folder entry: {error}"))
+                        .hint("check the file's permissions"),
+                );
+                continue;
+            }
+        };
+        let Ok(relative) = entry.path().strip_prefix(&content_dir).map(Path::to_path_buf) else { continue };
+        let hidden = relative.components().any(|c| c.as_os_str().to_string_lossy().starts_with('.'));
+        if hidden || relative.as_os_str().is_empty() {
+            continue;
+        }
+        if entry.path_is_symlink() {
+            diagnostics.push(
+                Diagnostic::new(Code::SymlinkSkipped, relative_to(root, entry.path()), "symbolic link left out of the site")
+                    .hint("belong does not follow links; copy the file into content/ instead"),
+            );
+            continue;
+        }
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        if relative.extension().is_some_and(|ext| ext == "md") {
+            markdown.push(relative);
+        } else {
+            assets.push(Asset { source: entry.path().to_path_buf(), path: relative });
+        }
+    }
+    (markdown, assets, diagnostics)
+}
+
+fn relative_to(root: &Path, path: &Path) -> PathBuf {
+    path.strip_prefix(root).map(Path::to_path_buf).unwrap_or_else(|_| path.to_path_buf())
+}
+
+/// Reads one Markdown file (path relative to `content/`).
+fn load_file(root: &Path, relative: &Path, config: &Config, today: Date) -> (Option<Loaded>, Vec<Diagnostic>) {
+    let file = Path::new(DIR).join(relative);
+    let text = match read_text(&root.join(&file)) {
+        Ok(text) => text,
+        Err(message) => {
+            let diagnostic = Diagnostic::new(Code::ReadFailed, &file, message)
+                .hint("save the file as UTF-8 text (most editors offer \"UTF-8\" in Save As)");
+            return (None, vec![diagnostic]);
+        }
+    };
+    let split = match front_matter::split(&text) {
+        Ok(split) => split,
+        Err(error) => {
+            let diagnostic = Diagnostic::new(Code::YamlSyntax, &file, error.message)
+                .at(error.line, error.column)
+                .hint("end the front matter with a line of three dashes: ---");
+            return (None, vec![diagnostic]);
+        }
+    };
+    let fields = match split.yaml.map(|yaml| front_matter::parse(yaml, split.yaml_line)) {
+        Some(Ok(fields)) => Some(fields),
+        Some(Err(error)) => {
+            let diagnostic = Diagnostic::new(Code::YamlSyntax, &file, format!("the front matter is not valid YAML: {}", error.message))
+                .at(error.line, error.column)
+                .hint("check quotes, colons and indentation on this line; text with a colon needs \"double quotes\"");
+            return (None, vec![diagnostic]);
+        }
+        None => None,
+    };
+    let dir = relative.parent().map(Path::to_path_buf).unwrap_or_default();
+    let name = relative.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    if name == "_index" {
+        let (title, problems) = validate::section_title(&file, fields.as_ref());
+        let index = SectionIndex { file, dir, title, body: split.body.to_string(), body_line: split.body_line };
+        return (Some(Loaded::Index(index)), problems);
+    }
+    let Some(fields) = fields else {
+        let diagnostic = Diagnostic::new(Code::FrontMatterMissing, &file, "this page has no front matter")
+            .at(1, 1)
+            .hint("start the file with a line `---`, then `title: \"...\"` and the other fields, then `---`; `belong new` writes a template");
+        return (None, vec![diagnostic]);
+    };
+    // `name/index.md` is the page `name`: its folder is a bundle.
+    let (dir, name, bundle) = if name == "index" && dir.parent().is_some() && !dir.as_os_str().is_empty() {
+        let bundle_name = dir.file_name().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+        (dir.parent().map(Path::to_path_buf).unwrap_or_default(), bundle_name, true)
+    } else {
+        (dir, name, false)
+    };
+    let section = first_component(&dir);
+    let kind = KindName::of_section(&section);
+    let context = validate::Context { file: &file, config, today, kind };
+    let (checked, problems) = validate::page(&context, &fields);
+    let page = checked.map(|(meta, kind, slug)| {
+        let slug = slug.unwrap_or_else(|| crate::slug::slugify(&name));
+        Box::new(Page { file, dir, slug, bundle, meta, kind, body: split.body.to_string(), body_line: split.body_line })
+    });
+    (page.map(Loaded::Page), problems)
+}
+
+fn first_component(dir: &Path) -> String {
+    match dir.components().next() {
+        Some(Component::Normal(name)) => name.to_string_lossy().into_owned(),
+        _ => String::new(),
+    }
+}
+
+/// Reads a file as text: UTF-8 with an optional BOM, CRLF folded to LF so that
+/// byte offsets and line numbers agree everywhere after this.
+pub fn read_text(path: &Path) -> Result<String, String> {
+    let bytes = std::fs::read(path).map_err(|error| format!("cannot read the file: {error}"))?;
+    let text = String::from_utf8(bytes).map_err(|error| {
+        let offset = error.utf8_error().valid_up_to();
+        let bytes = error.as_bytes();
+        let line = bytes[..offset].iter().filter(|&&b| b == b'\n').count() + 1;
+        format!("the file is not UTF-8 text (the first bad byte is on line {line})")
+    })?;
+    let text = text.strip_prefix('\u{feff}').map(str::to_string).unwrap_or(text);
+    Ok(if text.contains('\r') { text.replace("\r\n", "\n").replace('\r', "\n") } else { text })
+}

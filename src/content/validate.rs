@@ -1,0 +1,503 @@
+//! Turns raw front-matter fields into a page's typed `Meta` and `Kind`, checking
+//! required fields, types, dates and the site's vocabularies, and reporting each
+//! problem at its line with a fix.
+
+use std::path::Path;
+
+use serde_json::Value;
+
+use super::front_matter::{Field, Fields};
+use super::{Audience, CaseStudy, Discussion, Image, Kind, KindName, Meta, Outcome, Resource, Toolkit};
+use crate::config::Config;
+use crate::date::Date;
+use crate::diagnostics::{Code, Diagnostic, did_you_mean};
+
+/// Summaries longer than this are cut off in listings and search results.
+pub const SUMMARY_LIMIT: usize = 300;
+
+const COMMON_KEYS: &[&str] = &[
+    "title", "summary", "themes", "date", "updated", "review_due", "resources", "image", "image_alt",
+    "draft", "weight", "slug", "aliases",
+];
+
+/// Every front-matter key any kind accepts.
+pub const KNOWN_KEYS: &[&str] = &[
+    "title", "summary", "themes", "date", "updated", "review_due", "resources", "image", "image_alt",
+    "draft", "weight", "slug", "aliases", "organisation", "region", "audience", "outcomes", "questions",
+];
+
+fn kind_keys(kind: KindName) -> &'static [&'static str] {
+    match kind {
+        KindName::CaseStudy => &["organisation", "region", "audience", "outcomes"],
+        KindName::Toolkit => &["organisation", "region", "audience"],
+        KindName::Discussion => &["organisation", "region", "audience", "questions"],
+        KindName::Page => &[],
+    }
+}
+
+/// What validation needs to know besides the fields.
+pub struct Context<'a> {
+    pub file: &'a Path,
+    pub config: &'a Config,
+    pub today: Date,
+    pub kind: KindName,
+}
+
+/// The checked parts of a page, or `None` when a required field is unusable.
+pub type Checked = Option<(Meta, Kind, Option<String>)>;
+
+/// Collects problems while reading fields, so one page reports them all.
+struct Reader<'a> {
+    context: &'a Context<'a>,
+    fields: &'a Fields,
+    problems: Vec<Diagnostic>,
+}
+
+/// Validates the front matter of a page of `context.kind`.
+pub fn page(context: &Context, fields: &Fields) -> (Checked, Vec<Diagnostic>) {
+    let mut reader = Reader { context, fields, problems: Vec::new() };
+    reader.unknown_keys();
+    let kind = context.kind;
+    let listed = kind != KindName::Page;
+
+    let title = reader.required_string("title", "the page's title, shown as its heading");
+    let summary = reader.string("summary", listed);
+    if let (Some(summary), Some(field)) = (&summary, fields.get("summary")) {
+        let length = summary.chars().count();
+        if length > SUMMARY_LIMIT {
+            reader.problems.push(
+                reader
+                    .diagnostic(Code::LongSummary, "summary", field.line, format!("the summary is {length} characters long; listings show at most {SUMMARY_LIMIT}"))
+                    .hint("shorten it to one or two sentences; the body can say the rest"),
+            );
+        }
+    }
+    let themes = reader.themes(listed);
+    let date = reader.date("date", listed);
+    let updated = reader.date("updated", false);
+    let review_due = reader.date("review_due", false);
+    if let (Some(due), Some(field)) = (review_due, fields.get("review_due"))
+        && due < context.today
+    {
+        reader.problems.push(
+            reader
+                .diagnostic(Code::ReviewOverdue, "review_due", field.line, format!("this page was due for review on {}", due.human()))
+                .hint("check the page is still right, then set `updated` to today and `review_due` to a later date"),
+        );
+    }
+    let meta = Meta {
+        title: title.clone().unwrap_or_default(),
+        summary,
+        themes,
+        date,
+        updated,
+        review_due,
+        resources: reader.resources(),
+        image: reader.image(),
+        draft: reader.boolean("draft"),
+        weight: reader.integer("weight"),
+        aliases: reader.string_list("aliases", "old URL paths such as [\"/old/page/\"]"),
+    };
+    let slug = reader.slug();
+    let kind = match kind {
+        KindName::CaseStudy => {
+            let organisation = reader.required_string("organisation", "the organisation's full name");
+            Kind::CaseStudy(CaseStudy {
+                organisation: organisation.unwrap_or_default(),
+                region: reader.region(),
+                audience: reader.audience(),
+                outcomes: reader.outcomes(),
+            })
+        }
+        KindName::Toolkit => Kind::Toolkit(Toolkit {
+            organisation: reader.string("organisation", false),
+            region: reader.region(),
+            audience: reader.audience(),
+        }),
+        KindName::Discussion => Kind::Discussion(Discussion {
+            organisation: reader.string("organisation", false),
+            region: reader.region(),
+            audience: reader.audience(),
+            questions: reader.questions(),
+        }),
+        KindName::Page => Kind::Page,
+    };
+    let fatal = reader.problems.iter().any(Diagnostic::is_error);
+    let checked = (!fatal && title.is_some()).then_some((meta, kind, slug));
+    (checked, reader.problems)
+}
+
+/// The optional `title` of an `_index.md`.
+pub fn section_title(file: &Path, fields: Option<&Fields>) -> (Option<String>, Vec<Diagnostic>) {
+    let Some(field) = fields.and_then(|fields| fields.get("title")) else { return (None, Vec::new()) };
+    match &field.value {
+        Value::String(title) if !title.trim().is_empty() => (Some(title.trim().to_string()), Vec::new()),
+        other => {
+            let diagnostic = Diagnostic::new(Code::WrongType, file, format!("`title` should be text, not {}", describe(other)))
+                .at(field.line, 1)
+                .field("title")
+                .hint("write it in double quotes: title: \"Case studies\"");
+            (None, vec![diagnostic])
+        }
+    }
+}
+
+impl Reader<'_> {
+    fn diagnostic(&self, code: Code, field: &str, line: usize, message: impl Into<String>) -> Diagnostic {
+        Diagnostic::new(code, self.context.file, message).at(line, 1).field(field)
+    }
+
+    fn missing(&mut self, key: &str, what: &str) {
+        let kind = self.context.kind.label().to_lowercase();
+        let example = example_for(key);
+        self.problems.push(
+            Diagnostic::new(Code::MissingField, self.context.file, format!("a {kind} needs `{key}`: {what}"))
+                .at(1, 1)
+                .field(key)
+                .hint(format!("add a line to the front matter: {key}: {example}")),
+        );
+    }
+
+    fn wrong_type(&mut self, key: &str, field: &Field, expected: &str) {
+        let example = example_for(key);
+        self.problems.push(
+            self.diagnostic(Code::WrongType, key, field.line, format!("`{key}` should be {expected}, not {}", describe(&field.value)))
+                .hint(format!("write it like this: {key}: {example}")),
+        );
+    }
+
+    fn unknown_keys(&mut self) {
+        let allowed: Vec<&str> = COMMON_KEYS.iter().chain(kind_keys(self.context.kind)).copied().collect();
+        for (key, field) in &self.fields.fields {
+            if allowed.contains(&key.as_str()) {
+                continue;
+            }
+            let diagnostic = if KNOWN_KEYS.contains(&key.as_str()) {
+                let kind = self.context.kind.label().to_lowercase();
+                self.diagnostic(Code::UnknownKey, key, field.line, format!("`{key}` is not used on a {kind}, so it is ignored"))
+                    .hint("remove it, or move the page to the section that uses it")
+            } else {
+                let hint = did_you_mean(key, allowed.iter().copied())
+                    .unwrap_or_else(|| format!("the keys a {} uses are: {}", self.context.kind.label().to_lowercase(), allowed.join(", ")));
+                self.diagnostic(Code::UnknownKey, key, field.line, format!("unknown front-matter key `{key}` is ignored")).hint(hint)
+            };
+            self.problems.push(diagnostic);
+        }
+    }
+
+    fn string(&mut self, key: &str, required: bool) -> Option<String> {
+        let Some(field) = self.fields.get(key) else {
+            if required {
+                self.missing(key, "a short description shown in listings and search results");
+            }
+            return None;
+        };
+        match &field.value {
+            Value::String(text) if !text.trim().is_empty() => Some(text.trim().to_string()),
+            Value::Null | Value::String(_) if required => {
+                self.missing(key, "it is empty here");
+                None
+            }
+            Value::Null | Value::String(_) => None,
+            Value::Number(number) => Some(number.to_string()),
+            _ => {
+                self.wrong_type(key, field, "text");
+                None
+            }
+        }
+    }
+
+    fn required_string(&mut self, key: &str, what: &str) -> Option<String> {
+        if self.fields.get(key).is_none() {
+            self.missing(key, what);
+            return None;
+        }
+        self.string(key, true)
+    }
+
+    fn date(&mut self, key: &str, required: bool) -> Option<Date> {
+        let Some(field) = self.fields.get(key) else {
+            if required {
+                self.missing(key, "the date it was first published, as YYYY-MM-DD");
+            }
+            return None;
+        };
+        let Value::String(text) = &field.value else {
+            self.wrong_type(key, field, "a date in the form YYYY-MM-DD");
+            return None;
+        };
+        match Date::parse(text) {
+            Ok(date) => Some(date),
+            Err(message) => {
+                self.problems.push(
+                    self.diagnostic(Code::BadDate, key, field.line, message)
+                        .hint(format!("write the date as year-month-day: {key}: {}", example_for(key))),
+                );
+                None
+            }
+        }
+    }
+
+    fn boolean(&mut self, key: &str) -> bool {
+        let Some(field) = self.fields.get(key) else { return false };
+        match field.value {
+            Value::Bool(value) => value,
+            _ => {
+                self.wrong_type(key, field, "true or false");
+                false
+            }
+        }
+    }
+
+    fn integer(&mut self, key: &str) -> i64 {
+        let Some(field) = self.fields.get(key) else { return 0 };
+        match field.value.as_i64() {
+            Some(value) => value,
+            None => {
+                self.wrong_type(key, field, "a whole number");
+                0
+            }
+        }
+    }
+
+    /// A list of strings; a single string counts as a list of one.
+    fn string_list(&mut self, key: &str, expected: &str) -> Vec<String> {
+        let Some(field) = self.fields.get(key) else { return Vec::new() };
+        match &field.value {
+            Value::Null => Vec::new(),
+            Value::String(text) => vec![text.trim().to_string()],
+            Value::Array(items) if items.iter().all(|item| item.is_string()) => {
+                items.iter().filter_map(Value::as_str).map(|s| s.trim().to_string()).collect()
+            }
+            _ => {
+                self.wrong_type(key, field, &format!("a list of {expected}"));
+                Vec::new()
+            }
+        }
+    }
+
+    fn themes(&mut self, required: bool) -> Vec<String> {
+        let themes = self.string_list("themes", "theme names");
+        let Some(field) = self.fields.get("themes") else {
+            if required {
+                self.missing("themes", "at least one theme from site.toml");
+            }
+            return themes;
+        };
+        if themes.is_empty() && required {
+            self.problems.push(
+                self.diagnostic(Code::MissingField, "themes", field.line, "`themes` is empty; every listed page needs at least one theme")
+                    .hint(format!("add a theme, for example: themes: [\"{}\"]", self.first_theme())),
+            );
+        }
+        let config = self.context.config;
+        let mut known = Vec::new();
+        for theme in themes {
+            let slug = crate::slug::slugify(&theme);
+            if config.theme(&slug).is_some() {
+                if !known.contains(&slug) {
+                    known.push(slug);
+                }
+                continue;
+            }
+            let candidates = config.themes.iter().flat_map(|t| [t.slug.as_str(), t.name.as_str()]);
+            let hint = did_you_mean(&theme, candidates)
+                .map(|hint| {
+                    let slugged = hint.replace("did you mean `", "").replace("`?", "");
+                    format!("did you mean `{}`?", crate::slug::slugify(&slugged))
+                })
+                .unwrap_or_else(|| format!("use one of the themes in site.toml: {}", self.theme_list()));
+            let line = self.fields.item_line(field, &theme);
+            self.problems.push(
+                self.diagnostic(Code::UnknownTheme, "themes", line, format!("unknown theme `{theme}`")).hint(hint),
+            );
+        }
+        known
+    }
+
+    fn first_theme(&self) -> &str {
+        self.context.config.themes.first().map_or("belonging", |theme| theme.slug.as_str())
+    }
+
+    fn theme_list(&self) -> String {
+        self.context.config.themes.iter().map(|theme| theme.slug.as_str()).collect::<Vec<_>>().join(", ")
+    }
+
+    fn region(&mut self) -> Option<String> {
+        let region = self.string("region", false)?;
+        let regions = &self.context.config.regions;
+        if let Some(known) = regions.iter().find(|known| known.eq_ignore_ascii_case(&region)) {
+            return Some(known.clone());
+        }
+        let line = self.fields.get("region").map_or(0, |field| field.line);
+        let hint = did_you_mean(&region, regions.iter().map(String::as_str))
+            .unwrap_or_else(|| format!("use one of the regions in site.toml: {}", regions.join(", ")));
+        self.problems.push(self.diagnostic(Code::UnknownRegion, "region", line, format!("unknown region `{region}`")).hint(hint));
+        None
+    }
+
+    fn audience(&mut self) -> Vec<Audience> {
+        let names = self.string_list("audience", "audiences");
+        let mut audience = Vec::new();
+        for name in names {
+            match Audience::ALL.iter().find(|a| a.slug() == name.to_lowercase()) {
+                Some(known) => audience.push(*known),
+                None => {
+                    let field = self.fields.get("audience");
+                    let line = field.map_or(0, |field| self.fields.item_line(field, &name));
+                    let slugs = Audience::ALL.map(Audience::slug);
+                    let hint = did_you_mean(&name, slugs).unwrap_or_else(|| format!("use any of: {}", slugs.join(", ")));
+                    self.problems.push(self.diagnostic(Code::UnknownAudience, "audience", line, format!("unknown audience `{name}`")).hint(hint));
+                }
+            }
+        }
+        audience
+    }
+
+    fn questions(&mut self) -> Vec<String> {
+        let questions = self.string_list("questions", "questions, each in double quotes");
+        let line = self.fields.get("questions").map_or(1, |field| field.line);
+        if questions.iter().all(|question| question.is_empty()) {
+            self.problems.push(
+                self.diagnostic(Code::NoQuestions, "questions", line, "a discussion set needs at least one question")
+                    .hint("add them as a list:\nquestions:\n  - \"What helps you feel you belong in your team?\""),
+            );
+        }
+        questions
+    }
+
+    fn slug(&mut self) -> Option<String> {
+        let slug = self.string("slug", false)?;
+        let clean = crate::slug::slugify(&slug);
+        if clean != slug {
+            let line = self.fields.get("slug").map_or(0, |field| field.line);
+            self.problems.push(
+                self.diagnostic(Code::BadValue, "slug", line, format!("`{slug}` is not a URL slug"))
+                    .hint(format!("use lower-case words joined by hyphens: slug: \"{clean}\"")),
+            );
+            return None;
+        }
+        Some(slug)
+    }
+
+    fn image(&mut self) -> Option<Image> {
+        let path = self.string("image", false)?;
+        let line = self.fields.get("image").map_or(0, |field| field.line);
+        let Some(alt_field) = self.fields.get("image_alt") else {
+            self.problems.push(
+                self.diagnostic(Code::ImageWithoutAlt, "image_alt", line, "`image` has no `image_alt`: people who cannot see it need a description")
+                    .hint("add image_alt: \"what the picture shows, in a sentence\""),
+            );
+            return None;
+        };
+        let alt = match &alt_field.value {
+            Value::String(alt) => alt.trim().to_string(),
+            _ => String::new(),
+        };
+        if alt.is_empty() {
+            self.problems.push(
+                self.diagnostic(Code::EmptyAlt, "image_alt", alt_field.line, "`image_alt` is empty, so screen readers skip the image")
+                    .hint("describe what the picture shows, unless it is only decoration"),
+            );
+        }
+        Some(Image { path, alt })
+    }
+
+    fn resources(&mut self) -> Vec<Resource> {
+        let Some(field) = self.fields.get("resources") else { return Vec::new() };
+        let Value::Array(items) = &field.value else {
+            self.wrong_type("resources", field, "a list of {title, url} entries");
+            return Vec::new();
+        };
+        let mut resources = Vec::new();
+        for (index, item) in items.iter().enumerate() {
+            let title = item.get("title").and_then(Value::as_str);
+            let url = item.get("url").and_then(Value::as_str);
+            match (title, url) {
+                (Some(title), Some(url)) => resources.push(Resource { title: title.trim().into(), url: url.trim().into() }),
+                _ => self.problems.push(
+                    self.diagnostic(Code::WrongType, &format!("resources[{}]", index + 1), field.line, "each resource needs a `title` and a `url`")
+                        .hint("resources:\n  - title: \"NHS People Plan\"\n    url: \"https://www.england.nhs.uk/ournhspeople/\""),
+                ),
+            }
+        }
+        resources
+    }
+
+    fn outcomes(&mut self) -> Vec<Outcome> {
+        let Some(field) = self.fields.get("outcomes") else { return Vec::new() };
+        let Value::Array(items) = &field.value else {
+            self.wrong_type("outcomes", field, "a list of measures with before and after figures");
+            return Vec::new();
+        };
+        let mut outcomes = Vec::new();
+        for (index, item) in items.iter().enumerate() {
+            let name = format!("outcomes[{}]", index + 1);
+            let line = item
+                .get("measure")
+                .and_then(Value::as_str)
+                .map_or(field.line, |measure| self.fields.item_line(field, measure));
+            let text = |key: &str| item.get(key).and_then(Value::as_str).map(|s| s.trim().to_string());
+            let number = |key: &str| item.get(key).and_then(Value::as_f64);
+            let mut problems = Vec::new();
+            for key in ["measure", "unit"] {
+                if text(key).is_none() {
+                    problems.push(format!("`{key}` (text)"));
+                }
+            }
+            for key in ["before", "after"] {
+                if number(key).is_none() {
+                    problems.push(format!("`{key}` (a number)"));
+                }
+            }
+            if item.get("benchmark").is_some_and(|b| !b.is_number()) {
+                problems.push("`benchmark` as a number".to_string());
+            }
+            if !problems.is_empty() {
+                self.problems.push(
+                    self.diagnostic(Code::WrongType, &name, line, format!("outcome {} needs {}", index + 1, problems.join(", ")))
+                        .hint("write figures as plain numbers and the unit apart:\n  - measure: \"Staff turnover\"\n    before: 14\n    after: 8\n    unit: \"%\""),
+                );
+                continue;
+            }
+            outcomes.push(Outcome {
+                measure: text("measure").unwrap_or_default(),
+                before: number("before").unwrap_or_default(),
+                after: number("after").unwrap_or_default(),
+                unit: text("unit").unwrap_or_default(),
+                benchmark: number("benchmark"),
+                benchmark_label: text("benchmark_label"),
+                period: text("period"),
+            });
+        }
+        outcomes
+    }
+}
+
+fn describe(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "empty",
+        Value::Bool(_) => "true/false",
+        Value::Number(_) => "a number",
+        Value::String(_) => "text",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "a set of keys",
+    }
+}
+
+fn example_for(key: &str) -> &'static str {
+    match key {
+        "title" => "\"Building belonging in emergency operations\"",
+        "summary" => "\"One or two sentences on what was done and what changed.\"",
+        "themes" => "[\"belonging\", \"staff-networks\"]",
+        "organisation" => "\"East of England Ambulance Service NHS Trust\"",
+        "region" => "\"East of England\"",
+        "date" | "updated" => "2024-05-12",
+        "review_due" => "2026-05-12",
+        "audience" => "[\"board\", \"managers\"]",
+        "aliases" => "[\"/old/path/\"]",
+        "draft" => "true",
+        "weight" => "10",
+        _ => "...",
+    }
+}

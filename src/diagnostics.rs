@@ -1,0 +1,288 @@
+//! Problems found in content, configuration and templates: the `Diagnostic` type,
+//! its table of stable codes, and the human and JSON printers.
+//!
+//! Every step of the pipeline returns its diagnostics beside its value and goes on
+//! past bad input, so one run reports every problem. The printers never write to a
+//! stream themselves: they return text, and `main.rs` prints it.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+/// How bad a problem is: an error fails the build (exit 1), a warning does not.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// Declares the code table once: variant, stable id, stable name, severity.
+macro_rules! codes {
+    ($($variant:ident = $id:literal $name:literal $severity:ident,)*) => {
+        /// A stable diagnostic code. Ids and names never change meaning once released,
+        /// so CI annotations and the README's error guide stay valid.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+        pub enum Code { $($variant,)* }
+
+        impl Code {
+            /// Every code, in table order.
+            pub const ALL: &'static [Code] = &[$(Code::$variant,)*];
+
+            /// The stable id, such as `E005`.
+            pub fn id(self) -> &'static str {
+                match self { $(Code::$variant => $id,)* }
+            }
+
+            /// The stable kebab-case name, such as `unknown-theme`.
+            pub fn name(self) -> &'static str {
+                match self { $(Code::$variant => $name,)* }
+            }
+
+            /// Whether this code fails the build.
+            pub fn severity(self) -> Severity {
+                match self { $(Code::$variant => Severity::$severity,)* }
+            }
+        }
+    };
+}
+
+codes! {
+    ReadFailed = "E001" "unreadable-file" Error,
+    FrontMatterMissing = "E002" "missing-front-matter" Error,
+    YamlSyntax = "E003" "yaml-syntax" Error,
+    MissingField = "E004" "missing-field" Error,
+    WrongType = "E005" "wrong-type" Error,
+    BadDate = "E006" "bad-date" Error,
+    UnknownTheme = "E007" "unknown-theme" Error,
+    UnknownRegion = "E008" "unknown-region" Error,
+    UnknownAudience = "E009" "unknown-audience" Error,
+    DuplicateUrl = "E010" "duplicate-url" Error,
+    BrokenLink = "E011" "broken-link" Error,
+    BrokenAnchor = "E012" "broken-anchor" Error,
+    JavascriptLink = "E013" "javascript-link" Error,
+    ImageWithoutAlt = "E014" "image-without-alt" Error,
+    NoQuestions = "E015" "no-questions" Error,
+    BadValue = "E016" "bad-value" Error,
+    Config = "E017" "bad-config" Error,
+    Template = "E018" "template-error" Error,
+    UnknownKey = "W001" "unknown-key" Warning,
+    ReviewOverdue = "W002" "review-overdue" Warning,
+    LongSummary = "W003" "long-summary" Warning,
+    EmptyAlt = "W004" "empty-alt-text" Warning,
+    SkippedHeading = "W005" "skipped-heading-level" Warning,
+    VagueLinkText = "W006" "vague-link-text" Warning,
+    SymlinkSkipped = "W007" "symlink-skipped" Warning,
+}
+
+/// One problem, located as precisely as the input allows.
+///
+/// `file` is relative to the site root (`content/case-studies/eeast.md`);
+/// `line` and `column` are 1-based, and 0 when unknown.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub code: Code,
+    pub file: PathBuf,
+    pub line: usize,
+    pub column: usize,
+    pub field: Option<String>,
+    pub message: String,
+    pub hint: Option<String>,
+}
+
+impl Diagnostic {
+    /// A diagnostic for `file` with no position yet.
+    pub fn new(code: Code, file: impl Into<PathBuf>, message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            code,
+            file: file.into(),
+            line: 0,
+            column: 0,
+            field: None,
+            message: message.into(),
+            hint: None,
+        }
+    }
+
+    pub fn at(mut self, line: usize, column: usize) -> Diagnostic {
+        self.line = line;
+        self.column = column;
+        self
+    }
+
+    pub fn field(mut self, field: impl Into<String>) -> Diagnostic {
+        self.field = Some(field.into());
+        self
+    }
+
+    pub fn hint(mut self, hint: impl Into<String>) -> Diagnostic {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    pub fn severity(&self) -> Severity {
+        self.code.severity()
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity() == Severity::Error
+    }
+
+    /// `file:line:column`, leaving out what is unknown.
+    pub fn location(&self) -> String {
+        let mut location = display_path(&self.file);
+        if self.line > 0 {
+            let _ = write!(location, ":{}", self.line);
+            if self.column > 0 {
+                let _ = write!(location, ":{}", self.column);
+            }
+        }
+        location
+    }
+}
+
+/// Paths print with `/` on every platform, so messages and JSON are stable.
+pub fn display_path(path: &Path) -> String {
+    path.to_string_lossy().replace('\\', "/")
+}
+
+/// Sorts diagnostics by file, line and column, errors before warnings at one place,
+/// and drops exact repeats.
+pub fn sort(diagnostics: &mut Vec<Diagnostic>) {
+    diagnostics.sort_by(|a, b| {
+        (&a.file, a.line, a.column, a.severity(), a.code, &a.message)
+            .cmp(&(&b.file, b.line, b.column, b.severity(), b.code, &b.message))
+    });
+    diagnostics.dedup();
+}
+
+/// "did you mean `x`?" for the candidate closest to `wrong`, if any is close enough
+/// to be a likely typo.
+pub fn did_you_mean<'a>(wrong: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
+    let wrong_lower = wrong.to_lowercase();
+    candidates
+        .into_iter()
+        .map(|candidate| (strsim::jaro_winkler(&wrong_lower, &candidate.to_lowercase()), candidate))
+        .filter(|(score, _)| *score >= 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.1.cmp(a.1)))
+        .map(|(_, candidate)| format!("did you mean `{candidate}`?"))
+}
+
+/// The human report: one block per diagnostic, then a summary line such as
+/// "2 errors, 3 warnings in 41 pages".
+pub fn human(diagnostics: &[Diagnostic], pages: usize) -> String {
+    let mut out = String::new();
+    for diagnostic in diagnostics {
+        let severity = match diagnostic.severity() {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        let _ = writeln!(
+            out,
+            "{severity}[{} {}]: {}",
+            diagnostic.code.id(),
+            diagnostic.code.name(),
+            diagnostic.message
+        );
+        let _ = write!(out, "  --> {}", diagnostic.location());
+        if let Some(field) = &diagnostic.field {
+            let _ = write!(out, " (field `{field}`)");
+        }
+        out.push('\n');
+        if let Some(hint) = &diagnostic.hint {
+            let _ = writeln!(out, "  help: {hint}");
+        }
+        out.push('\n');
+    }
+    out.push_str(&summary(diagnostics, pages));
+    out.push('\n');
+    out
+}
+
+/// "no problems in 41 pages", or "2 errors, 1 warning in 41 pages".
+pub fn summary(diagnostics: &[Diagnostic], pages: usize) -> String {
+    let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+    let warnings = diagnostics.len() - errors;
+    let pages = plural(pages, "page");
+    if errors == 0 && warnings == 0 {
+        return format!("no problems in {pages}");
+    }
+    format!("{}, {} in {pages}", plural(errors, "error"), plural(warnings, "warning"))
+}
+
+fn plural(count: usize, noun: &str) -> String {
+    if count == 1 { format!("1 {noun}") } else { format!("{count} {noun}s") }
+}
+
+/// One JSON object per line, for CI annotations.
+pub fn json_lines(diagnostics: &[Diagnostic]) -> String {
+    #[derive(Serialize)]
+    struct Line<'a> {
+        severity: Severity,
+        code: &'a str,
+        name: &'a str,
+        file: String,
+        line: usize,
+        column: usize,
+        field: Option<&'a str>,
+        message: &'a str,
+        hint: Option<&'a str>,
+    }
+    let mut out = String::new();
+    for diagnostic in diagnostics {
+        let line = Line {
+            severity: diagnostic.severity(),
+            code: diagnostic.code.id(),
+            name: diagnostic.code.name(),
+            file: display_path(&diagnostic.file),
+            line: diagnostic.line,
+            column: diagnostic.column,
+            field: diagnostic.field.as_deref(),
+            message: &diagnostic.message,
+            hint: diagnostic.hint.as_deref(),
+        };
+        // Serialising plain strings and numbers cannot fail.
+        if let Ok(json) = serde_json::to_string(&line) {
+            out.push_str(&json);
+            out.push('\n');
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_unique_and_prefixed_by_severity() {
+        let mut ids: Vec<_> = Code::ALL.iter().map(|c| c.id()).collect();
+        let mut names: Vec<_> = Code::ALL.iter().map(|c| c.name()).collect();
+        ids.sort();
+        ids.dedup();
+        names.sort();
+        names.dedup();
+        assert_eq!(ids.len(), Code::ALL.len());
+        assert_eq!(names.len(), Code::ALL.len());
+        for code in Code::ALL {
+            let prefix = if code.severity() == Severity::Error { 'E' } else { 'W' };
+            assert!(code.id().starts_with(prefix), "{}", code.id());
+        }
+    }
+
+    #[test]
+    fn suggests_the_nearest_candidate() {
+        let themes = ["belonging", "allyship", "contribution"];
+        assert_eq!(did_you_mean("belongin", themes).as_deref(), Some("did you mean `belonging`?"));
+        assert_eq!(did_you_mean("zzzz", themes), None);
+    }
+
+    #[test]
+    fn summary_counts_errors_and_warnings() {
+        let error = Diagnostic::new(Code::MissingField, "a.md", "x");
+        let warning = Diagnostic::new(Code::UnknownKey, "a.md", "y");
+        assert_eq!(summary(&[error.clone(), error, warning], 41), "2 errors, 1 warning in 41 pages");
+        assert_eq!(summary(&[], 1), "no problems in 1 page");
+    }
+}

@@ -1,0 +1,171 @@
+//! belong builds the belonging knowledge hub: Markdown case studies, toolkits and
+//! discussion sets in, a static, accessible website out.
+//!
+//! The pipeline runs one way, each step taking the last one's value:
+//! `config::load` -> `content::load` -> `site::model` -> `render::bodies` ->
+//! `render::render` per job -> `output` (build) or nothing (check).
+//! Content problems travel beside the values as `Diagnostic`s; only machine
+//! failures (disk, permissions) are errors.
+
+#![warn(clippy::print_stdout, clippy::print_stderr)]
+
+pub mod config;
+pub mod content;
+pub mod date;
+pub mod diagnostics;
+pub mod highlight;
+pub mod markdown;
+pub mod output;
+pub mod render;
+pub mod site;
+pub mod slug;
+
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use rayon::prelude::*;
+
+use crate::date::Date;
+use crate::diagnostics::Diagnostic;
+use crate::render::{Bodies, Inputs, OutputFile};
+use crate::site::Site;
+
+/// What `build` and `check` are asked to do.
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    /// The hub's folder (holding `site.toml` and `content/`).
+    pub root: PathBuf,
+    /// Overrides `output_dir` from site.toml.
+    pub output: Option<PathBuf>,
+    /// Overrides `base_url` from site.toml.
+    pub base_url: Option<String>,
+    /// Include pages marked `draft: true`.
+    pub drafts: bool,
+    /// The day to judge `review_due` against; today when `None`.
+    pub today: Option<Date>,
+}
+
+/// What a run found and did.
+#[derive(Debug, Default)]
+pub struct Report {
+    /// Every problem found, sorted by file and line.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Pages loaded (not counting section introductions).
+    pub pages: usize,
+    /// Files written (zero for `check`, or when errors stopped the build).
+    pub files: usize,
+    /// Where the site was written, when it was.
+    pub output: Option<PathBuf>,
+}
+
+impl Report {
+    /// True when any diagnostic is an error: the run should exit 1.
+    pub fn failed(&self) -> bool {
+        self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+}
+
+/// A modelled site with its rendered bodies and theme, ready to render files.
+struct Prepared {
+    site: Site,
+    bodies: Bodies,
+    theme: render::theme::Theme,
+    today: Date,
+}
+
+/// Runs every step up to rendering. `Err` carries the report when nothing
+/// further can be done (no readable site.toml, a broken template).
+fn prepare(options: &Options) -> Result<(Prepared, Vec<Diagnostic>), Report> {
+    let fail = |diagnostics: Vec<Diagnostic>| Report { diagnostics, ..Report::default() };
+    let mut config = config::load(&options.root).map_err(fail)?;
+    if let Some(base_url) = &options.base_url {
+        config.set_base_url(base_url).map_err(|d| fail(vec![d]))?;
+    }
+    let today = options.today.unwrap_or_else(Date::today);
+    let load_options = content::LoadOptions { drafts: options.drafts, today: Some(today) };
+    let (content, mut diagnostics) = content::load(&options.root, &config, load_options);
+    let theme = render::theme::load(&options.root, &config.theme);
+    let (site, model_problems) = site::model(content, config);
+    diagnostics.extend(model_problems);
+    let (bodies, body_problems) = render::bodies(&site);
+    diagnostics.extend(body_problems);
+    match theme {
+        Ok(theme) => Ok((Prepared { site, bodies, theme, today }, diagnostics)),
+        Err(theme_problems) => {
+            diagnostics.extend(theme_problems);
+            let pages = site.pages.len();
+            let mut report = fail(diagnostics);
+            report.pages = pages;
+            diagnostics::sort(&mut report.diagnostics);
+            Err(report)
+        }
+    }
+}
+
+/// Renders every file of the site in parallel, handing each to `sink` as it
+/// is made. Returns how many files were made and the template problems met.
+fn render_all(prepared: &Prepared, sink: &(dyn Fn(&OutputFile) -> anyhow::Result<()> + Sync)) -> anyhow::Result<(usize, Vec<Diagnostic>)> {
+    let inputs = Inputs { site: &prepared.site, bodies: &prepared.bodies, theme: &prepared.theme, today: prepared.today };
+    let jobs = render::jobs(&prepared.site, &prepared.theme);
+    let problems = Mutex::new(Vec::new());
+    jobs.par_iter().try_for_each(|&job| match render::render(job, &inputs) {
+        Ok(file) => sink(&file),
+        Err(diagnostic) => {
+            if let Ok(mut problems) = problems.lock() {
+                problems.push(diagnostic);
+            }
+            Ok(())
+        }
+    })?;
+    Ok((jobs.len(), problems.into_inner().unwrap_or_default()))
+}
+
+/// Validates the whole site, renders it and writes nothing.
+pub fn check(options: &Options) -> anyhow::Result<Report> {
+    let (prepared, mut diagnostics) = match prepare(options) {
+        Ok(prepared) => prepared,
+        Err(report) => return Ok(report),
+    };
+    let (_, template_problems) = render_all(&prepared, &|_| Ok(()))?;
+    diagnostics.extend(template_problems);
+    diagnostics::sort(&mut diagnostics);
+    Ok(Report { diagnostics, pages: prepared.site.pages.len(), files: 0, output: None })
+}
+
+/// Builds the site into its output folder. Nothing is written when the content
+/// has errors; the old site is replaced only when the new one is complete.
+pub fn build(options: &Options) -> anyhow::Result<Report> {
+    let (prepared, mut diagnostics) = match prepare(options) {
+        Ok(prepared) => prepared,
+        Err(report) => return Ok(report),
+    };
+    let pages = prepared.site.pages.len();
+    if diagnostics.iter().any(Diagnostic::is_error) {
+        diagnostics::sort(&mut diagnostics);
+        return Ok(Report { diagnostics, pages, files: 0, output: None });
+    }
+    let configured = options.output.clone().unwrap_or_else(|| prepared.site.config.output_dir.clone());
+    let target = if configured.is_absolute() { configured } else { options.root.join(configured) };
+    let staging = output::stage(&options.root, &target)?;
+    let rendered = render_all(&prepared, &|file| staging.write(file));
+    let (files, template_problems) = match rendered {
+        Ok(result) => result,
+        Err(error) => {
+            staging.abandon();
+            return Err(error);
+        }
+    };
+    diagnostics.extend(template_problems);
+    diagnostics::sort(&mut diagnostics);
+    if diagnostics.iter().any(Diagnostic::is_error) {
+        staging.abandon();
+        return Ok(Report { diagnostics, pages, files: 0, output: None });
+    }
+    let written = staging.commit()?;
+    Ok(Report { diagnostics, pages, files, output: Some(written) })
+}
+
+/// The site root a command works on: `--root`, or the current folder.
+pub fn root_or_current(root: Option<&Path>) -> PathBuf {
+    root.map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."))
+}

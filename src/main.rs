@@ -1,0 +1,111 @@
+//! The `belong` command line: parses arguments, calls the library, prints what
+//! it reports, and exits 0 (success, warnings allowed), 1 (content or config
+//! errors) or 2 (usage errors, and failures of the machine such as a full disk).
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use belong::diagnostics;
+
+#[derive(Parser)]
+#[command(name = "belong", version, about = "Builds the belonging knowledge hub from Markdown")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Build the site into its output folder (public/ by default).
+    Build {
+        /// The hub's folder, holding site.toml and content/.
+        #[arg(long, value_name = "DIR")]
+        root: Option<PathBuf>,
+        /// Where to write the site (overrides output_dir in site.toml).
+        #[arg(long, value_name = "DIR")]
+        output: Option<PathBuf>,
+        /// The URL the site will live at (overrides base_url in site.toml).
+        #[arg(long, value_name = "URL")]
+        base_url: Option<String>,
+        /// Include pages marked `draft: true`.
+        #[arg(long)]
+        drafts: bool,
+    },
+    /// Check every page and template, and write nothing.
+    Check {
+        /// The hub's folder, holding site.toml and content/.
+        #[arg(long, value_name = "DIR")]
+        root: Option<PathBuf>,
+        /// How to print problems: for people, or one JSON object per line.
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+        /// Include pages marked `draft: true`.
+        #[arg(long)]
+        drafts: bool,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Human,
+    Json,
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => {
+            let _ = error.print();
+            return if error.use_stderr() { ExitCode::from(2) } else { ExitCode::SUCCESS };
+        }
+    };
+    match cli.command {
+        Command::Build { root, output, base_url, drafts } => {
+            let options = belong::Options { root: belong::root_or_current(root.as_deref()), output, base_url, drafts, today: None };
+            let started = Instant::now();
+            match belong::build(&options) {
+                Ok(report) => {
+                    eprint!("{}", diagnostics::human(&report.diagnostics, report.pages));
+                    if let Some(output) = &report.output {
+                        eprintln!(
+                            "built {} pages ({} files) into {} in {:.2}s",
+                            report.pages,
+                            report.files,
+                            output.display(),
+                            started.elapsed().as_secs_f64()
+                        );
+                    } else if report.failed() {
+                        eprintln!("nothing was written: fix the errors above and build again");
+                    }
+                    exit_code(report.failed())
+                }
+                Err(error) => machine_failure(&error),
+            }
+        }
+        Command::Check { root, format, drafts } => {
+            let options = belong::Options { root: belong::root_or_current(root.as_deref()), drafts, ..Default::default() };
+            match belong::check(&options) {
+                Ok(report) => {
+                    match format {
+                        Format::Human => eprint!("{}", diagnostics::human(&report.diagnostics, report.pages)),
+                        Format::Json => print!("{}", diagnostics::json_lines(&report.diagnostics)),
+                    }
+                    exit_code(report.failed())
+                }
+                Err(error) => machine_failure(&error),
+            }
+        }
+    }
+}
+
+fn exit_code(failed: bool) -> ExitCode {
+    if failed { ExitCode::from(1) } else { ExitCode::SUCCESS }
+}
+
+fn machine_failure(error: &anyhow::Error) -> ExitCode {
+    eprintln!("error: {error:#}");
+    ExitCode::from(2)
+}

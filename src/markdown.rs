@@ -1,0 +1,564 @@
+//! Renders one page's Markdown to HTML, in one pass over pulldown-cmark's events
+//! that: gives headings stable unique ids, resolves `.md` links and relative images
+//! to site URLs, numbers footnotes and links them both ways, highlights fenced code,
+//! escapes raw HTML unless allowed, wraps tables so they scroll on a phone, and
+//! collects the plain text and headings that search and the contents list use.
+//!
+//! Pure: no I/O. Link targets come in as `Targets`, problems go out as
+//! diagnostics located at the file line of the offending Markdown.
+
+use std::collections::{HashMap, HashSet};
+use std::fmt::Write as _;
+use std::path::{Component, Path, PathBuf};
+
+use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+
+use crate::diagnostics::{Code, Diagnostic, did_you_mean};
+use crate::render::escape;
+
+/// What a page's links can point at, keyed by path under `content/`.
+#[derive(Debug, Default)]
+pub struct Targets {
+    /// `toolkits/primer.md` -> (`/hub/toolkits/primer/`, page index). Section
+    /// `_index.md` files map to their section's URL with no page index.
+    pub pages: HashMap<PathBuf, (String, Option<usize>)>,
+    /// Non-Markdown files under `content/`, copied to the same path in the output.
+    pub assets: HashSet<PathBuf>,
+    /// The URL path the site lives under, such as `/` or `/hub/`.
+    pub base_path: String,
+}
+
+/// The page being rendered.
+pub struct Source<'a> {
+    pub markdown: &'a str,
+    /// The file, relative to the site root, for diagnostics.
+    pub file: &'a Path,
+    /// The folder under `content/` that relative links start from.
+    pub dir: &'a Path,
+    /// The file line the Markdown starts on.
+    pub first_line: usize,
+    pub allow_html: bool,
+}
+
+/// A heading of the page, for the contents list and search.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct Heading {
+    pub level: u8,
+    pub id: String,
+    pub text: String,
+}
+
+/// A link to `#anchor` on this page or another, checked once every page has its ids.
+#[derive(Clone, Debug)]
+pub struct AnchorLink {
+    /// The page linked to; `None` for this page.
+    pub page: Option<usize>,
+    pub anchor: String,
+    pub line: usize,
+    /// The link as written, for the message.
+    pub written: String,
+}
+
+/// One page's Markdown, rendered.
+#[derive(Clone, Debug, Default)]
+pub struct Rendered {
+    pub html: String,
+    pub headings: Vec<Heading>,
+    /// Every id the HTML defines (headings and footnotes), for anchor checks.
+    pub ids: HashSet<String>,
+    /// The body as plain text, for search.
+    pub text: String,
+    pub anchor_links: Vec<AnchorLink>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Rendered {
+    /// Pages with three or more `##` sections get a contents list.
+    pub fn wants_contents(&self) -> bool {
+        self.headings.iter().filter(|heading| heading.level == 2).count() >= 3
+    }
+}
+
+/// The id of the footnotes section; headings never take it.
+const FOOTNOTES_ID: &str = "footnotes";
+
+/// Link texts that say nothing out of context (WCAG 2.4.4).
+const VAGUE_LINK_TEXT: &[&str] = &["click here", "here", "read more", "more", "this page", "link", "this link", "click"];
+
+/// Renders `source` with links resolved against `targets`.
+pub fn render(source: &Source, targets: &Targets) -> Rendered {
+    let options = Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_SMART_PUNCTUATION
+        | Options::ENABLE_HEADING_ATTRIBUTES;
+    let mut pass = Pass::new(source, targets);
+    for (event, range) in Parser::new_ext(source.markdown, options).into_offset_iter() {
+        pass.event(event, range.start);
+    }
+    pass.finish()
+}
+
+/// Where events go: the body, or the footnote definition being read.
+struct Pass<'s, 't> {
+    source: &'s Source<'s>,
+    targets: &'t Targets,
+    body: Vec<Event<'s>>,
+    /// Footnote definitions by label, rendered apart and listed at the end.
+    definitions: Vec<(String, Vec<Event<'s>>)>,
+    in_definition: bool,
+    /// Footnote labels in order of first reference, with how often each is cited.
+    references: Vec<(String, usize)>,
+    heading: Option<HeadingState<'s>>,
+    code: Option<(String, String)>,
+    link: Option<LinkState>,
+    image_alt_seen: Option<(bool, usize)>,
+    html_block_escaped: bool,
+    previous_level: u8,
+    tables: usize,
+    rendered: Rendered,
+}
+
+struct HeadingState<'s> {
+    level: u8,
+    id: Option<String>,
+    classes: Vec<String>,
+    events: Vec<Event<'s>>,
+    text: String,
+}
+
+struct LinkState {
+    text: String,
+    line: usize,
+}
+
+impl<'s, 't> Pass<'s, 't> {
+    fn new(source: &'s Source<'s>, targets: &'t Targets) -> Self {
+        let mut rendered = Rendered::default();
+        rendered.ids.insert(FOOTNOTES_ID.to_string());
+        Pass {
+            source,
+            targets,
+            body: Vec::new(),
+            definitions: Vec::new(),
+            in_definition: false,
+            references: Vec::new(),
+            heading: None,
+            code: None,
+            link: None,
+            image_alt_seen: None,
+            html_block_escaped: false,
+            previous_level: 1,
+            tables: 0,
+            rendered,
+        }
+    }
+
+    fn line(&self, offset: usize) -> usize {
+        let before = &self.source.markdown[..offset.min(self.source.markdown.len())];
+        self.source.first_line + before.matches('\n').count()
+    }
+
+    fn emit(&mut self, event: Event<'s>) {
+        if let Some(heading) = &mut self.heading {
+            heading.events.push(event);
+        } else if self.in_definition {
+            if let Some((_, events)) = self.definitions.last_mut() {
+                events.push(event);
+            }
+        } else {
+            self.body.push(event);
+        }
+    }
+
+    fn text(&mut self, text: &str) {
+        if let Some(heading) = &mut self.heading {
+            heading.text.push_str(text);
+        }
+        if let Some(link) = &mut self.link {
+            link.text.push_str(text);
+        }
+        if let Some((seen, _)) = &mut self.image_alt_seen {
+            *seen |= !text.trim().is_empty();
+        }
+        self.rendered.text.push_str(text);
+    }
+
+    fn event(&mut self, event: Event<'s>, offset: usize) {
+        if let Some((_, code)) = &mut self.code {
+            match event {
+                Event::Text(text) => code.push_str(&text),
+                Event::End(TagEnd::CodeBlock) => {
+                    let (language, code) = self.code.take().unwrap_or_default();
+                    self.rendered.text.push_str(&code);
+                    self.rendered.text.push('\n');
+                    self.emit(Event::Html(crate::highlight::code_block(&code, &language).into()));
+                }
+                _ => {}
+            }
+            return;
+        }
+        match event {
+            Event::Start(Tag::Heading { level, id, classes, .. }) => self.start_heading(level, id, classes, offset),
+            Event::End(TagEnd::Heading(_)) => self.end_heading(),
+            Event::Start(Tag::CodeBlock(kind)) => {
+                let language = match kind {
+                    CodeBlockKind::Fenced(info) => info.to_string(),
+                    CodeBlockKind::Indented => String::new(),
+                };
+                self.code = Some((language, String::new()));
+            }
+            Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+                let line = self.line(offset);
+                let dest_url = self.link_target(&dest_url, line, false);
+                self.link = Some(LinkState { text: String::new(), line });
+                self.emit(Event::Start(Tag::Link { link_type, dest_url, title, id }));
+            }
+            Event::End(TagEnd::Link) => {
+                if let Some(link) = self.link.take() {
+                    self.check_link_text(&link);
+                }
+                self.emit(event);
+            }
+            Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
+                let line = self.line(offset);
+                let dest_url = self.link_target(&dest_url, line, true);
+                self.image_alt_seen = Some((false, line));
+                self.emit(Event::Start(Tag::Image { link_type, dest_url, title, id }));
+            }
+            Event::End(TagEnd::Image) => {
+                if let Some((false, line)) = self.image_alt_seen.take() {
+                    self.rendered.diagnostics.push(
+                        Diagnostic::new(Code::EmptyAlt, self.source.file, "this image has no alt text, so screen readers skip it")
+                            .at(line, 1)
+                            .hint("describe the picture inside the brackets: ![Bar chart of turnover falling](chart.png)"),
+                    );
+                }
+                self.emit(event);
+            }
+            Event::FootnoteReference(label) => self.footnote_reference(&label),
+            Event::Start(Tag::FootnoteDefinition(label)) => {
+                self.in_definition = true;
+                self.definitions.push((label.to_string(), Vec::new()));
+            }
+            Event::End(TagEnd::FootnoteDefinition) => self.in_definition = false,
+            Event::Start(Tag::Table(alignments)) => {
+                self.tables += 1;
+                let wrapper = format!(
+                    "<div class=\"table-scroll\" role=\"region\" aria-label=\"Table {}\" tabindex=\"0\">\n",
+                    self.tables
+                );
+                self.emit(Event::Html(wrapper.into()));
+                self.emit(Event::Start(Tag::Table(alignments)));
+            }
+            Event::End(TagEnd::Table) => {
+                self.emit(event);
+                self.emit(Event::Html("</div>\n".into()));
+            }
+            Event::Start(Tag::HtmlBlock) if !self.source.allow_html => {
+                self.html_block_escaped = true;
+                self.emit(Event::Start(Tag::Paragraph));
+            }
+            Event::End(TagEnd::HtmlBlock) if self.html_block_escaped => {
+                self.html_block_escaped = false;
+                self.emit(Event::End(TagEnd::Paragraph));
+            }
+            Event::Html(html) | Event::InlineHtml(html) if !self.source.allow_html => {
+                self.text(&html);
+                self.emit(Event::Text(html));
+            }
+            Event::Text(text) => {
+                self.text(&text);
+                self.emit(Event::Text(text));
+            }
+            Event::Code(code) => {
+                self.text(&code);
+                self.emit(Event::Code(code));
+            }
+            Event::SoftBreak | Event::HardBreak => {
+                self.text(" ");
+                self.emit(event);
+            }
+            Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell) => {
+                self.rendered.text.push('\n');
+                self.emit(event);
+            }
+            other => self.emit(other),
+        }
+    }
+
+    fn start_heading(&mut self, level: HeadingLevel, id: Option<CowStr<'s>>, classes: Vec<CowStr<'s>>, offset: usize) {
+        let mut level = level as u8;
+        let line = self.line(offset);
+        if level == 1 {
+            self.rendered.diagnostics.push(
+                Diagnostic::new(Code::SkippedHeading, self.source.file, "a `#` heading in the body: the page title is the only level-1 heading")
+                    .at(line, 1)
+                    .hint("start sections with `##`; this one is shown as a level-2 heading"),
+            );
+            level = 2;
+        } else if level > self.previous_level + 1 && !self.in_definition {
+            self.rendered.diagnostics.push(
+                Diagnostic::new(
+                    Code::SkippedHeading,
+                    self.source.file,
+                    format!("heading level {level} follows level {}, skipping a level", self.previous_level),
+                )
+                .at(line, 1)
+                .hint(format!("use {} so screen-reader users can follow the outline", "#".repeat(self.previous_level as usize + 1))),
+            );
+        }
+        self.previous_level = level;
+        self.heading = Some(HeadingState {
+            level,
+            id: id.map(|id| id.to_string()),
+            classes: classes.iter().map(|class| class.to_string()).collect(),
+            events: Vec::new(),
+            text: String::new(),
+        });
+    }
+
+    fn end_heading(&mut self) {
+        let Some(heading) = self.heading.take() else { return };
+        let text = heading.text.trim().to_string();
+        let wanted = heading.id.filter(|id| !id.is_empty()).unwrap_or_else(|| {
+            let slug = crate::slug::slugify(&text);
+            if slug.is_empty() { "section".to_string() } else { slug }
+        });
+        let id = unique_id(&mut self.rendered.ids, wanted);
+        let mut open = format!("<h{} id=\"{}\"", heading.level, escape(&id));
+        if !heading.classes.is_empty() {
+            let _ = write!(open, " class=\"{}\"", escape(&heading.classes.join(" ")));
+        }
+        open.push('>');
+        self.emit(Event::Html(open.into()));
+        for event in heading.events {
+            self.emit(event);
+        }
+        self.emit(Event::Html(format!("</h{}>\n", heading.level).into()));
+        self.rendered.text.push('\n');
+        if !self.in_definition {
+            self.rendered.headings.push(Heading { level: heading.level, id, text });
+        }
+    }
+
+    fn footnote_reference(&mut self, label: &str) {
+        let index = match self.references.iter().position(|(known, _)| known == label) {
+            Some(index) => index,
+            None => {
+                self.references.push((label.to_string(), 0));
+                self.references.len() - 1
+            }
+        };
+        self.references[index].1 += 1;
+        let count = self.references[index].1;
+        let id = footnote_id(label);
+        let reference_id = reference_id(&id, count);
+        let html = format!(
+            "<sup class=\"footnote-ref\"><a href=\"#fn-{id}\" id=\"{reference_id}\" aria-label=\"Note {number}\">[{number}]</a></sup>",
+            number = index + 1
+        );
+        self.rendered.ids.insert(reference_id);
+        self.emit(Event::Html(html.into()));
+    }
+
+    /// Resolves a link or image target written in the Markdown to a site URL.
+    fn link_target(&mut self, written: &CowStr<'s>, line: usize, image: bool) -> CowStr<'s> {
+        let url = written.trim();
+        let lower = url.to_ascii_lowercase();
+        if lower.starts_with("javascript:") || lower.starts_with("vbscript:") || lower.starts_with("data:text/html") {
+            self.rendered.diagnostics.push(
+                Diagnostic::new(Code::JavascriptLink, self.source.file, format!("a `{}` link runs code in the reader's browser", url.split(':').next().unwrap_or("")))
+                    .at(line, 1)
+                    .hint("link to a page or a web address (https://…) instead"),
+            );
+            return CowStr::Borrowed("#");
+        }
+        if let Some(anchor) = url.strip_prefix('#') {
+            if !anchor.is_empty() {
+                self.rendered.anchor_links.push(AnchorLink { page: None, anchor: anchor.to_string(), line, written: url.to_string() });
+            }
+            return written.clone();
+        }
+        let has_scheme = url.split_once(':').is_some_and(|(scheme, _)| {
+            !scheme.is_empty() && scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+        });
+        if has_scheme || url.starts_with("//") || url.is_empty() {
+            return written.clone();
+        }
+        if let Some(rooted) = url.strip_prefix('/') {
+            // Root-relative links would escape a sub-path deployment: re-root them.
+            return format!("{}{}", self.targets.base_path, rooted).into();
+        }
+        let (path_part, anchor) = match url.split_once('#') {
+            Some((path, anchor)) => (path, Some(anchor)),
+            None => (url, None),
+        };
+        let (path_part, _query) = path_part.split_once('?').unwrap_or((path_part, ""));
+        let Some(target) = join(self.source.dir, path_part) else {
+            self.broken(url, line, "it climbs out of content/");
+            return written.clone();
+        };
+        if path_part.ends_with(".md") {
+            let Some((page_url, page)) = self.targets.pages.get(&target) else {
+                self.broken(url, line, "there is no such page");
+                return written.clone();
+            };
+            let Some(anchor) = anchor.filter(|anchor| !anchor.is_empty()) else { return page_url.clone().into() };
+            if page.is_some() {
+                self.rendered.anchor_links.push(AnchorLink { page: *page, anchor: anchor.to_string(), line, written: url.to_string() });
+            }
+            return format!("{page_url}#{anchor}").into();
+        }
+        if self.targets.assets.contains(&target) {
+            let path = target.to_string_lossy().replace('\\', "/");
+            return format!("{}{}", self.targets.base_path, path).into();
+        }
+        if image || Path::new(path_part).extension().is_some() {
+            self.broken(url, line, "there is no such file in content/");
+        }
+        written.clone()
+    }
+
+    fn broken(&mut self, url: &str, line: usize, why: &str) {
+        let file_name = Path::new(url.split('#').next().unwrap_or(url)).file_name().map(|n| n.to_string_lossy().into_owned());
+        let candidates: Vec<String> = self
+            .targets
+            .pages
+            .keys()
+            .chain(self.targets.assets.iter())
+            .filter(|path| path.file_name().map(|n| n.to_string_lossy()) != Some("_index.md".into()))
+            .map(|path| relative_path(self.source.dir, path))
+            .collect();
+        let hint = file_name
+            .and_then(|name| {
+                let same_name: Vec<&String> = candidates.iter().filter(|c| c.ends_with(&name)).collect();
+                if same_name.len() == 1 { Some(format!("did you mean `{}`?", same_name[0])) } else { None }
+            })
+            .or_else(|| did_you_mean(url, candidates.iter().map(String::as_str)))
+            .unwrap_or_else(|| "write the path to the .md file from this page's folder, such as ../toolkits/allyship.md".to_string());
+        self.rendered.diagnostics.push(
+            Diagnostic::new(Code::BrokenLink, self.source.file, format!("broken link `{url}`: {why}")).at(line, 1).hint(hint),
+        );
+    }
+
+    fn check_link_text(&mut self, link: &LinkState) {
+        let text = link.text.trim().trim_end_matches(['.', '!', ':']).to_lowercase();
+        if VAGUE_LINK_TEXT.contains(&text.as_str()) {
+            self.rendered.diagnostics.push(
+                Diagnostic::new(Code::VagueLinkText, self.source.file, format!("link text \"{}\" says nothing out of context", link.text.trim()))
+                    .at(link.line, 1)
+                    .hint("name where the link goes, such as \"the LAS values case study\""),
+            );
+        }
+    }
+
+    fn finish(mut self) -> Rendered {
+        let mut html = String::with_capacity(self.source.markdown.len() * 3 / 2);
+        pulldown_cmark::html::push_html(&mut html, self.body.into_iter());
+        if !self.references.is_empty() {
+            html.push_str("<section class=\"footnotes\" aria-labelledby=\"footnotes\">\n<h2 id=\"footnotes\">Notes</h2>\n<ol>\n");
+            let mut definitions: HashMap<String, Vec<Event>> = self.definitions.into_iter().collect();
+            for (number, (label, count)) in self.references.iter().enumerate() {
+                let id = footnote_id(label);
+                let mut note = String::new();
+                if let Some(events) = definitions.remove(label) {
+                    pulldown_cmark::html::push_html(&mut note, events.into_iter());
+                }
+                let mut back = String::new();
+                for citation in 1..=*count {
+                    let suffix = if *count > 1 { format!(" ({citation})") } else { String::new() };
+                    let _ = write!(
+                        back,
+                        " <a href=\"#{}\" class=\"footnote-back\" aria-label=\"Back to reference {}{}\">↩</a>",
+                        reference_id(&id, citation),
+                        number + 1,
+                        suffix
+                    );
+                }
+                let note = note.trim_end();
+                let note = match note.strip_suffix("</p>") {
+                    Some(open) => format!("{open}{back}</p>"),
+                    None => format!("{note}<p>{back}</p>"),
+                };
+                let _ = writeln!(html, "<li id=\"fn-{id}\">{note}</li>");
+                self.rendered.ids.insert(format!("fn-{id}"));
+            }
+            html.push_str("</ol>\n</section>\n");
+        }
+        self.rendered.html = html;
+        self.rendered
+    }
+}
+
+/// `id`, or `id-1`, `id-2`… when the page already uses it.
+fn unique_id(used: &mut HashSet<String>, wanted: String) -> String {
+    if used.insert(wanted.clone()) {
+        return wanted;
+    }
+    (1..)
+        .map(|n| format!("{wanted}-{n}"))
+        .find(|candidate| used.insert(candidate.clone()))
+        .unwrap_or(wanted)
+}
+
+fn footnote_id(label: &str) -> String {
+    let slug = crate::slug::slugify(label);
+    if slug.is_empty() { "note".to_string() } else { slug }
+}
+
+fn reference_id(footnote_id: &str, citation: usize) -> String {
+    if citation == 1 { format!("fnref-{footnote_id}") } else { format!("fnref-{footnote_id}-{citation}") }
+}
+
+/// `dir` joined with a relative `link`, with `.` and `..` folded; `None` if it
+/// climbs above `content/`.
+pub fn join(dir: &Path, link: &str) -> Option<PathBuf> {
+    let decoded = percent_decode(link);
+    let mut parts: Vec<String> = dir.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+    for component in Path::new(&decoded).components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                parts.pop()?;
+            }
+            Component::Normal(name) => parts.push(name.to_string_lossy().into_owned()),
+            Component::RootDir | Component::Prefix(_) => return None,
+        }
+    }
+    Some(parts.iter().collect())
+}
+
+/// The path from `dir` to `target`, both under `content/`, as a link would write it.
+fn relative_path(dir: &Path, target: &Path) -> String {
+    let from: Vec<_> = dir.components().collect();
+    let to: Vec<_> = target.components().collect();
+    let common = from.iter().zip(&to).take_while(|(a, b)| a == b).count();
+    let mut parts: Vec<String> = vec!["..".to_string(); from.len() - common];
+    parts.extend(to[common..].iter().map(|c| c.as_os_str().to_string_lossy().into_owned()));
+    parts.join("/")
+}
+
+/// Decodes `%20` and friends, so `my%20file.md` finds `my file.md`.
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut index = 0;
+    while index < bytes.len() {
+        if bytes[index] == b'%'
+            && let (Some(high), Some(low)) = (bytes.get(index + 1).and_then(hex), bytes.get(index + 2).and_then(hex))
+        {
+            out.push(high * 16 + low);
+            index += 3;
+            continue;
+        }
+        out.push(bytes[index]);
+        index += 1;
+    }
+    String::from_utf8(out).unwrap_or_else(|_| text.to_string())
+}
+
+fn hex(byte: &u8) -> Option<u8> {
+    (*byte as char).to_digit(16).map(|digit| digit as u8)
+}

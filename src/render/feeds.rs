@@ -1,0 +1,115 @@
+//! The site's machine-read files: Atom feeds (the site's and each theme's),
+//! `sitemap.xml`, `robots.txt`, and the redirect pages of old URLs (`aliases`).
+//!
+//! Every date printed comes from the content, never the clock, so the same input
+//! gives the same bytes.
+
+use std::fmt::Write as _;
+
+use crate::render::escape;
+use crate::site::{Listing, Site, Taxonomy, paginated_path};
+
+/// An Atom feed of the newest `[feeds] limit` pages of `pages` (page indexes,
+/// newest first). `path` is the feed's own path, such as `themes/allyship/feed.xml`.
+pub fn atom(site: &Site, title: &str, pages: &[usize], path: &str, alternate: &str) -> String {
+    let entries: Vec<usize> = pages.iter().copied().filter(|&i| site.pages[i].meta.date.is_some()).take(site.config.feeds.limit).collect();
+    let updated = entries
+        .iter()
+        .filter_map(|&i| site.pages[i].meta.updated.or(site.pages[i].meta.date))
+        .max()
+        .map_or_else(|| "1970-01-01T00:00:00Z".to_string(), |date| date.rfc3339());
+    let mut xml = String::new();
+    let _ = write!(
+        xml,
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">\n\
+         <title>{}</title>\n<link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>\n\
+         <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n<id>{}</id>\n<updated>{updated}</updated>\n",
+        escape(&site.config.language),
+        escape(title),
+        escape(&site.absolute_url(path)),
+        escape(&site.absolute_url(alternate)),
+        escape(&site.absolute_url(path)),
+    );
+    for index in entries {
+        let page = &site.pages[index];
+        let url = site.absolute_url(&site.paths[index]);
+        let published = page.meta.date.map(|date| date.rfc3339()).unwrap_or_default();
+        let modified = page.meta.updated.or(page.meta.date).map(|date| date.rfc3339()).unwrap_or_default();
+        let _ = write!(
+            xml,
+            "<entry>\n<title>{}</title>\n<link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n<id>{}</id>\n\
+             <published>{published}</published>\n<updated>{modified}</updated>\n",
+            escape(&page.meta.title),
+            escape(&url),
+            escape(&url),
+        );
+        if let Some(organisation) = page.organisation() {
+            let _ = writeln!(xml, "<author><name>{}</name></author>", escape(organisation));
+        } else {
+            let _ = writeln!(xml, "<author><name>{}</name></author>", escape(&site.config.title));
+        }
+        for theme in &page.meta.themes {
+            let label = site.config.theme(theme).map_or(theme.as_str(), |t| t.name.as_str());
+            let _ = writeln!(xml, "<category term=\"{}\" label=\"{}\"/>", escape(theme), escape(label));
+        }
+        if let Some(summary) = &page.meta.summary {
+            let _ = writeln!(xml, "<summary>{}</summary>", escape(summary));
+        }
+        xml.push_str("</entry>\n");
+    }
+    xml.push_str("</feed>\n");
+    xml
+}
+
+/// `sitemap.xml`: every page with its last change, then every list page.
+pub fn sitemap(site: &Site) -> String {
+    let mut xml = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    let mut add = |path: &str, lastmod: Option<String>| {
+        let _ = write!(xml, "<url><loc>{}</loc>", escape(&site.absolute_url(path)));
+        if let Some(lastmod) = lastmod {
+            let _ = write!(xml, "<lastmod>{lastmod}</lastmod>");
+        }
+        xml.push_str("</url>\n");
+    };
+    add("", None);
+    for (index, page) in site.pages.iter().enumerate() {
+        add(&site.paths[index], page.meta.updated.or(page.meta.date).map(|date| date.to_string()));
+    }
+    let per_page = site.config.paginate;
+    let mut listings: Vec<&Listing> = site.sections.iter().map(|section| &section.listing).collect();
+    for taxonomy in Taxonomy::ALL {
+        add(&format!("{}/", taxonomy.segment()), None);
+        listings.extend(site.taxonomy(taxonomy));
+    }
+    for listing in listings {
+        for number in 1..=page_count(listing.pages.len(), per_page) {
+            add(&paginated_path(&listing.path, number), None);
+        }
+    }
+    add("search/", None);
+    xml.push_str("</urlset>\n");
+    xml
+}
+
+/// How many pages a list of `items` takes at `per_page` a page (at least one).
+pub fn page_count(items: usize, per_page: usize) -> usize {
+    items.div_ceil(per_page.max(1)).max(1)
+}
+
+pub fn robots(site: &Site) -> String {
+    format!("User-agent: *\nAllow: /\n\nSitemap: {}\n", site.absolute_url("sitemap.xml"))
+}
+
+/// A page at an old URL that sends readers (and search engines) to the new one.
+pub fn redirect(site: &Site, to_path: &str, title: &str) -> String {
+    let url = escape(&site.url(to_path));
+    let canonical = escape(&site.absolute_url(to_path));
+    format!(
+        "<!doctype html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n<title>Moved: {}</title>\n\
+         <link rel=\"canonical\" href=\"{canonical}\">\n<meta http-equiv=\"refresh\" content=\"0; url={url}\">\n\
+         </head>\n<body>\n<main>\n<p>This page has moved to <a href=\"{url}\">{}</a>.</p>\n</main>\n</body>\n</html>\n",
+        escape(&site.config.language),
+        escape(title),
+        escape(title)
+    )
+}

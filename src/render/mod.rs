@@ -1,0 +1,349 @@
+//! Turns the `Site` into output files, without touching disk:
+//!
+//! 1. `bodies` renders every page's Markdown in parallel and checks `#anchor`
+//!    links once every page's ids are known.
+//! 2. `jobs` lists every file the site has (pages, lists, feeds, static files).
+//! 3. `render` makes one job's `OutputFile`; callers run jobs in parallel and
+//!    write each file as it comes, so memory stays flat at 100,000 pages, and a
+//!    later change can re-render one page by running its job alone.
+
+mod chart;
+pub mod feeds;
+pub mod theme;
+mod views;
+
+use std::path::PathBuf;
+
+use rayon::prelude::*;
+
+use crate::content::{KindName, SectionIndex};
+use crate::date::Date;
+use crate::diagnostics::{Code, Diagnostic};
+use crate::markdown::{self, Rendered};
+use crate::site::{Site, Taxonomy, paginated_path};
+use theme::{StaticFile, Theme};
+use views::{Card, Link, PageView, Pagination, SiteView, TermLink};
+
+/// One file of the built site, by path under the output folder.
+#[derive(Debug)]
+pub struct OutputFile {
+    pub path: String,
+    pub contents: Contents,
+}
+
+#[derive(Debug)]
+pub enum Contents {
+    Bytes(Vec<u8>),
+    /// A file to copy as it is, such as an image.
+    Copy(PathBuf),
+}
+
+/// The rendered Markdown of every page and section introduction.
+pub struct Bodies {
+    pub pages: Vec<Rendered>,
+    pub home: Option<Rendered>,
+    /// Section introductions, in `site.sections` order.
+    pub sections: Vec<Option<Rendered>>,
+}
+
+/// One file to make.
+#[derive(Clone, Copy, Debug)]
+pub enum Job {
+    Page(usize),
+    Home,
+    Section { section: usize, number: usize },
+    TaxonomyIndex(Taxonomy),
+    Term { taxonomy: Taxonomy, term: usize, number: usize },
+    Search,
+    NotFound,
+    SiteFeed,
+    ThemeFeed(usize),
+    Sitemap,
+    Robots,
+    Alias { page: usize, alias: usize },
+    Static(usize),
+    Asset(usize),
+}
+
+/// What rendering needs besides the site.
+pub struct Inputs<'a> {
+    pub site: &'a Site,
+    pub bodies: &'a Bodies,
+    pub theme: &'a Theme,
+    /// The day "due for review" is judged against.
+    pub today: Date,
+}
+
+/// Renders every page's Markdown, and reports broken `#anchor` links.
+pub fn bodies(site: &Site) -> (Bodies, Vec<Diagnostic>) {
+    let allow_html = site.config.allow_html;
+    let pages: Vec<Rendered> = site
+        .pages
+        .par_iter()
+        .map(|page| {
+            let dir = page.file.parent().and_then(|dir| dir.strip_prefix(crate::content::DIR).ok()).unwrap_or(std::path::Path::new(""));
+            let source = markdown::Source { markdown: &page.body, file: &page.file, dir, first_line: page.body_line, allow_html };
+            markdown::render(&source, &site.targets)
+        })
+        .collect();
+    let intro = |index: &SectionIndex| {
+        let source = markdown::Source { markdown: &index.body, file: &index.file, dir: &index.dir, first_line: index.body_line, allow_html };
+        markdown::render(&source, &site.targets)
+    };
+    let home = site.home.as_ref().map(intro);
+    let sections = site.sections.iter().map(|section| section.intro.as_ref().map(intro)).collect();
+    let mut bodies = Bodies { pages, home, sections };
+    let mut diagnostics = anchor_problems(site, &bodies);
+    for body in bodies.pages.iter_mut().chain(bodies.home.iter_mut()).chain(bodies.sections.iter_mut().flatten()) {
+        diagnostics.append(&mut body.diagnostics);
+    }
+    (bodies, diagnostics)
+}
+
+/// Checks every `#anchor` link against the ids of the page it points at.
+fn anchor_problems(site: &Site, bodies: &Bodies) -> Vec<Diagnostic> {
+    let pages = bodies.pages.iter().enumerate().map(|(i, body)| (Some(i), site.pages[i].file.as_path(), body));
+    let home = site.home.iter().zip(bodies.home.iter()).map(|(index, body)| (None, index.file.as_path(), body));
+    let intros = site
+        .sections
+        .iter()
+        .zip(bodies.sections.iter())
+        .filter_map(|(section, body)| Some((None, section.intro.as_ref()?.file.as_path(), body.as_ref()?)));
+    let mut diagnostics = Vec::new();
+    for (owner, file, body) in pages.chain(home).chain(intros) {
+        for link in &body.anchor_links {
+            let ids = match link.page.or(owner) {
+                Some(index) => &bodies.pages[index].ids,
+                None => &body.ids,
+            };
+            if ids.contains(&link.anchor) {
+                continue;
+            }
+            let mut known: Vec<&str> = ids.iter().map(String::as_str).filter(|id| !id.starts_with("fnref-")).collect();
+            known.sort_unstable();
+            let hint = crate::diagnostics::did_you_mean(&link.anchor, known.iter().copied())
+                .unwrap_or_else(|| "link to a heading's id: its text in lower case, with hyphens for spaces".to_string());
+            diagnostics.push(
+                Diagnostic::new(Code::BrokenAnchor, file, format!("`{}` links to a heading that does not exist", link.written))
+                    .at(link.line, 1)
+                    .hint(hint),
+            );
+        }
+    }
+    diagnostics
+}
+
+/// Every file the site has, in a stable order.
+pub fn jobs(site: &Site, theme: &Theme) -> Vec<Job> {
+    let per_page = site.config.paginate;
+    let mut jobs: Vec<Job> = (0..site.pages.len()).map(Job::Page).collect();
+    jobs.push(Job::Home);
+    for (section, listing) in site.sections.iter().map(|s| &s.listing).enumerate() {
+        for number in 1..=feeds::page_count(listing.pages.len(), per_page) {
+            jobs.push(Job::Section { section, number });
+        }
+    }
+    for taxonomy in Taxonomy::ALL {
+        jobs.push(Job::TaxonomyIndex(taxonomy));
+        for (term, listing) in site.taxonomy(taxonomy).iter().enumerate() {
+            for number in 1..=feeds::page_count(listing.pages.len(), per_page) {
+                jobs.push(Job::Term { taxonomy, term, number });
+            }
+        }
+    }
+    jobs.extend([Job::Search, Job::NotFound, Job::SiteFeed, Job::Sitemap, Job::Robots]);
+    jobs.extend((0..site.themes.len()).map(Job::ThemeFeed));
+    for (page, content) in site.pages.iter().enumerate() {
+        jobs.extend((0..content.meta.aliases.len()).map(|alias| Job::Alias { page, alias }));
+    }
+    jobs.extend((0..theme.static_files.len()).map(Job::Static));
+    jobs.extend((0..site.assets.len()).map(Job::Asset));
+    jobs
+}
+
+/// Makes one file. Template errors come back as diagnostics.
+pub fn render(job: Job, inputs: &Inputs) -> Result<OutputFile, Diagnostic> {
+    let site = inputs.site;
+    let html = |path: String, template: &str, current: &str, title: &str, fill: &dyn Fn(&mut tera::Context)| {
+        let mut context = tera::Context::new();
+        context.insert("site", &SiteView::new(site, current));
+        context.insert("title", title);
+        context.insert("canonical", &site.absolute_url(&path));
+        fill(&mut context);
+        let bytes = render_template(inputs.theme, template, &context)?;
+        Ok(OutputFile { path: format!("{path}index.html"), contents: Contents::Bytes(bytes) })
+    };
+    match job {
+        Job::Page(index) => {
+            let page = &site.pages[index];
+            let view = PageView::new(site, index, &inputs.bodies.pages[index], inputs.today);
+            let template = format!("{}.html", page.kind_name().slug());
+            let current = page.kind_name().section_dir().unwrap_or("");
+            html(site.paths[index].clone(), &template, current, &page.meta.title, &|context| context.insert("page", &view))
+        }
+        Job::Home => {
+            let intro = inputs.bodies.home.as_ref().map(|body| body.html.as_str());
+            let latest: Vec<Card> = site
+                .section(KindName::CaseStudy)
+                .map(|section| section.listing.pages.iter().take(6).map(|&i| Card::new(site, i)).collect())
+                .unwrap_or_default();
+            let sections: Vec<TermLink> = site.sections.iter().map(|s| section_link(site, s)).collect();
+            let themes = views::term_links(site, &site.themes);
+            let title = site.home.as_ref().and_then(|home| home.title.as_deref()).unwrap_or(&site.config.title);
+            html(String::new(), "home.html", "", title, &|context| {
+                context.insert("intro", &intro);
+                context.insert("latest", &latest);
+                context.insert("sections", &sections);
+                context.insert("themes", &themes);
+            })
+        }
+        Job::Section { section, number } => {
+            let section_model = &site.sections[section];
+            let listing = &section_model.listing;
+            let intro = inputs.bodies.sections[section].as_ref().map(|body| body.html.as_str());
+            list_page(inputs, &listing.path, number, &listing.pages, false, &listing.slug, &listing.name, &|context| {
+                context.insert("intro", &intro);
+                context.insert("kind", section_model.kind.slug());
+                context.insert("feed_url", &Option::<String>::None);
+            })
+        }
+        Job::TaxonomyIndex(taxonomy) => {
+            let terms = views::term_links(site, site.taxonomy(taxonomy));
+            let path = format!("{}/", taxonomy.segment());
+            html(path, "taxonomy.html", taxonomy.segment(), taxonomy.title(), &|context| {
+                context.insert("taxonomy", taxonomy.segment());
+                context.insert("terms", &terms);
+            })
+        }
+        Job::Term { taxonomy, term, number } => {
+            let listing = &site.taxonomy(taxonomy)[term];
+            let feed_url = (taxonomy == Taxonomy::Themes).then(|| site.url(&format!("{}feed.xml", listing.path)));
+            let parent = Link { name: taxonomy.title(), url: site.url(&format!("{}/", taxonomy.segment())) };
+            list_page(inputs, &listing.path, number, &listing.pages, true, taxonomy.segment(), &listing.name, &|context| {
+                context.insert("description", &listing.description);
+                context.insert("taxonomy", taxonomy.segment());
+                context.insert("parent", &parent);
+                context.insert("feed_url", &feed_url);
+            })
+        }
+        Job::Search => {
+            let sections: Vec<TermLink> = site.sections.iter().map(|s| section_link(site, s)).collect();
+            let themes = views::term_links(site, &site.themes);
+            let organisations = views::term_links(site, &site.organisations);
+            let regions = views::term_links(site, &site.regions);
+            html("search/".to_string(), "search.html", "search", "Search", &|context| {
+                context.insert("sections", &sections);
+                context.insert("themes", &themes);
+                context.insert("organisations", &organisations);
+                context.insert("regions", &regions);
+            })
+        }
+        Job::NotFound => {
+            let mut file = html(String::new(), "404.html", "", "Page not found", &|_| {})?;
+            file.path = "404.html".to_string();
+            Ok(file)
+        }
+        Job::SiteFeed => {
+            let mut newest: Vec<usize> = (0..site.pages.len()).filter(|&i| site.pages[i].kind_name() != KindName::Page).collect();
+            newest.sort_by(|&a, &b| site.pages[b].meta.date.cmp(&site.pages[a].meta.date).then_with(|| site.paths[a].cmp(&site.paths[b])));
+            Ok(bytes("feed.xml", feeds::atom(site, &site.config.title, &newest, "feed.xml", "")))
+        }
+        Job::ThemeFeed(term) => {
+            let listing = &site.themes[term];
+            let path = format!("{}feed.xml", listing.path);
+            let title = format!("{}: {}", site.config.title, listing.name);
+            Ok(bytes(&path, feeds::atom(site, &title, &listing.pages, &path, &listing.path)))
+        }
+        Job::Sitemap => Ok(bytes("sitemap.xml", feeds::sitemap(site))),
+        Job::Robots => Ok(bytes("robots.txt", feeds::robots(site))),
+        Job::Alias { page, alias } => {
+            let from = site.pages[page].meta.aliases[alias].trim_matches('/');
+            let path = if from.ends_with(".html") { from.to_string() } else { format!("{from}/index.html") };
+            Ok(bytes(&path, feeds::redirect(site, &site.paths[page], &site.pages[page].meta.title)))
+        }
+        Job::Static(index) => {
+            let (path, file) = &inputs.theme.static_files[index];
+            let contents = match file {
+                StaticFile::Embedded(data) => Contents::Bytes(data.to_vec()),
+                StaticFile::Disk(source) => Contents::Copy(source.clone()),
+            };
+            Ok(OutputFile { path: path.clone(), contents })
+        }
+        Job::Asset(index) => {
+            let asset = &site.assets[index];
+            let path = asset.path.to_string_lossy().replace('\\', "/");
+            Ok(OutputFile { path, contents: Contents::Copy(asset.source.clone()) })
+        }
+    }
+}
+
+fn bytes(path: &str, text: String) -> OutputFile {
+    OutputFile { path: path.to_string(), contents: Contents::Bytes(text.into_bytes()) }
+}
+
+fn section_link<'a>(site: &'a Site, section: &'a crate::site::Section) -> TermLink<'a> {
+    TermLink {
+        name: &section.listing.name,
+        url: site.url(&section.listing.path),
+        description: section.kind.label(),
+        count: section.listing.pages.len(),
+    }
+}
+
+/// Page `number` of a list (a section or a term), with pagination links.
+#[allow(clippy::too_many_arguments)]
+fn list_page(
+    inputs: &Inputs,
+    path: &str,
+    number: usize,
+    pages: &[usize],
+    by_kind: bool,
+    current: &str,
+    name: &str,
+    fill: &dyn Fn(&mut tera::Context),
+) -> Result<OutputFile, Diagnostic> {
+    let site = inputs.site;
+    let per_page = site.config.paginate;
+    let total = feeds::page_count(pages.len(), per_page);
+    let slice = &pages[((number - 1) * per_page).min(pages.len())..(number * per_page).min(pages.len())];
+    let groups = views::groups(site, slice, by_kind);
+    let pagination = Pagination::new(site, path, number, total);
+    let own_path = paginated_path(path, number);
+    let title = if number > 1 { format!("{name} (page {number} of {total})") } else { name.to_string() };
+    let template = if by_kind { "term.html" } else { "section.html" };
+    let mut context = tera::Context::new();
+    context.insert("site", &SiteView::new(site, current));
+    context.insert("title", &title);
+    context.insert("name", name);
+    context.insert("canonical", &site.absolute_url(&own_path));
+    context.insert("groups", &groups);
+    context.insert("count", &pages.len());
+    context.insert("pagination", &pagination);
+    fill(&mut context);
+    let bytes = render_template(inputs.theme, template, &context)?;
+    Ok(OutputFile { path: format!("{own_path}index.html"), contents: Contents::Bytes(bytes) })
+}
+
+fn render_template(theme: &Theme, name: &str, context: &tera::Context) -> Result<Vec<u8>, Diagnostic> {
+    theme
+        .tera
+        .render(name, context)
+        .map(String::into_bytes)
+        .map_err(|error| theme::template_error(&PathBuf::from("themes/hub/templates").join(name), &error))
+}
+
+/// Escapes text for HTML and XML (content and attribute values alike).
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + text.len() / 8);
+    for character in text.chars() {
+        match character {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            other => out.push(other),
+        }
+    }
+    out
+}

@@ -1,0 +1,353 @@
+//! The typed values templates see. Each borrows from the `Site` and the rendered
+//! bodies, so building one costs little and never copies a page body.
+//!
+//! These structs are the theme's contract: a template on disk may use any field
+//! here, and the README's theme section lists them.
+
+use serde::Serialize;
+
+use crate::content::{Kind, KindName, Page};
+use crate::markdown::{Heading, Rendered};
+use crate::render::chart;
+use crate::site::{Listing, Site, Taxonomy};
+
+/// A named link.
+#[derive(Serialize, Clone, Debug)]
+pub struct Link<'a> {
+    pub name: &'a str,
+    pub url: String,
+}
+
+/// A link with a count, for theme and taxonomy lists.
+#[derive(Serialize, Clone, Debug)]
+pub struct TermLink<'a> {
+    pub name: &'a str,
+    pub url: String,
+    pub description: &'a str,
+    pub count: usize,
+}
+
+/// A menu entry; `current` marks the section the reader is in.
+#[derive(Serialize, Debug)]
+pub struct NavItem<'a> {
+    pub name: &'a str,
+    pub url: String,
+    pub current: bool,
+}
+
+/// What every template sees as `site`.
+#[derive(Serialize, Debug)]
+pub struct SiteView<'a> {
+    pub title: &'a str,
+    pub description: &'a str,
+    pub language: &'a str,
+    pub home_url: String,
+    pub search_url: String,
+    pub themes_url: String,
+    pub feed_url: String,
+    pub stylesheet_url: String,
+    pub frutiger: bool,
+    pub nav: Vec<NavItem<'a>>,
+    pub footer: Vec<Link<'a>>,
+}
+
+impl<'a> SiteView<'a> {
+    /// `current` is the URL path segment of the reader's section (`case-studies`,
+    /// `themes`), or empty.
+    pub fn new(site: &'a Site, current: &str) -> SiteView<'a> {
+        let mut nav: Vec<NavItem> = site
+            .sections
+            .iter()
+            .map(|section| NavItem {
+                name: &section.listing.name,
+                url: site.url(&section.listing.path),
+                current: current == section.listing.slug,
+            })
+            .collect();
+        nav.push(NavItem { name: "Themes", url: site.url("themes/"), current: current == "themes" });
+        let mut footer = Vec::new();
+        for slug in ["about", "accessibility"] {
+            if let Some(index) = site.paths.iter().position(|path| path == &format!("{slug}/")) {
+                footer.push(Link { name: &site.pages[index].meta.title, url: site.url(&site.paths[index]) });
+            }
+        }
+        footer.push(Link { name: "Organisations", url: site.url("organisations/") });
+        footer.push(Link { name: "Regions", url: site.url("regions/") });
+        footer.push(Link { name: "Atom feed", url: site.url("feed.xml") });
+        SiteView {
+            title: &site.config.title,
+            description: &site.config.description,
+            language: &site.config.language,
+            home_url: site.url(""),
+            search_url: site.url("search/"),
+            themes_url: site.url("themes/"),
+            feed_url: site.url("feed.xml"),
+            stylesheet_url: site.url("style.css"),
+            frutiger: site.config.frutiger,
+            nav,
+            footer,
+        }
+    }
+}
+
+/// A page in a list: what a card shows.
+#[derive(Serialize, Debug)]
+pub struct Card<'a> {
+    pub title: &'a str,
+    pub url: String,
+    pub summary: Option<&'a str>,
+    pub kind: &'static str,
+    pub kind_label: &'static str,
+    pub date: Option<String>,
+    pub date_human: Option<String>,
+    pub organisation: Option<&'a str>,
+    pub themes: Vec<Link<'a>>,
+}
+
+impl<'a> Card<'a> {
+    pub fn new(site: &'a Site, index: usize) -> Card<'a> {
+        let page = &site.pages[index];
+        Card {
+            title: &page.meta.title,
+            url: site.url(&site.paths[index]),
+            summary: page.meta.summary.as_deref(),
+            kind: page.kind_name().slug(),
+            kind_label: page.kind_name().label(),
+            date: page.meta.date.map(|date| date.to_string()),
+            date_human: page.meta.date.map(|date| date.human()),
+            organisation: page.organisation(),
+            themes: theme_links(site, page),
+        }
+    }
+}
+
+fn theme_links<'a>(site: &'a Site, page: &'a Page) -> Vec<Link<'a>> {
+    page.meta
+        .themes
+        .iter()
+        .filter_map(|slug| site.config.theme(slug))
+        .map(|theme| Link { name: &theme.name, url: site.url(&format!("themes/{}/", theme.slug)) })
+        .collect()
+}
+
+/// One row of a case study's outcomes table.
+#[derive(Serialize, Debug)]
+pub struct OutcomeRow<'a> {
+    pub measure: &'a str,
+    pub before: String,
+    pub after: String,
+    pub benchmark: Option<String>,
+    pub benchmark_label: &'a str,
+    pub period: Option<&'a str>,
+}
+
+/// A case study's outcomes: the chart (SVG markup) and its table rows.
+#[derive(Serialize, Debug)]
+pub struct Outcomes<'a> {
+    pub chart: String,
+    pub rows: Vec<OutcomeRow<'a>>,
+    pub has_benchmark: bool,
+    pub has_period: bool,
+}
+
+/// Everything a page template (`case-study.html`, `toolkit.html`,
+/// `discussion.html`, `page.html`) sees as `page`.
+#[derive(Serialize, Debug)]
+pub struct PageView<'a> {
+    pub title: &'a str,
+    pub summary: Option<&'a str>,
+    pub kind: &'static str,
+    pub kind_label: &'static str,
+    pub url: String,
+    pub date: Option<String>,
+    pub date_human: Option<String>,
+    pub updated_human: Option<String>,
+    /// "Page last reviewed": the updated date, or else the first published.
+    pub reviewed_human: Option<String>,
+    pub review_due_human: Option<String>,
+    pub review_overdue: bool,
+    pub organisation: Option<Link<'a>>,
+    pub region: Option<Link<'a>>,
+    pub themes: Vec<Link<'a>>,
+    pub audience: Vec<&'static str>,
+    pub content: &'a str,
+    pub contents: Vec<&'a Heading>,
+    pub outcomes: Option<Outcomes<'a>>,
+    pub questions: Vec<&'a str>,
+    pub resources: Vec<Link<'a>>,
+    pub image: Option<Link<'a>>,
+    pub related: Vec<Card<'a>>,
+    pub section: Option<Link<'a>>,
+}
+
+impl<'a> PageView<'a> {
+    pub fn new(site: &'a Site, index: usize, body: &'a Rendered, today: crate::date::Date) -> PageView<'a> {
+        let page = &site.pages[index];
+        let meta = &page.meta;
+        let term_link = |taxonomy: Taxonomy, name: Option<&'a str>| {
+            let name = name?;
+            site.term(taxonomy, name).map(|term| Link { name, url: site.url(&term.path) })
+        };
+        let outcomes = match &page.kind {
+            Kind::CaseStudy(case) if !case.outcomes.is_empty() => Some(Outcomes {
+                chart: chart::svg(&case.outcomes, "outcomes-chart"),
+                rows: case
+                    .outcomes
+                    .iter()
+                    .map(|outcome| OutcomeRow {
+                        measure: &outcome.measure,
+                        before: chart::figure(outcome.before, &outcome.unit),
+                        after: chart::figure(outcome.after, &outcome.unit),
+                        benchmark: outcome.benchmark.map(|value| chart::figure(value, &outcome.unit)),
+                        benchmark_label: chart::benchmark_label(outcome),
+                        period: outcome.period.as_deref(),
+                    })
+                    .collect(),
+                has_benchmark: case.outcomes.iter().any(|outcome| outcome.benchmark.is_some()),
+                has_period: case.outcomes.iter().any(|outcome| outcome.period.is_some()),
+            }),
+            _ => None,
+        };
+        let questions = match &page.kind {
+            Kind::Discussion(discussion) => discussion.questions.iter().map(String::as_str).collect(),
+            _ => Vec::new(),
+        };
+        let contents = if body.wants_contents() {
+            body.headings.iter().filter(|heading| heading.level == 2).collect()
+        } else {
+            Vec::new()
+        };
+        let section = site.section(page.kind_name()).map(|section| Link { name: &section.listing.name, url: site.url(&section.listing.path) });
+        PageView {
+            title: &meta.title,
+            summary: meta.summary.as_deref(),
+            kind: page.kind_name().slug(),
+            kind_label: page.kind_name().label(),
+            url: site.url(&site.paths[index]),
+            date: meta.date.map(|date| date.to_string()),
+            date_human: meta.date.map(|date| date.human()),
+            updated_human: meta.updated.map(|date| date.human()),
+            reviewed_human: meta.updated.or(meta.date).map(|date| date.human()),
+            review_due_human: meta.review_due.map(|date| date.human()),
+            review_overdue: meta.review_due.is_some_and(|due| due < today),
+            organisation: term_link(Taxonomy::Organisations, page.organisation()),
+            region: term_link(Taxonomy::Regions, page.region()),
+            themes: theme_links(site, page),
+            audience: page.audience().iter().map(|audience| audience.label()).collect(),
+            content: &body.html,
+            contents,
+            outcomes,
+            questions,
+            resources: meta.resources.iter().map(|resource| Link { name: &resource.title, url: resource.url.clone() }).collect(),
+            image: meta.image.as_ref().map(|image| Link { name: &image.alt, url: image_url(site, page, &image.path) }),
+            related: site.related[index].iter().map(|&other| Card::new(site, other)).collect(),
+            section,
+        }
+    }
+}
+
+/// A front-matter `image` path: absolute and remote URLs as written, others
+/// relative to the page's source folder.
+fn image_url(site: &Site, page: &Page, path: &str) -> String {
+    if path.contains("://") {
+        return path.to_string();
+    }
+    if let Some(rooted) = path.strip_prefix('/') {
+        return site.url(rooted);
+    }
+    let source_dir = page.file.parent().and_then(|dir| dir.strip_prefix(crate::content::DIR).ok()).unwrap_or(std::path::Path::new(""));
+    match crate::markdown::join(source_dir, path) {
+        Some(joined) => site.url(&joined.to_string_lossy().replace('\\', "/")),
+        None => path.to_string(),
+    }
+}
+
+/// A group of cards under an optional heading (a theme page groups by type).
+#[derive(Serialize, Debug)]
+pub struct Group<'a> {
+    pub heading: Option<&'static str>,
+    pub cards: Vec<Card<'a>>,
+}
+
+/// Numbered links between the pages of a long list.
+#[derive(Serialize, Debug)]
+pub struct Pagination {
+    pub current: usize,
+    pub total: usize,
+    pub previous_url: Option<String>,
+    pub next_url: Option<String>,
+    pub pages: Vec<PageNumber>,
+}
+
+#[derive(Serialize, Debug)]
+pub struct PageNumber {
+    pub number: usize,
+    pub url: String,
+    pub current: bool,
+    /// Numbers are skipped before this one (shown as an ellipsis).
+    pub gap_before: bool,
+}
+
+/// How many numbers either side of the current page a pagination shows.
+const PAGINATION_WINDOW: usize = 2;
+
+impl Pagination {
+    pub fn new(site: &Site, path: &str, current: usize, total: usize) -> Option<Pagination> {
+        if total <= 1 {
+            return None;
+        }
+        let url = |number: usize| site.url(&crate::site::paginated_path(path, number));
+        Some(Pagination {
+            current,
+            total,
+            previous_url: (current > 1).then(|| url(current - 1)),
+            next_url: (current < total).then(|| url(current + 1)),
+            pages: shown_numbers(current, total)
+                .into_iter()
+                .scan(0, |previous, number| {
+                    let gap_before = number > *previous + 1;
+                    *previous = number;
+                    Some(PageNumber { number, url: url(number), current: number == current, gap_before })
+                })
+                .collect(),
+        })
+    }
+}
+
+/// The first and last page numbers and a window around the current one, so a
+/// list of 10,000 pages still has a short pagination bar.
+fn shown_numbers(current: usize, total: usize) -> Vec<usize> {
+    let low = current.saturating_sub(PAGINATION_WINDOW).max(1);
+    let high = (current + PAGINATION_WINDOW).min(total);
+    let mut numbers: Vec<usize> = std::iter::once(1).chain(low..=high).chain(std::iter::once(total)).collect();
+    numbers.sort_unstable();
+    numbers.dedup();
+    numbers
+}
+
+/// Cards for `indexes`, grouped by type in section order when `by_kind`.
+pub fn groups<'a>(site: &'a Site, indexes: &[usize], by_kind: bool) -> Vec<Group<'a>> {
+    if !by_kind {
+        return vec![Group { heading: None, cards: indexes.iter().map(|&i| Card::new(site, i)).collect() }];
+    }
+    let kinds = KindName::SECTIONS.iter().chain([KindName::Page].iter());
+    kinds
+        .filter_map(|&kind| {
+            let cards: Vec<Card> = indexes.iter().filter(|&&i| site.pages[i].kind_name() == kind).map(|&i| Card::new(site, i)).collect();
+            (!cards.is_empty()).then_some(Group { heading: Some(kind.plural()), cards })
+        })
+        .collect()
+}
+
+/// Links to each term of a taxonomy with its page count.
+pub fn term_links<'a>(site: &'a Site, listings: &'a [Listing]) -> Vec<TermLink<'a>> {
+    listings
+        .iter()
+        .map(|listing| TermLink {
+            name: &listing.name,
+            url: site.url(&listing.path),
+            description: &listing.description,
+            count: listing.pages.len(),
+        })
+        .collect()
+}
