@@ -186,84 +186,14 @@ impl<'s, 't> Pass<'s, 't> {
     }
 
     fn event(&mut self, event: Event<'s>, offset: usize) {
-        if let Some((_, code)) = &mut self.code {
-            match event {
-                Event::Text(text) => code.push_str(&text),
-                Event::End(TagEnd::CodeBlock) => {
-                    let (language, code) = self.code.take().unwrap_or_default();
-                    self.rendered.text.push_str(&code);
-                    self.rendered.text.push('\n');
-                    self.emit(Event::Html(crate::highlight::code_block(&code, &language).into()));
-                }
-                _ => {}
-            }
+        if self.code.is_some() {
+            self.code_event(event);
             return;
         }
         match event {
-            Event::Start(Tag::Heading { level, id, classes, .. }) => self.start_heading(level, id, classes, offset),
-            Event::End(TagEnd::Heading(_)) => self.end_heading(),
-            Event::Start(Tag::CodeBlock(kind)) => {
-                let language = match kind {
-                    CodeBlockKind::Fenced(info) => info.to_string(),
-                    CodeBlockKind::Indented => String::new(),
-                };
-                self.code = Some((language, String::new()));
-            }
-            Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
-                let line = self.line(offset);
-                let dest_url = self.link_target(&dest_url, line, false);
-                self.link = Some(LinkState { text: String::new(), line });
-                self.emit(Event::Start(Tag::Link { link_type, dest_url, title, id }));
-            }
-            Event::End(TagEnd::Link) => {
-                if let Some(link) = self.link.take() {
-                    self.check_link_text(&link);
-                }
-                self.emit(event);
-            }
-            Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
-                let line = self.line(offset);
-                let dest_url = self.link_target(&dest_url, line, true);
-                self.image_alt_seen = Some((false, line));
-                self.emit(Event::Start(Tag::Image { link_type, dest_url, title, id }));
-            }
-            Event::End(TagEnd::Image) => {
-                if let Some((false, line)) = self.image_alt_seen.take() {
-                    self.rendered.diagnostics.push(
-                        Diagnostic::new(Code::EmptyAlt, self.source.file, "this image has no alt text, so screen readers skip it")
-                            .at(line, 1)
-                            .hint("describe the picture inside the brackets: ![Bar chart of turnover falling](chart.png)"),
-                    );
-                }
-                self.emit(event);
-            }
+            Event::Start(tag) => self.start(tag, offset),
+            Event::End(tag) => self.end(tag),
             Event::FootnoteReference(label) => self.footnote_reference(&label),
-            Event::Start(Tag::FootnoteDefinition(label)) => {
-                self.in_definition = true;
-                self.definitions.push((label.to_string(), Vec::new()));
-            }
-            Event::End(TagEnd::FootnoteDefinition) => self.in_definition = false,
-            Event::Start(Tag::Table(alignments)) => {
-                self.tables += 1;
-                let wrapper = format!(
-                    "<div class=\"table-scroll\" role=\"region\" aria-label=\"Table {}\" tabindex=\"0\">\n",
-                    self.tables
-                );
-                self.emit(Event::Html(wrapper.into()));
-                self.emit(Event::Start(Tag::Table(alignments)));
-            }
-            Event::End(TagEnd::Table) => {
-                self.emit(event);
-                self.emit(Event::Html("</div>\n".into()));
-            }
-            Event::Start(Tag::HtmlBlock) if !self.source.allow_html => {
-                self.html_block_escaped = true;
-                self.emit(Event::Start(Tag::Paragraph));
-            }
-            Event::End(TagEnd::HtmlBlock) if self.html_block_escaped => {
-                self.html_block_escaped = false;
-                self.emit(Event::End(TagEnd::Paragraph));
-            }
             Event::Html(html) | Event::InlineHtml(html) if !self.source.allow_html => {
                 self.text(&html);
                 self.emit(Event::Text(html));
@@ -280,11 +210,104 @@ impl<'s, 't> Pass<'s, 't> {
                 self.text(" ");
                 self.emit(event);
             }
-            Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell) => {
-                self.rendered.text.push('\n');
-                self.emit(event);
-            }
             other => self.emit(other),
+        }
+    }
+
+    /// Inside a fenced block: gather the code, highlight it at the end.
+    fn code_event(&mut self, event: Event<'s>) {
+        match event {
+            Event::Text(text) => {
+                if let Some((_, code)) = &mut self.code {
+                    code.push_str(&text);
+                }
+            }
+            Event::End(TagEnd::CodeBlock) => {
+                let (language, code) = self.code.take().unwrap_or_default();
+                self.rendered.text.push_str(&code);
+                self.rendered.text.push('\n');
+                self.emit(Event::Html(crate::highlight::code_block(&code, &language).into()));
+            }
+            _ => {}
+        }
+    }
+
+    fn start(&mut self, tag: Tag<'s>, offset: usize) {
+        match tag {
+            Tag::Heading { level, id, classes, .. } => self.start_heading(level, id, classes, offset),
+            Tag::CodeBlock(kind) => {
+                let language = match kind {
+                    CodeBlockKind::Fenced(info) => info.to_string(),
+                    CodeBlockKind::Indented => String::new(),
+                };
+                self.code = Some((language, String::new()));
+            }
+            Tag::Link { link_type, dest_url, title, id } => {
+                let line = self.line(offset);
+                let dest_url = self.link_target(&dest_url, line, false);
+                self.link = Some(LinkState { text: String::new(), line });
+                self.emit(Event::Start(Tag::Link { link_type, dest_url, title, id }));
+            }
+            Tag::Image { link_type, dest_url, title, id } => {
+                let line = self.line(offset);
+                let dest_url = self.link_target(&dest_url, line, true);
+                self.image_alt_seen = Some((false, line));
+                self.emit(Event::Start(Tag::Image { link_type, dest_url, title, id }));
+            }
+            Tag::FootnoteDefinition(label) => {
+                self.in_definition = true;
+                self.definitions.push((label.to_string(), Vec::new()));
+            }
+            Tag::Table(alignments) => {
+                self.tables += 1;
+                let wrapper = format!(
+                    "<div class=\"table-scroll\" role=\"region\" aria-label=\"Table {}\" tabindex=\"0\">\n",
+                    self.tables
+                );
+                self.emit(Event::Html(wrapper.into()));
+                self.emit(Event::Start(Tag::Table(alignments)));
+            }
+            Tag::HtmlBlock if !self.source.allow_html => {
+                self.html_block_escaped = true;
+                self.emit(Event::Start(Tag::Paragraph));
+            }
+            other => self.emit(Event::Start(other)),
+        }
+    }
+
+    fn end(&mut self, tag: TagEnd) {
+        match tag {
+            TagEnd::Heading(_) => self.end_heading(),
+            TagEnd::Link => {
+                if let Some(link) = self.link.take() {
+                    self.check_link_text(&link);
+                }
+                self.emit(Event::End(tag));
+            }
+            TagEnd::Image => {
+                if let Some((false, line)) = self.image_alt_seen.take() {
+                    self.rendered.diagnostics.push(
+                        Diagnostic::new(Code::EmptyAlt, self.source.file, "this image has no alt text, so screen readers skip it")
+                            .at(line, 1)
+                            .hint("describe the picture inside the brackets: ![Bar chart of turnover falling](chart.png)"),
+                    );
+                }
+                self.emit(Event::End(tag));
+            }
+            TagEnd::FootnoteDefinition => self.in_definition = false,
+            TagEnd::Table => {
+                self.emit(Event::End(tag));
+                self.emit(Event::Html("</div>\n".into()));
+            }
+            TagEnd::HtmlBlock if self.html_block_escaped => {
+                self.html_block_escaped = false;
+                self.emit(Event::End(TagEnd::Paragraph));
+            }
+            TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell => {
+                self.rendered.text.push('\n');
+                self.emit(Event::End(tag));
+            }
+            other => self.emit(Event::End(other)),
         }
     }
 

@@ -142,9 +142,55 @@ fn base_path(base_url: &str) -> String {
 /// Builds the site model. Pages whose URL another page already has are reported
 /// and left out.
 pub fn model(content: Content, config: Config) -> (Site, Vec<Diagnostic>) {
+    let (paths, pages, diagnostics) = unique_urls(content.pages);
+    let mut home = None;
+    let mut intros: HashMap<String, SectionIndex> = HashMap::new();
+    for index in content.indexes {
+        let dir = slash_path(&index.dir);
+        if dir.is_empty() {
+            home = Some(index);
+        } else {
+            intros.insert(dir, index);
+        }
+    }
+    let newest_first = |indexes: &mut Vec<usize>| sort_newest_first(indexes, &pages);
+    let sections = KindName::SECTIONS
+        .iter()
+        .map(|&kind| {
+            let dir = kind.section_dir().unwrap_or_default();
+            let intro = intros.remove(dir);
+            let mut members: Vec<usize> = (0..pages.len()).filter(|&i| pages[i].kind_name() == kind).collect();
+            newest_first(&mut members);
+            let name = intro.as_ref().and_then(|intro| intro.title.clone()).unwrap_or_else(|| kind.plural().to_string());
+            let listing = Listing { slug: dir.to_string(), name, description: String::new(), path: format!("{dir}/"), pages: members };
+            Section { kind, listing, intro }
+        })
+        .collect();
+    let themes = config
+        .themes
+        .iter()
+        .map(|theme| {
+            let mut members: Vec<usize> = (0..pages.len()).filter(|&i| pages[i].meta.themes.contains(&theme.slug)).collect();
+            newest_first(&mut members);
+            let path = format!("themes/{}/", theme.slug);
+            Listing { slug: theme.slug.clone(), name: theme.name.clone(), description: theme.description.clone(), path, pages: members }
+        })
+        .collect();
+    let organisations = group_by_name(&pages, Taxonomy::Organisations, |page| page.organisation(), &newest_first);
+    let regions = group_by_name(&pages, Taxonomy::Regions, |page| page.region(), &newest_first);
+    let related = related(&pages);
+    let base_path = base_path(&config.base_url);
+    let targets = targets(&pages, &paths, &content.assets, &base_path);
+    let site = Site { config, pages, paths, sections, home, themes, organisations, regions, related, assets: content.assets, targets, base_path };
+    (site, diagnostics)
+}
+
+/// Gives each page its URL path, sorted; a page whose path is taken (by an
+/// earlier page or by the hub's own pages) is reported and left out.
+fn unique_urls(pages: Vec<Page>) -> (Vec<String>, Vec<Page>, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
-    let mut pages: Vec<(String, Page)> = content.pages.into_iter().map(|page| (page_path(&page), page)).collect();
-    pages.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.file.cmp(&b.1.file)));
+    let mut pages: Vec<(String, Page)> = pages.into_iter().map(|page| (page_path(&page), page)).collect();
+    pages.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.file.to_string_lossy().cmp(&b.1.file.to_string_lossy())));
     let mut kept: Vec<(String, Page)> = Vec::with_capacity(pages.len());
     for (path, page) in pages {
         let first_segment = path.split('/').next().unwrap_or("");
@@ -166,69 +212,8 @@ pub fn model(content: Content, config: Config) -> (Site, Vec<Diagnostic>) {
             kept.push((path, page));
         }
     }
-    let (paths, pages): (Vec<String>, Vec<Page>) = kept.into_iter().unzip();
-
-    let mut home = None;
-    let mut intros: HashMap<String, SectionIndex> = HashMap::new();
-    for index in content.indexes {
-        let dir = slash_path(&index.dir);
-        if dir.is_empty() {
-            home = Some(index);
-        } else {
-            intros.insert(dir, index);
-        }
-    }
-    let newest_first = |indexes: &mut Vec<usize>| sort_newest_first(indexes, &pages);
-
-    let sections = KindName::SECTIONS
-        .iter()
-        .map(|&kind| {
-            let dir = kind.section_dir().unwrap_or_default();
-            let intro = intros.remove(dir);
-            let mut members: Vec<usize> = (0..pages.len()).filter(|&i| pages[i].kind_name() == kind).collect();
-            newest_first(&mut members);
-            let name = intro.as_ref().and_then(|intro| intro.title.clone()).unwrap_or_else(|| kind.plural().to_string());
-            let listing = Listing { slug: dir.to_string(), name, description: String::new(), path: format!("{dir}/"), pages: members };
-            Section { kind, listing, intro }
-        })
-        .collect();
-
-    let themes = config
-        .themes
-        .iter()
-        .map(|theme| {
-            let mut members: Vec<usize> = (0..pages.len()).filter(|&i| pages[i].meta.themes.contains(&theme.slug)).collect();
-            newest_first(&mut members);
-            Listing {
-                slug: theme.slug.clone(),
-                name: theme.name.clone(),
-                description: theme.description.clone(),
-                path: format!("themes/{}/", theme.slug),
-                pages: members,
-            }
-        })
-        .collect();
-    let organisations = group_by_name(&pages, Taxonomy::Organisations, |page| page.organisation(), &newest_first);
-    let regions = group_by_name(&pages, Taxonomy::Regions, |page| page.region(), &newest_first);
-    let related = related(&pages);
-    let base_path = base_path(&config.base_url);
-    let targets = targets(&pages, &paths, &content.assets, &base_path);
-
-    let site = Site {
-        config,
-        pages,
-        paths,
-        sections,
-        home,
-        themes,
-        organisations,
-        regions,
-        related,
-        assets: content.assets,
-        targets,
-        base_path,
-    };
-    (site, diagnostics)
+    let (paths, pages) = kept.into_iter().unzip();
+    (paths, pages, diagnostics)
 }
 
 /// `case-studies/eeast/`: the page's folder under `content/` and its slug.

@@ -102,15 +102,26 @@ impl Fields {
         self.fields.get(key)
     }
 
-    /// The file line of the list item of `field` that contains `needle`, falling
-    /// back to the key's own line.
+    /// The file line of the item of `field` whose value is `needle` (in a block
+    /// list, a flow list or a `key: value` entry), falling back to the key's line.
     pub fn item_line(&self, field: &Field, needle: &str) -> usize {
         let (start, end) = field.span;
         self.lines[start..end.min(self.lines.len())]
             .iter()
-            .position(|line| line.contains(needle))
+            .position(|line| line_has_item(line, needle))
             .map_or(field.line, |offset| self.yaml_line + start + offset)
     }
+}
+
+/// Whether one YAML line holds `needle` as a whole value, quoted or not.
+fn line_has_item(line: &str, needle: &str) -> bool {
+    if line.contains(&format!("\"{needle}\"")) || line.contains(&format!("'{needle}'")) {
+        return true;
+    }
+    line.split([',', '[', ']', '{', '}'])
+        .map(|part| part.trim().trim_start_matches("- ").trim())
+        .map(|part| part.split_once(": ").map_or(part, |(_, value)| value).trim())
+        .any(|part| part == needle)
 }
 
 /// Top-level keys in written order with their 0-based line in the YAML.
@@ -136,7 +147,15 @@ fn syntax_error(error: &serde_saphyr::Error, yaml_line: usize) -> SyntaxError {
     // The library's message can span several lines with its own snippet; the
     // first line says what is wrong, and our printer shows the place.
     let text = error.to_string();
-    let message = text.lines().map(str::trim).find(|l| !l.is_empty()).unwrap_or("the YAML cannot be read").to_string();
+    let first = text.lines().map(str::trim).find(|l| !l.is_empty()).unwrap_or("the YAML cannot be read");
+    // The library counts lines from the start of the YAML, not of the file:
+    // drop its "error: line N column M:" prefix, the diagnostic has file lines.
+    let message = first.trim_start_matches("error:").trim();
+    let message = match message.strip_prefix("line ").and_then(|rest| rest.split_once(": ")) {
+        Some((_, rest)) => rest,
+        None => message,
+    }
+    .to_string();
     SyntaxError { line, column, message }
 }
 
@@ -169,6 +188,10 @@ mod tests {
         let themes = fields.get("themes").unwrap();
         assert_eq!(themes.line, 3);
         assert_eq!(fields.item_line(themes, "allyship"), 5);
+        let flow = parse("themes: [\"belonging\", \"belongin\"]\nregion: London\n", 2).unwrap();
+        assert_eq!(flow.item_line(flow.get("themes").unwrap(), "belongin"), 2);
+        let block = parse("themes:\n  - belonging\n  - belongin\n", 2).unwrap();
+        assert_eq!(block.item_line(block.get("themes").unwrap(), "belongin"), 4);
         assert_eq!(fields.get("date").unwrap().value, Value::String("2022-05-12".into()));
         assert_eq!(fields.get("date").unwrap().line, 6);
     }

@@ -380,8 +380,9 @@ fn load_file(root: &Path, relative: &Path, config: &Config, today: Date) -> (Opt
     let file = Path::new(DIR).join(relative);
     let text = match read_text(&root.join(&file)) {
         Ok(text) => text,
-        Err(message) => {
+        Err((message, line)) => {
             let diagnostic = Diagnostic::new(Code::ReadFailed, &file, message)
+                .at(line, 0)
                 .hint("save the file as UTF-8 text (most editors offer \"UTF-8\" in Save As)");
             return (None, vec![diagnostic]);
         }
@@ -444,14 +445,14 @@ fn first_component(dir: &Path) -> String {
 }
 
 /// Reads a file as text: UTF-8 with an optional BOM, CRLF folded to LF so that
-/// byte offsets and line numbers agree everywhere after this.
-pub fn read_text(path: &Path) -> Result<String, String> {
-    let bytes = std::fs::read(path).map_err(|error| format!("cannot read the file: {error}"))?;
+/// byte offsets and line numbers agree everywhere after this. A failure comes
+/// with the line it was found on (0 when the file could not be read at all).
+pub fn read_text(path: &Path) -> Result<String, (String, usize)> {
+    let bytes = std::fs::read(path).map_err(|error| (format!("cannot read the file: {error}"), 0))?;
     let text = String::from_utf8(bytes).map_err(|error| {
         let offset = error.utf8_error().valid_up_to();
-        let bytes = error.as_bytes();
-        let line = bytes[..offset].iter().filter(|&&b| b == b'\n').count() + 1;
-        format!("the file is not UTF-8 text (the first bad byte is on line {line})")
+        let line = error.as_bytes()[..offset].iter().filter(|&&b| b == b'\n').count() + 1;
+        ("the file is not UTF-8 text: it was saved in another encoding".to_string(), line)
     })?;
     let text = text.strip_prefix('\u{feff}').map(str::to_string).unwrap_or(text);
     Ok(if text.contains('\r') { text.replace("\r\n", "\n").replace('\r', "\n") } else { text })

@@ -164,53 +164,29 @@ pub fn jobs(site: &Site, theme: &Theme) -> Vec<Job> {
 /// Makes one file. Template errors come back as diagnostics.
 pub fn render(job: Job, inputs: &Inputs) -> Result<OutputFile, Diagnostic> {
     let site = inputs.site;
-    let html = |path: String, template: &str, current: &str, title: &str, fill: &dyn Fn(&mut tera::Context)| {
-        let mut context = tera::Context::new();
-        context.insert("site", &SiteView::new(site, current));
-        context.insert("title", title);
-        context.insert("canonical", &site.absolute_url(&path));
-        fill(&mut context);
-        let bytes = render_template(inputs.theme, template, &context)?;
-        Ok(OutputFile { path: format!("{path}index.html"), contents: Contents::Bytes(bytes) })
-    };
     match job {
         Job::Page(index) => {
             let page = &site.pages[index];
             let view = PageView::new(site, index, &inputs.bodies.pages[index], inputs.today);
             let template = format!("{}.html", page.kind_name().slug());
             let current = page.kind_name().section_dir().unwrap_or("");
-            html(site.paths[index].clone(), &template, current, &page.meta.title, &|context| context.insert("page", &view))
+            html_page(inputs, &site.paths[index], &template, current, &page.meta.title, &|context| context.insert("page", &view))
         }
-        Job::Home => {
-            let intro = inputs.bodies.home.as_ref().map(|body| body.html.as_str());
-            let latest: Vec<Card> = site
-                .section(KindName::CaseStudy)
-                .map(|section| section.listing.pages.iter().take(6).map(|&i| Card::new(site, i)).collect())
-                .unwrap_or_default();
-            let sections: Vec<TermLink> = site.sections.iter().map(|s| section_link(site, s)).collect();
-            let themes = views::term_links(site, &site.themes);
-            let title = site.home.as_ref().and_then(|home| home.title.as_deref()).unwrap_or(&site.config.title);
-            html(String::new(), "home.html", "", title, &|context| {
-                context.insert("intro", &intro);
-                context.insert("latest", &latest);
-                context.insert("sections", &sections);
-                context.insert("themes", &themes);
-            })
-        }
+        Job::Home => home(inputs),
         Job::Section { section, number } => {
             let section_model = &site.sections[section];
             let listing = &section_model.listing;
             let intro = inputs.bodies.sections[section].as_ref().map(|body| body.html.as_str());
-            list_page(inputs, &listing.path, number, &listing.pages, false, &listing.slug, &listing.name, &|context| {
+            let list = List { path: &listing.path, number, pages: &listing.pages, by_kind: false, current: &listing.slug, name: &listing.name };
+            list_page(inputs, &list, &|context| {
                 context.insert("intro", &intro);
                 context.insert("kind", section_model.kind.slug());
-                context.insert("feed_url", &Option::<String>::None);
             })
         }
         Job::TaxonomyIndex(taxonomy) => {
             let terms = views::term_links(site, site.taxonomy(taxonomy));
             let path = format!("{}/", taxonomy.segment());
-            html(path, "taxonomy.html", taxonomy.segment(), taxonomy.title(), &|context| {
+            html_page(inputs, &path, "taxonomy.html", taxonomy.segment(), taxonomy.title(), &|context| {
                 context.insert("taxonomy", taxonomy.segment());
                 context.insert("terms", &terms);
             })
@@ -219,27 +195,17 @@ pub fn render(job: Job, inputs: &Inputs) -> Result<OutputFile, Diagnostic> {
             let listing = &site.taxonomy(taxonomy)[term];
             let feed_url = (taxonomy == Taxonomy::Themes).then(|| site.url(&format!("{}feed.xml", listing.path)));
             let parent = Link { name: taxonomy.title(), url: site.url(&format!("{}/", taxonomy.segment())) };
-            list_page(inputs, &listing.path, number, &listing.pages, true, taxonomy.segment(), &listing.name, &|context| {
+            let list = List { path: &listing.path, number, pages: &listing.pages, by_kind: true, current: taxonomy.segment(), name: &listing.name };
+            list_page(inputs, &list, &|context| {
                 context.insert("description", &listing.description);
                 context.insert("taxonomy", taxonomy.segment());
                 context.insert("parent", &parent);
                 context.insert("feed_url", &feed_url);
             })
         }
-        Job::Search => {
-            let sections: Vec<TermLink> = site.sections.iter().map(|s| section_link(site, s)).collect();
-            let themes = views::term_links(site, &site.themes);
-            let organisations = views::term_links(site, &site.organisations);
-            let regions = views::term_links(site, &site.regions);
-            html("search/".to_string(), "search.html", "search", "Search", &|context| {
-                context.insert("sections", &sections);
-                context.insert("themes", &themes);
-                context.insert("organisations", &organisations);
-                context.insert("regions", &regions);
-            })
-        }
+        Job::Search => search(inputs),
         Job::NotFound => {
-            let mut file = html(String::new(), "404.html", "", "Page not found", &|_| {})?;
+            let mut file = html_page(inputs, "", "404.html", "", "Page not found", &|_| {})?;
             file.path = "404.html".to_string();
             Ok(file)
         }
@@ -277,6 +243,58 @@ pub fn render(job: Job, inputs: &Inputs) -> Result<OutputFile, Diagnostic> {
     }
 }
 
+/// An HTML page at `path` (a folder path such as `themes/`), with the context
+/// every template shares and what `fill` adds.
+fn html_page(
+    inputs: &Inputs,
+    path: &str,
+    template: &str,
+    current: &str,
+    title: &str,
+    fill: &dyn Fn(&mut tera::Context),
+) -> Result<OutputFile, Diagnostic> {
+    let site = inputs.site;
+    let mut context = tera::Context::new();
+    context.insert("site", &SiteView::new(site, current));
+    context.insert("title", title);
+    context.insert("canonical", &site.absolute_url(path));
+    fill(&mut context);
+    let bytes = render_template(inputs.theme, template, &context)?;
+    Ok(OutputFile { path: format!("{path}index.html"), contents: Contents::Bytes(bytes) })
+}
+
+fn home(inputs: &Inputs) -> Result<OutputFile, Diagnostic> {
+    let site = inputs.site;
+    let intro = inputs.bodies.home.as_ref().map(|body| body.html.as_str());
+    let latest: Vec<Card> = site
+        .section(KindName::CaseStudy)
+        .map(|section| section.listing.pages.iter().take(6).map(|&i| Card::new(site, i)).collect())
+        .unwrap_or_default();
+    let sections: Vec<TermLink> = site.sections.iter().map(|s| section_link(site, s)).collect();
+    let themes = views::term_links(site, &site.themes);
+    let title = site.home.as_ref().and_then(|home| home.title.as_deref()).unwrap_or(&site.config.title);
+    html_page(inputs, "", "home.html", "", title, &|context| {
+        context.insert("intro", &intro);
+        context.insert("latest", &latest);
+        context.insert("sections", &sections);
+        context.insert("themes", &themes);
+    })
+}
+
+fn search(inputs: &Inputs) -> Result<OutputFile, Diagnostic> {
+    let site = inputs.site;
+    let sections: Vec<TermLink> = site.sections.iter().map(|s| section_link(site, s)).collect();
+    let themes = views::term_links(site, &site.themes);
+    let organisations = views::term_links(site, &site.organisations);
+    let regions = views::term_links(site, &site.regions);
+    html_page(inputs, "search/", "search.html", "search", "Search", &|context| {
+        context.insert("sections", &sections);
+        context.insert("themes", &themes);
+        context.insert("organisations", &organisations);
+        context.insert("regions", &regions);
+    })
+}
+
 fn bytes(path: &str, text: String) -> OutputFile {
     OutputFile { path: path.to_string(), contents: Contents::Bytes(text.into_bytes()) }
 }
@@ -290,38 +308,37 @@ fn section_link<'a>(site: &'a Site, section: &'a crate::site::Section) -> TermLi
     }
 }
 
-/// Page `number` of a list (a section or a term), with pagination links.
-#[allow(clippy::too_many_arguments)]
-fn list_page(
-    inputs: &Inputs,
-    path: &str,
+/// One page of a list of pages: a section or a term.
+struct List<'a> {
+    path: &'a str,
     number: usize,
-    pages: &[usize],
+    pages: &'a [usize],
+    /// Group the cards under a heading per type (term pages do).
     by_kind: bool,
-    current: &str,
-    name: &str,
-    fill: &dyn Fn(&mut tera::Context),
-) -> Result<OutputFile, Diagnostic> {
+    /// The menu entry to mark as current.
+    current: &'a str,
+    name: &'a str,
+}
+
+/// Page `list.number` of a list, with pagination links.
+fn list_page(inputs: &Inputs, list: &List, fill: &dyn Fn(&mut tera::Context)) -> Result<OutputFile, Diagnostic> {
     let site = inputs.site;
     let per_page = site.config.paginate;
-    let total = feeds::page_count(pages.len(), per_page);
-    let slice = &pages[((number - 1) * per_page).min(pages.len())..(number * per_page).min(pages.len())];
-    let groups = views::groups(site, slice, by_kind);
-    let pagination = Pagination::new(site, path, number, total);
-    let own_path = paginated_path(path, number);
-    let title = if number > 1 { format!("{name} (page {number} of {total})") } else { name.to_string() };
-    let template = if by_kind { "term.html" } else { "section.html" };
-    let mut context = tera::Context::new();
-    context.insert("site", &SiteView::new(site, current));
-    context.insert("title", &title);
-    context.insert("name", name);
-    context.insert("canonical", &site.absolute_url(&own_path));
-    context.insert("groups", &groups);
-    context.insert("count", &pages.len());
-    context.insert("pagination", &pagination);
-    fill(&mut context);
-    let bytes = render_template(inputs.theme, template, &context)?;
-    Ok(OutputFile { path: format!("{own_path}index.html"), contents: Contents::Bytes(bytes) })
+    let total = feeds::page_count(list.pages.len(), per_page);
+    let (start, end) = ((list.number - 1) * per_page, list.number * per_page);
+    let slice = &list.pages[start.min(list.pages.len())..end.min(list.pages.len())];
+    let groups = views::groups(site, slice, list.by_kind);
+    let pagination = Pagination::new(site, list.path, list.number, total);
+    let own_path = paginated_path(list.path, list.number);
+    let title = if list.number > 1 { format!("{} (page {} of {total})", list.name, list.number) } else { list.name.to_string() };
+    let template = if list.by_kind { "term.html" } else { "section.html" };
+    html_page(inputs, &own_path, template, list.current, &title, &|context| {
+        context.insert("name", list.name);
+        context.insert("groups", &groups);
+        context.insert("count", &list.pages.len());
+        context.insert("pagination", &pagination);
+        fill(context);
+    })
 }
 
 fn render_template(theme: &Theme, name: &str, context: &tera::Context) -> Result<Vec<u8>, Diagnostic> {

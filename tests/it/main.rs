@@ -1,0 +1,12 @@
+//! belong's integration tests: one binary (`cargo test --test it`), one module per
+//! concern. Fixture sites live in `tests/fixtures/`; each test builds a copy in a
+//! temporary folder and asserts on the parsed HTML a reader would see.
+
+mod bad_input;
+mod common;
+mod corpus;
+mod determinism;
+mod hub;
+mod links;
+mod pages;
+mod tidy;

@@ -1,0 +1,55 @@
+//! Keeps the code as ARCHITECTURE.md describes it: every module says its one job
+//! in a `//!` first line, files stay readable in size, and functions fit a screen.
+
+use std::path::PathBuf;
+
+use crate::common::repo;
+
+/// Files longer than this must be split (STYLE: "600+ says why": none does yet).
+const MAX_FILE_LINES: usize = 600;
+/// Functions longer than this must be split.
+const MAX_FUNCTION_LINES: usize = 80;
+
+fn sources() -> Vec<PathBuf> {
+    walkdir::WalkDir::new(repo().join("src"))
+        .into_iter()
+        .map(Result::unwrap)
+        .filter(|entry| entry.path().extension().is_some_and(|ext| ext == "rs"))
+        .map(|entry| entry.path().to_path_buf())
+        .collect()
+}
+
+#[test]
+fn every_module_starts_with_its_job() {
+    for file in sources() {
+        let text = std::fs::read_to_string(&file).unwrap();
+        assert!(text.starts_with("//! "), "{} must start with a `//!` line saying its one job", file.display());
+    }
+}
+
+#[test]
+fn files_and_functions_stay_small() {
+    let mut problems = Vec::new();
+    for file in sources() {
+        let text = std::fs::read_to_string(&file).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        let code_lines = lines.iter().position(|line| line.starts_with("#[cfg(test)]")).unwrap_or(lines.len());
+        if code_lines > MAX_FILE_LINES {
+            problems.push(format!("{}: {code_lines} lines (at most {MAX_FILE_LINES})", file.display()));
+        }
+        for (start, line) in lines.iter().enumerate() {
+            let trimmed = line.trim_start();
+            let is_fn = trimmed.starts_with("fn ") || trimmed.starts_with("pub fn ") || trimmed.starts_with("pub(crate) fn ");
+            if !is_fn || line.trim_end().ends_with(';') {
+                continue;
+            }
+            let indent = line.len() - trimmed.len();
+            let closing = format!("{}}}", " ".repeat(indent));
+            let length = lines[start..].iter().position(|l| *l == closing).unwrap_or(0);
+            if length > MAX_FUNCTION_LINES {
+                problems.push(format!("{}:{}: function of {length} lines (at most {MAX_FUNCTION_LINES})", file.display(), start + 1));
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
