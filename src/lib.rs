@@ -105,7 +105,7 @@ fn prepare(options: &Options) -> Result<(Prepared, Vec<Diagnostic>), Report> {
 /// Renders every file of the site in parallel, handing each to `sink` as it
 /// is made. Returns how many files were made and the template problems met.
 fn render_all(prepared: &Prepared, sink: &(dyn Fn(&OutputFile) -> anyhow::Result<()> + Sync)) -> anyhow::Result<(usize, Vec<Diagnostic>)> {
-    let inputs = Inputs { site: &prepared.site, bodies: &prepared.bodies, theme: &prepared.theme, today: prepared.today };
+    let inputs = Inputs::new(&prepared.site, &prepared.bodies, &prepared.theme, prepared.today);
     let jobs = render::jobs(&prepared.site, &prepared.theme);
     let problems = Mutex::new(Vec::new());
     jobs.par_iter().try_for_each(|&job| match render::render(job, &inputs) {
