@@ -17,6 +17,7 @@ pub mod highlight;
 pub mod markdown;
 pub mod output;
 pub mod render;
+pub mod scaffold;
 pub mod site;
 pub mod slug;
 
@@ -50,7 +51,7 @@ pub struct Options {
 pub struct Report {
     /// Every problem found, sorted by file and line.
     pub diagnostics: Vec<Diagnostic>,
-    /// Pages loaded (not counting section introductions).
+    /// Markdown pages found, loaded or not (not counting section introductions).
     pub pages: usize,
     /// Files written (zero for `check`, or when errors stopped the build).
     pub files: usize,
@@ -68,6 +69,8 @@ impl Report {
 /// A modelled site with its rendered bodies and theme, ready to render files.
 struct Prepared {
     site: Site,
+    /// Markdown pages found, loaded or not.
+    page_files: usize,
     bodies: Bodies,
     theme: render::theme::Theme,
     today: Date,
@@ -84,18 +87,18 @@ fn prepare(options: &Options) -> Result<(Prepared, Vec<Diagnostic>), Report> {
     let today = options.today.unwrap_or_else(Date::today);
     let load_options = content::LoadOptions { drafts: options.drafts, today: Some(today) };
     let (content, mut diagnostics) = content::load(&options.root, &config, load_options);
+    let page_files = content.page_files;
     let theme = render::theme::load(&options.root, &config.theme);
     let (site, model_problems) = site::model(content, config);
     diagnostics.extend(model_problems);
     let (bodies, body_problems) = render::bodies(&site);
     diagnostics.extend(body_problems);
     match theme {
-        Ok(theme) => Ok((Prepared { site, bodies, theme, today }, diagnostics)),
+        Ok(theme) => Ok((Prepared { site, page_files, bodies, theme, today }, diagnostics)),
         Err(theme_problems) => {
             diagnostics.extend(theme_problems);
-            let pages = site.pages.len();
             let mut report = fail(diagnostics);
-            report.pages = pages;
+            report.pages = page_files;
             diagnostics::sort(&mut report.diagnostics);
             Err(report)
         }
@@ -129,7 +132,7 @@ pub fn check(options: &Options) -> anyhow::Result<Report> {
     let (_, template_problems) = render_all(&prepared, &|_| Ok(()))?;
     diagnostics.extend(template_problems);
     diagnostics::sort(&mut diagnostics);
-    Ok(Report { diagnostics, pages: prepared.site.pages.len(), files: 0, output: None })
+    Ok(Report { diagnostics, pages: prepared.page_files, files: 0, output: None })
 }
 
 /// Builds the site into its output folder. Nothing is written when the content
@@ -139,7 +142,7 @@ pub fn build(options: &Options) -> anyhow::Result<Report> {
         Ok(prepared) => prepared,
         Err(report) => return Ok(report),
     };
-    let pages = prepared.site.pages.len();
+    let pages = prepared.page_files;
     if diagnostics.iter().any(Diagnostic::is_error) {
         diagnostics::sort(&mut diagnostics);
         return Ok(Report { diagnostics, pages, files: 0, output: None });

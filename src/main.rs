@@ -8,6 +8,7 @@ use std::time::Instant;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+use belong::content::KindName;
 use belong::diagnostics;
 
 #[derive(Parser)]
@@ -46,6 +47,31 @@ enum Command {
         #[arg(long)]
         drafts: bool,
     },
+    /// Write a new page with every field of its kind ready to fill in.
+    New {
+        /// The kind of page.
+        #[arg(value_enum)]
+        kind: NewKind,
+        /// The page's title, in quotes; the file name is made from it.
+        title: String,
+        /// The hub's folder, holding site.toml and content/.
+        #[arg(long, value_name = "DIR")]
+        root: Option<PathBuf>,
+    },
+    /// Make a new, working hub in DIR (a new or empty folder).
+    Init {
+        /// Where to make the hub.
+        dir: PathBuf,
+    },
+}
+
+/// The kinds of page `belong new` writes.
+#[derive(Clone, Copy, ValueEnum)]
+enum NewKind {
+    CaseStudy,
+    Toolkit,
+    Discussion,
+    Page,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -98,6 +124,42 @@ fn main() -> ExitCode {
                 Err(error) => machine_failure(&error),
             }
         }
+        Command::New { kind, title, root } => new_page(kind, &title, root),
+        Command::Init { dir } => init(&dir),
+    }
+}
+
+fn new_page(kind: NewKind, title: &str, root: Option<PathBuf>) -> ExitCode {
+    let root = belong::root_or_current(root.as_deref());
+    let config = match belong::config::load(&root) {
+        Ok(config) => config,
+        Err(problems) => {
+            eprint!("{}", diagnostics::human(&problems, 0));
+            return ExitCode::from(1);
+        }
+    };
+    let kind = match kind {
+        NewKind::CaseStudy => KindName::CaseStudy,
+        NewKind::Toolkit => KindName::Toolkit,
+        NewKind::Discussion => KindName::Discussion,
+        NewKind::Page => KindName::Page,
+    };
+    match belong::scaffold::new_page(&root, &config, kind, title, belong::date::Date::today()) {
+        Ok(path) => {
+            eprintln!("wrote {}: fill in the fields marked required, then run `belong check`", path.display());
+            ExitCode::SUCCESS
+        }
+        Err(error) => machine_failure(&error),
+    }
+}
+
+fn init(dir: &std::path::Path) -> ExitCode {
+    match belong::scaffold::init(dir) {
+        Ok(files) => {
+            eprintln!("made a new hub in {} ({} files); build it with: belong build --root {}", dir.display(), files.len(), dir.display());
+            ExitCode::SUCCESS
+        }
+        Err(error) => machine_failure(&error),
     }
 }
 

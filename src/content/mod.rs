@@ -283,6 +283,9 @@ pub struct Content {
     pub pages: Vec<Page>,
     pub indexes: Vec<SectionIndex>,
     pub assets: Vec<Asset>,
+    /// Markdown pages found, loaded or not (section `_index.md` files aside), for
+    /// the summary line "2 errors in 41 pages".
+    pub page_files: usize,
 }
 
 /// Options that change what is loaded.
@@ -303,7 +306,8 @@ pub fn load(root: &Path, config: &Config, options: LoadOptions) -> (Content, Vec
         .par_iter()
         .map(|relative| load_file(root, relative, config, today))
         .collect();
-    let mut content = Content { assets, ..Content::default() };
+    let page_files = markdown.iter().filter(|path| path.file_stem().is_some_and(|stem| stem != "_index")).count();
+    let mut content = Content { assets, page_files, ..Content::default() };
     for (loaded, problems) in results {
         diagnostics.extend(problems);
         match loaded {

@@ -195,7 +195,11 @@ impl Reader<'_> {
         match &field.value {
             Value::String(text) if !text.trim().is_empty() => Some(text.trim().to_string()),
             Value::Null | Value::String(_) if required => {
-                self.missing(key, "it is empty here");
+                let kind = self.context.kind.label().to_lowercase();
+                self.problems.push(
+                    self.diagnostic(Code::MissingField, key, field.line, format!("`{key}` is empty, and a {kind} needs it"))
+                        .hint(format!("fill it in, for example: {key}: {}", example_for(key))),
+                );
                 None
             }
             Value::Null | Value::String(_) => None,

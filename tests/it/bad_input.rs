@@ -105,5 +105,5 @@ fn the_human_report_ends_with_a_summary() {
     let check = belong(&["check", "--root", dir.path().to_str().unwrap()], dir.path());
     let stderr = String::from_utf8_lossy(&check.stderr);
     assert!(stderr.contains("help: did you mean `belonging`?"), "{stderr}");
-    assert!(stderr.trim_end().ends_with("1 error, 0 warnings in 1 page"), "{stderr}");
+    assert!(stderr.trim_end().ends_with("1 error, 0 warnings in 2 pages"), "{stderr}");
 }

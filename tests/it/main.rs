@@ -9,4 +9,5 @@ mod determinism;
 mod hub;
 mod links;
 mod pages;
+mod scaffold;
 mod tidy;

@@ -1,0 +1,147 @@
+//! Writes new things for authors: `new` makes a page whose front matter lists
+//! every field of its kind with a comment, and `init` makes a working hub from
+//! the starter files compiled into the binary. Neither ever overwrites a file.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context as _, Result, bail};
+
+use crate::config::Config;
+use crate::content::KindName;
+use crate::date::Date;
+use crate::slug::slugify;
+
+/// The starter hub, by path under the new hub's folder.
+const STARTER: &[(&str, &str)] = &[
+    ("site.toml", include_str!("../starter/site.toml")),
+    ("content/_index.md", include_str!("../starter/content/_index.md")),
+    ("content/accessibility.md", include_str!("../starter/content/accessibility.md")),
+    ("content/case-studies/_index.md", include_str!("../starter/content/case-studies/_index.md")),
+    ("content/case-studies/sample-case-study.md", include_str!("../starter/content/case-studies/sample-case-study.md")),
+    ("content/toolkits/_index.md", include_str!("../starter/content/toolkits/_index.md")),
+    ("content/toolkits/sample-toolkit.md", include_str!("../starter/content/toolkits/sample-toolkit.md")),
+    ("content/discussions/_index.md", include_str!("../starter/content/discussions/_index.md")),
+    ("content/discussions/sample-discussion.md", include_str!("../starter/content/discussions/sample-discussion.md")),
+];
+
+/// Writes a new hub into `dir`, which must be missing or empty. Returns the
+/// files written, relative to `dir`.
+pub fn init(dir: &Path) -> Result<Vec<PathBuf>> {
+    if dir.is_file() {
+        bail!("{} is a file; give a folder for the new hub", dir.display());
+    }
+    if dir.is_dir() && fs::read_dir(dir).with_context(|| format!("cannot read {}", dir.display()))?.next().is_some() {
+        bail!("{} is not empty; belong init only writes into a new or empty folder", dir.display());
+    }
+    let mut written = Vec::new();
+    for (path, text) in STARTER {
+        let target = dir.join(path);
+        if let Some(parent) = target.parent() {
+            fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
+        }
+        fs::write(&target, text).with_context(|| format!("cannot write {}", target.display()))?;
+        written.push(PathBuf::from(path));
+    }
+    Ok(written)
+}
+
+/// Writes `content/<section>/<slug>.md` for a new page of `kind` titled
+/// `title`, dated `today`. Refuses to overwrite. Returns the path written,
+/// relative to `root`.
+pub fn new_page(root: &Path, config: &Config, kind: KindName, title: &str, today: Date) -> Result<PathBuf> {
+    let title = title.trim();
+    let slug = slugify(title);
+    if slug.is_empty() {
+        bail!("the title \"{title}\" has no letters or digits to make a file name from");
+    }
+    let folder = Path::new(crate::content::DIR).join(kind.section_dir().unwrap_or(""));
+    let relative = folder.join(format!("{slug}.md"));
+    let target = root.join(&relative);
+    if target.exists() {
+        bail!("{} already exists; belong new never overwrites a page (choose another title, or edit that file)", relative.display());
+    }
+    fs::create_dir_all(root.join(&folder)).with_context(|| format!("cannot create {}", folder.display()))?;
+    fs::write(&target, front_matter(config, kind, title, today)).with_context(|| format!("cannot write {}", target.display()))?;
+    Ok(relative)
+}
+
+/// A YAML double-quoted string.
+fn quoted(text: &str) -> String {
+    format!("\"{}\"", text.replace('\\', "\\\\").replace('"', "\\\""))
+}
+
+/// The new page's text: every field of its kind, required ones to fill in,
+/// optional ones commented out, each with a short comment.
+pub fn front_matter(config: &Config, kind: KindName, title: &str, today: Date) -> String {
+    let themes: Vec<&str> = config.themes.iter().map(|theme| theme.slug.as_str()).collect();
+    let regions = config.regions.join(", ");
+    let listed = kind != KindName::Page;
+    let mut lines = vec![
+        "---".to_string(),
+        format!("# A new {}. Fill in the fields marked required; remove the # to use an optional one.", kind.label().to_lowercase()),
+        format!("title: {}  # required: the page's heading", quoted(title)),
+    ];
+    let required = |yes: bool| if yes { "required" } else { "optional" };
+    lines.push(format!("summary: \"\"  # {}: one or two sentences, at most 300 characters", required(listed)));
+    lines.push(format!("themes: []  # {}: one or more of: {}", if listed { "required" } else { "optional" }, themes.join(", ")));
+    match kind {
+        KindName::CaseStudy => lines.push("organisation: \"\"  # required: the organisation's full name".to_string()),
+        KindName::Toolkit | KindName::Discussion => lines.push("# organisation: \"\"  # optional: the organisation's full name".to_string()),
+        KindName::Page => {}
+    }
+    if kind != KindName::Page {
+        lines.push(format!("# region: \"\"  # optional: one of: {regions}"));
+    }
+    lines.push(format!("date: {today}  # {}: first published, YYYY-MM-DD", required(listed)));
+    lines.push("# updated: YYYY-MM-DD  # optional: when the page last changed".to_string());
+    lines.push("# review_due: YYYY-MM-DD  # optional: when to check the page again".to_string());
+    if kind != KindName::Page {
+        lines.push("# audience: [\"board\", \"leaders\", \"managers\", \"teams\", \"all-staff\"]  # optional: who it is for".to_string());
+    }
+    if kind == KindName::CaseStudy {
+        lines.extend(
+            [
+                "# outcomes:  # optional: figures to chart, one entry per measure",
+                "#   - measure: \"Staff turnover\"",
+                "#     before: 14",
+                "#     after: 8",
+                "#     unit: \"%\"",
+                "#     benchmark: 11.8  # optional",
+                "#     benchmark_label: \"National average\"  # optional",
+                "#     period: \"2021 to 2023\"  # optional",
+            ]
+            .map(String::from),
+        );
+    }
+    if kind == KindName::Discussion {
+        lines.push("questions:  # required: the questions, in order".to_string());
+        lines.push("  - \"\"".to_string());
+    }
+    lines.extend(
+        [
+            "# resources:  # optional: further reading",
+            "#   - title: \"\"",
+            "#     url: \"https://\"",
+            "# image: \"picture.jpg\"  # optional: a picture beside this file",
+            "# image_alt: \"\"  # required with image: what the picture shows",
+            "# draft: true  # optional: leave the page out of the site until ready",
+            "---",
+            "",
+            "Write the page here, in Markdown. Start sections with ##.",
+            "",
+        ]
+        .map(String::from),
+    );
+    lines.join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn titles_with_quotes_stay_valid_yaml() {
+        assert_eq!(quoted("The \"Q&A\" forum"), "\"The \\\"Q&A\\\" forum\"");
+    }
+}
