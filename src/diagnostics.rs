@@ -169,34 +169,78 @@ pub fn did_you_mean<'a>(wrong: &str, candidates: impl IntoIterator<Item = &'a st
         .map(|(_, candidate)| format!("did you mean `{candidate}`?"))
 }
 
-/// The human report: one block per diagnostic, then a summary line such as
-/// "2 errors, 3 warnings in 41 pages".
-pub fn human(diagnostics: &[Diagnostic], pages: usize) -> String {
+/// The human report: each diagnostic with the offending line of its file
+/// underlined (annotate-snippets, as rustc prints), then its fix, then a summary
+/// line such as "2 errors, 3 warnings in 41 pages".
+///
+/// `source` gives a file's text by its path as diagnostics name it; the printer
+/// falls back to the location alone when it has none.
+pub fn human(diagnostics: &[Diagnostic], pages: usize, source: &dyn Fn(&Path) -> Option<String>) -> String {
     let mut out = String::new();
+    let renderer = annotate_snippets::Renderer::plain();
     for diagnostic in diagnostics {
-        let severity = match diagnostic.severity() {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-        };
-        let _ = writeln!(
-            out,
-            "{severity}[{} {}]: {}",
-            diagnostic.code.id(),
-            diagnostic.code.name(),
-            diagnostic.message
-        );
-        let _ = write!(out, "  --> {}", diagnostic.location());
-        if let Some(field) = &diagnostic.field {
-            let _ = write!(out, " (field `{field}`)");
+        let text = (diagnostic.line > 0).then(|| source(&diagnostic.file)).flatten();
+        let line = text.as_deref().and_then(|text| text.lines().nth(diagnostic.line - 1));
+        match line {
+            Some(line) if !line.trim().is_empty() => out.push_str(&snippet(&renderer, diagnostic, line)),
+            _ => out.push_str(&plain(diagnostic)),
         }
-        out.push('\n');
-        if let Some(hint) = &diagnostic.hint {
-            let _ = writeln!(out, "  help: {hint}");
-        }
-        out.push('\n');
+        out.push_str("\n\n");
     }
     out.push_str(&summary(diagnostics, pages));
     out.push('\n');
+    out
+}
+
+fn level(diagnostic: &Diagnostic) -> annotate_snippets::Level<'static> {
+    match diagnostic.severity() {
+        Severity::Error => annotate_snippets::Level::ERROR,
+        Severity::Warning => annotate_snippets::Level::WARNING,
+    }
+}
+
+/// One diagnostic with its source line underlined.
+fn snippet(renderer: &annotate_snippets::Renderer, diagnostic: &Diagnostic, line: &str) -> String {
+    use annotate_snippets::{AnnotationKind, Group, Level, Snippet};
+    let id = format!("{} {}", diagnostic.code.id(), diagnostic.code.name());
+    let path = display_path(&diagnostic.file);
+    let span = underline(line, diagnostic.column);
+    let label = diagnostic.field.as_ref().map(|field| format!("field `{field}`")).unwrap_or_default();
+    let mut report = vec![level(diagnostic).primary_title(&diagnostic.message).id(&id).element(
+        Snippet::source(line).line_start(diagnostic.line).path(&path).annotation(AnnotationKind::Primary.span(span).label(&label)),
+    )];
+    if let Some(hint) = &diagnostic.hint {
+        report.push(Group::with_title(Level::HELP.secondary_title(hint)));
+    }
+    renderer.render(&report)
+}
+
+/// The byte range to underline: from the column to the end of its word, or the
+/// whole line's text when the column is unknown or the first.
+fn underline(line: &str, column: usize) -> std::ops::Range<usize> {
+    let start = line.len() - line.trim_start().len();
+    let end = line.trim_end().len().max(start);
+    if column <= 1 || column > line.len() || !line.is_char_boundary(column - 1) {
+        return start..end;
+    }
+    let from = column - 1;
+    let word = line[from..].find(char::is_whitespace).map_or(line.len(), |length| from + length);
+    from..word.max(from + 1).min(line.len())
+}
+
+/// One diagnostic as text, when its source line is not at hand.
+fn plain(diagnostic: &Diagnostic) -> String {
+    let severity = match diagnostic.severity() {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+    };
+    let mut out = format!("{severity}[{} {}]: {}\n  --> {}", diagnostic.code.id(), diagnostic.code.name(), diagnostic.message, diagnostic.location());
+    if let Some(field) = &diagnostic.field {
+        let _ = write!(out, " (field `{field}`)");
+    }
+    if let Some(hint) = &diagnostic.hint {
+        let _ = write!(out, "\n  help: {hint}");
+    }
     out
 }
 
@@ -276,6 +320,28 @@ mod tests {
         let themes = ["belonging", "allyship", "contribution"];
         assert_eq!(did_you_mean("belongin", themes).as_deref(), Some("did you mean `belonging`?"));
         assert_eq!(did_you_mean("zzzz", themes), None);
+    }
+
+    #[test]
+    fn human_report_shows_the_line_and_the_fix() {
+        let diagnostic = Diagnostic::new(Code::UnknownTheme, "content/a.md", "unknown theme `belongin`")
+            .at(3, 5)
+            .field("themes")
+            .hint("did you mean `belonging`?");
+        let text = "---\nthemes:\n  - belongin\n---\n".to_string();
+        let report = human(&[diagnostic], 1, &|_| Some(text.clone()));
+        assert!(report.contains("error[E007 unknown-theme]: unknown theme `belongin`"), "{report}");
+        assert!(report.contains("content/a.md:3:5"), "{report}");
+        assert!(report.contains("  - belongin"), "{report}");
+        assert!(report.contains("help: did you mean `belonging`?"), "{report}");
+        assert!(report.trim_end().ends_with("1 error, 0 warnings in 1 page"), "{report}");
+    }
+
+    #[test]
+    fn underline_never_splits_a_character() {
+        assert_eq!(underline("  - belongin", 5), 4..12);
+        assert_eq!(underline("  title: x", 0), 2..10);
+        assert_eq!(underline("é", 2), 0..2);
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! it reports, and exits 0 (success, warnings allowed), 1 (content or config
 //! errors) or 2 (usage errors, and failures of the machine such as a full disk).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -94,7 +94,7 @@ fn main() -> ExitCode {
             let started = Instant::now();
             match belong::build(&options) {
                 Ok(report) => {
-                    eprint!("{}", diagnostics::human(&report.diagnostics, report.pages));
+                    print_human(&report.diagnostics, report.pages, &options.root);
                     if let Some(output) = &report.output {
                         eprintln!(
                             "built {} pages ({} files) into {} in {:.2}s",
@@ -116,7 +116,7 @@ fn main() -> ExitCode {
             match belong::check(&options) {
                 Ok(report) => {
                     match format {
-                        Format::Human => eprint!("{}", diagnostics::human(&report.diagnostics, report.pages)),
+                        Format::Human => print_human(&report.diagnostics, report.pages, &options.root),
                         Format::Json => print!("{}", diagnostics::json_lines(&report.diagnostics)),
                     }
                     exit_code(report.failed())
@@ -134,7 +134,7 @@ fn new_page(kind: NewKind, title: &str, root: Option<PathBuf>) -> ExitCode {
     let config = match belong::config::load(&root) {
         Ok(config) => config,
         Err(problems) => {
-            eprint!("{}", diagnostics::human(&problems, 0));
+            print_human(&problems, 0, &root);
             return ExitCode::from(1);
         }
     };
@@ -161,6 +161,12 @@ fn init(dir: &std::path::Path) -> ExitCode {
         }
         Err(error) => machine_failure(&error),
     }
+}
+
+/// Prints diagnostics for people, each with its line of the file shown.
+fn print_human(report_diagnostics: &[diagnostics::Diagnostic], pages: usize, root: &Path) {
+    let source = |file: &Path| std::fs::read(root.join(file)).ok().map(|bytes| String::from_utf8_lossy(&bytes).replace("\r\n", "\n"));
+    eprint!("{}", diagnostics::human(report_diagnostics, pages, &source));
 }
 
 fn exit_code(failed: bool) -> ExitCode {

@@ -105,11 +105,22 @@ impl Fields {
     /// The file line of the item of `field` whose value is `needle` (in a block
     /// list, a flow list or a `key: value` entry), falling back to the key's line.
     pub fn item_line(&self, field: &Field, needle: &str) -> usize {
+        self.item_position(field, needle).0
+    }
+
+    /// Like `item_line`, with the 1-based column where the value starts
+    /// (counting its opening quote); column 1 when only the key was found.
+    pub fn item_position(&self, field: &Field, needle: &str) -> (usize, usize) {
         let (start, end) = field.span;
-        self.lines[start..end.min(self.lines.len())]
-            .iter()
-            .position(|line| line_has_item(line, needle))
-            .map_or(field.line, |offset| self.yaml_line + start + offset)
+        let found = self.lines[start..end.min(self.lines.len())].iter().enumerate().find(|(_, line)| line_has_item(line, needle));
+        match found {
+            Some((offset, line)) => {
+                let quoted = [format!("\"{needle}\""), format!("'{needle}'")];
+                let column = quoted.iter().find_map(|q| line.find(q.as_str())).or_else(|| line.rfind(needle)).map_or(1, |i| line[..i].chars().count() + 1);
+                (self.yaml_line + start + offset, column)
+            }
+            None => (field.line, 1),
+        }
     }
 }
 

@@ -311,9 +311,9 @@ impl Reader<'_> {
                     format!("did you mean `{}`?", crate::slug::slugify(&slugged))
                 })
                 .unwrap_or_else(|| format!("use one of the themes in site.toml: {}", self.theme_list()));
-            let line = self.fields.item_line(field, &theme);
+            let (line, column) = self.fields.item_position(field, &theme);
             self.problems.push(
-                self.diagnostic(Code::UnknownTheme, "themes", line, format!("unknown theme `{theme}`")).hint(hint),
+                self.diagnostic(Code::UnknownTheme, "themes", line, format!("unknown theme `{theme}`")).at(line, column).hint(hint),
             );
         }
         known
@@ -348,10 +348,11 @@ impl Reader<'_> {
                 Some(known) => audience.push(*known),
                 None => {
                     let field = self.fields.get("audience");
-                    let line = field.map_or(0, |field| self.fields.item_line(field, &name));
+                    let (line, column) = field.map_or((0, 0), |field| self.fields.item_position(field, &name));
                     let slugs = Audience::ALL.map(Audience::slug);
                     let hint = did_you_mean(&name, slugs).unwrap_or_else(|| format!("use any of: {}", slugs.join(", ")));
-                    self.problems.push(self.diagnostic(Code::UnknownAudience, "audience", line, format!("unknown audience `{name}`")).hint(hint));
+                    let message = format!("unknown audience `{name}`");
+                    self.problems.push(self.diagnostic(Code::UnknownAudience, "audience", line, message).at(line, column).hint(hint));
                 }
             }
         }
