@@ -160,13 +160,19 @@ pub fn sort(diagnostics: &mut Vec<Diagnostic>) {
 /// "did you mean `x`?" for the candidate closest to `wrong`, if any is close enough
 /// to be a likely typo.
 pub fn did_you_mean<'a>(wrong: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
+    closest(wrong, candidates).map(|candidate| format!("did you mean `{candidate}`?"))
+}
+
+/// The candidate closest to `wrong` (Jaro-Winkler, case-insensitive), if it is
+/// close enough to be a likely typo; ties go to the first in sorted order.
+pub fn closest<'a>(wrong: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let wrong_lower = wrong.to_lowercase();
     candidates
         .into_iter()
         .map(|candidate| (strsim::jaro_winkler(&wrong_lower, &candidate.to_lowercase()), candidate))
         .filter(|(score, _)| *score >= 0.8)
         .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.1.cmp(a.1)))
-        .map(|(_, candidate)| format!("did you mean `{candidate}`?"))
+        .map(|(_, candidate)| candidate)
 }
 
 /// The human report: each diagnostic with the offending line of its file

@@ -24,6 +24,9 @@ pub struct Targets {
     pub pages: HashMap<PathBuf, (String, Option<usize>)>,
     /// Non-Markdown files under `content/`, copied to the same path in the output.
     pub assets: HashSet<PathBuf>,
+    /// Every page path the site has (`toolkits/primer/`, `themes/`, …), for
+    /// checking links written from the site root.
+    pub urls: HashSet<String>,
     /// The URL path the site lives under, such as `/` or `/hub/`.
     pub base_path: String,
 }
@@ -410,16 +413,17 @@ impl<'s, 't> Pass<'s, 't> {
         if has_scheme || url.starts_with("//") || url.is_empty() {
             return written.clone();
         }
-        if let Some(rooted) = url.strip_prefix('/') {
-            // Root-relative links would escape a sub-path deployment: re-root them.
-            return format!("{}{}", self.targets.base_path, rooted).into();
-        }
         let (path_part, anchor) = match url.split_once('#') {
             Some((path, anchor)) => (path, Some(anchor)),
             None => (url, None),
         };
         let (path_part, _query) = path_part.split_once('?').unwrap_or((path_part, ""));
-        let Some(target) = join(self.source.dir, path_part) else {
+        let from_root = path_part.starts_with('/');
+        if from_root && !path_part.ends_with(".md") {
+            return self.rooted_link(url, path_part.trim_start_matches('/'), line);
+        }
+        let dir = if from_root { Path::new("") } else { self.source.dir };
+        let Some(target) = join(dir, path_part.trim_start_matches('/')) else {
             self.broken(url, line, "it climbs out of content/");
             return written.clone();
         };
@@ -442,6 +446,25 @@ impl<'s, 't> Pass<'s, 't> {
             self.broken(url, line, "there is no such file in content/");
         }
         written.clone()
+    }
+
+    /// A link written from the site root (`/toolkits/x/`): re-rooted under
+    /// `base_url`, so it survives a sub-path deployment, and checked when it
+    /// names a page.
+    fn rooted_link(&mut self, url: &str, path: &str, line: usize) -> CowStr<'s> {
+        let names_a_page = path.is_empty() || path.ends_with('/') || Path::new(path).extension().is_none();
+        let as_folder = if path.is_empty() || path.ends_with('/') { path.to_string() } else { format!("{path}/") };
+        if names_a_page && !self.targets.urls.contains(&as_folder) {
+            let hint = crate::diagnostics::closest(&as_folder, self.targets.urls.iter().map(String::as_str))
+                .map(|closest| format!("did you mean `/{closest}`?"))
+                .unwrap_or_else(|| "link to the page's .md file from this page's folder instead, such as ../toolkits/allyship.md".to_string());
+            self.rendered.diagnostics.push(
+                Diagnostic::new(Code::BrokenLink, self.source.file, format!("broken link `{url}`: no page of the site has this address"))
+                    .at(line, 1)
+                    .hint(hint),
+            );
+        }
+        format!("{}{}", self.targets.base_path, url.trim_start_matches('/')).into()
     }
 
     fn broken(&mut self, url: &str, line: usize, why: &str) {

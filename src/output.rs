@@ -30,6 +30,7 @@ pub fn stage(root: &Path, target: &Path) -> Result<Staging> {
     let parent = target.parent().context("the output folder has no parent folder")?;
     fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
     let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    remove_leftovers(parent, &name);
     let staging = parent.join(format!(".{name}.belong-new-{}", std::process::id()));
     if staging.exists() {
         fs::remove_dir_all(&staging).with_context(|| format!("cannot clear {}", staging.display()))?;
@@ -38,6 +39,22 @@ pub fn stage(root: &Path, target: &Path) -> Result<Staging> {
     fs::write(staging.join(MARKER), "This folder is built by belong; a build replaces it whole.\n")
         .with_context(|| format!("cannot write in {}", staging.display()))?;
     Ok(Staging { target, staging })
+}
+
+/// Tidies up after a build that was killed: a previous site moved aside but
+/// never replaced is put back, then leftover staging and old-site folders go.
+fn remove_leftovers(parent: &Path, name: &str) {
+    let Ok(entries) = fs::read_dir(parent) else { return };
+    let (new_prefix, old_prefix) = (format!(".{name}.belong-new-"), format!(".{name}.belong-old-"));
+    let target = parent.join(name);
+    for entry in entries.flatten() {
+        let file_name = entry.file_name().to_string_lossy().into_owned();
+        if file_name.starts_with(&old_prefix) && !target.exists() {
+            let _ = fs::rename(entry.path(), &target);
+        } else if file_name.starts_with(&new_prefix) || file_name.starts_with(&old_prefix) {
+            let _ = fs::remove_dir_all(entry.path());
+        }
+    }
 }
 
 fn absolute(path: &Path) -> Result<PathBuf> {

@@ -4,7 +4,7 @@
 //! Pure: no I/O. Every URL of the site is made here, from `Site::url`, so the
 //! whole site moves with `base_url`.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use crate::config::Config;
@@ -154,7 +154,7 @@ pub fn model(content: Content, config: Config) -> (Site, Vec<Diagnostic>) {
         }
     }
     let newest_first = |indexes: &mut Vec<usize>| sort_newest_first(indexes, &pages);
-    let sections = KindName::SECTIONS
+    let sections: Vec<Section> = KindName::SECTIONS
         .iter()
         .map(|&kind| {
             let dir = kind.section_dir().unwrap_or_default();
@@ -180,7 +180,9 @@ pub fn model(content: Content, config: Config) -> (Site, Vec<Diagnostic>) {
     let regions = group_by_name(&pages, Taxonomy::Regions, |page| page.region(), &newest_first);
     let related = related(&pages);
     let base_path = base_path(&config.base_url);
-    let targets = targets(&pages, &paths, &content.assets, &base_path);
+    let listings = sections.iter().map(|section: &Section| &section.listing).chain(&themes).chain(&organisations).chain(&regions);
+    let urls = known_urls(&paths, listings, config.paginate);
+    let targets = targets(&pages, &paths, &content.assets, &base_path, urls);
     let site = Site { config, pages, paths, sections, home, themes, organisations, regions, related, assets: content.assets, targets, base_path };
     (site, diagnostics)
 }
@@ -320,7 +322,23 @@ fn related(pages: &[Page]) -> Vec<Vec<usize>> {
 
 /// The link targets Markdown may use: every page's source path, each section's
 /// `_index.md`, and every asset.
-fn targets(pages: &[Page], paths: &[String], assets: &[Asset], base_path: &str) -> Targets {
+/// Every page path the site will have, for checking root-relative links.
+fn known_urls<'a>(paths: &[String], listings: impl Iterator<Item = &'a Listing>, per_page: usize) -> HashSet<String> {
+    let mut urls: HashSet<String> = paths.iter().cloned().collect();
+    urls.extend(["", "search/"].map(String::from));
+    urls.extend(Taxonomy::ALL.iter().map(|taxonomy| format!("{}/", taxonomy.segment())));
+    for listing in listings {
+        urls.extend((1..=page_count(listing.pages.len(), per_page)).map(|number| paginated_path(&listing.path, number)));
+    }
+    urls
+}
+
+/// How many pages a list of `items` takes at `per_page` a page (at least one).
+pub fn page_count(items: usize, per_page: usize) -> usize {
+    items.div_ceil(per_page.max(1)).max(1)
+}
+
+fn targets(pages: &[Page], paths: &[String], assets: &[Asset], base_path: &str, urls: HashSet<String>) -> Targets {
     let mut by_source = HashMap::with_capacity(pages.len() + 4);
     for (index, page) in pages.iter().enumerate() {
         let under_content = page.file.strip_prefix(crate::content::DIR).unwrap_or(&page.file).to_path_buf();
@@ -333,6 +351,7 @@ fn targets(pages: &[Page], paths: &[String], assets: &[Asset], base_path: &str) 
     Targets {
         pages: by_source,
         assets: assets.iter().map(|asset| asset.path.clone()).collect(),
+        urls,
         base_path: base_path.to_string(),
     }
 }

@@ -320,7 +320,9 @@ pub fn load(root: &Path, config: &Config, options: LoadOptions) -> (Content, Vec
     (content, diagnostics)
 }
 
-enum Loaded {
+/// One Markdown file, read: a page or a section introduction.
+#[derive(Debug)]
+pub enum Loaded {
     Page(Box<Page>),
     Index(SectionIndex),
 }
@@ -391,7 +393,14 @@ fn load_file(root: &Path, relative: &Path, config: &Config, today: Date) -> (Opt
             return (None, vec![diagnostic]);
         }
     };
-    let split = match front_matter::split(&text) {
+    parse_file(relative, &text, config, today)
+}
+
+/// Parses one Markdown file's text (path relative to `content/`): pure, so a
+/// page can be re-read from an editor's buffer, and fuzzed.
+pub fn parse_file(relative: &Path, text: &str, config: &Config, today: Date) -> (Option<Loaded>, Vec<Diagnostic>) {
+    let file = Path::new(DIR).join(relative);
+    let split = match front_matter::split(text) {
         Ok(split) => split,
         Err(error) => {
             let diagnostic = Diagnostic::new(Code::YamlSyntax, &file, error.message)

@@ -96,7 +96,7 @@ pub fn page(context: &Context, fields: &Fields) -> (Checked, Vec<Diagnostic>) {
         image: reader.image(),
         draft: reader.boolean("draft"),
         weight: reader.integer("weight"),
-        aliases: reader.string_list("aliases", "old URL paths such as [\"/old/page/\"]"),
+        aliases: reader.aliases(),
     };
     let slug = reader.slug();
     let kind = match kind {
@@ -369,6 +369,26 @@ impl Reader<'_> {
             );
         }
         questions
+    }
+
+    /// Old URL paths; each must stay inside the site (no `..`, no scheme).
+    fn aliases(&mut self) -> Vec<String> {
+        let aliases = self.string_list("aliases", "old URL paths such as [\"/old/page/\"]");
+        let line = self.fields.get("aliases").map_or(0, |field| field.line);
+        let mut kept = Vec::new();
+        for alias in aliases {
+            let path = alias.trim_matches('/');
+            let safe = !path.is_empty() && !path.contains("://") && path.split('/').all(|part| !part.is_empty() && part != "." && part != "..");
+            if safe {
+                kept.push(path.to_string());
+            } else {
+                self.problems.push(
+                    self.diagnostic(Code::BadValue, "aliases", self.fields.get("aliases").map_or(line, |f| self.fields.item_line(f, &alias)), format!("`{alias}` is not a path on this site"))
+                        .hint("write the old address from the site root, such as \"/old-case-studies/eeast/\""),
+                );
+            }
+        }
+        kept
     }
 
     fn slug(&mut self) -> Option<String> {

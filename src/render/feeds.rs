@@ -7,7 +7,7 @@
 use std::fmt::Write as _;
 
 use crate::render::escape;
-use crate::site::{Listing, Site, Taxonomy, paginated_path};
+use crate::site::{Listing, Site, Taxonomy, page_count, paginated_path};
 
 /// An Atom feed of the newest `[feeds] limit` pages of `pages` (page indexes,
 /// newest first). `path` is the feed's own path, such as `themes/allyship/feed.xml`.
@@ -89,11 +89,6 @@ pub fn sitemap(site: &Site) -> String {
     add("search/", None);
     xml.push_str("</urlset>\n");
     xml
-}
-
-/// How many pages a list of `items` takes at `per_page` a page (at least one).
-pub fn page_count(items: usize, per_page: usize) -> usize {
-    items.div_ceil(per_page.max(1)).max(1)
 }
 
 pub fn robots(site: &Site) -> String {

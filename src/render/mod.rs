@@ -166,14 +166,14 @@ pub fn jobs(site: &Site, theme: &Theme) -> Vec<Job> {
     let mut jobs: Vec<Job> = (0..site.pages.len()).map(Job::Page).collect();
     jobs.push(Job::Home);
     for (section, listing) in site.sections.iter().map(|s| &s.listing).enumerate() {
-        for number in 1..=feeds::page_count(listing.pages.len(), per_page) {
+        for number in 1..=crate::site::page_count(listing.pages.len(), per_page) {
             jobs.push(Job::Section { section, number });
         }
     }
     for taxonomy in Taxonomy::ALL {
         jobs.push(Job::TaxonomyIndex(taxonomy));
         for (term, listing) in site.taxonomy(taxonomy).iter().enumerate() {
-            for number in 1..=feeds::page_count(listing.pages.len(), per_page) {
+            for number in 1..=crate::site::page_count(listing.pages.len(), per_page) {
                 jobs.push(Job::Term { taxonomy, term, number });
             }
         }
@@ -351,7 +351,7 @@ struct List<'a> {
 fn list_page(inputs: &Inputs, list: &List, fill: &dyn Fn(&mut tera::Context)) -> Result<OutputFile, Diagnostic> {
     let site = inputs.site;
     let per_page = site.config.paginate;
-    let total = feeds::page_count(list.pages.len(), per_page);
+    let total = crate::site::page_count(list.pages.len(), per_page);
     let (start, end) = ((list.number - 1) * per_page, list.number * per_page);
     let slice = &list.pages[start.min(list.pages.len())..end.min(list.pages.len())];
     let groups = views::groups(site, slice, list.by_kind);
