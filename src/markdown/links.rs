@@ -1,0 +1,175 @@
+//! Resolves the links and images a page's Markdown writes: `.md` paths to page
+//! URLs, files under `content/` to their published paths, root-relative links
+//! under `base_url`; and reports broken targets, script links and link text
+//! that says nothing out of context.
+
+use std::path::{Component, Path, PathBuf};
+
+use pulldown_cmark::CowStr;
+
+use super::{AnchorLink, LinkState, Pass, VAGUE_LINK_TEXT};
+use crate::diagnostics::{Code, Diagnostic, did_you_mean};
+
+impl<'s> Pass<'s, '_> {
+    /// Resolves a link or image target written in the Markdown to a site URL.
+    pub(super) fn link_target(&mut self, written: &CowStr<'s>, line: usize, image: bool) -> CowStr<'s> {
+        let url = written.trim();
+        let lower = url.to_ascii_lowercase();
+        if lower.starts_with("javascript:") || lower.starts_with("vbscript:") || lower.starts_with("data:text/html") {
+            self.rendered.diagnostics.push(
+                Diagnostic::new(Code::JavascriptLink, self.source.file, format!("a `{}` link runs code in the reader's browser", url.split(':').next().unwrap_or("")))
+                    .at(line, 1)
+                    .hint("link to a page or a web address (https://…) instead"),
+            );
+            return CowStr::Borrowed("#");
+        }
+        if let Some(anchor) = url.strip_prefix('#') {
+            if !anchor.is_empty() {
+                self.rendered.anchor_links.push(AnchorLink { page: None, anchor: anchor.to_string(), line, written: url.to_string() });
+            }
+            return written.clone();
+        }
+        let has_scheme = url.split_once(':').is_some_and(|(scheme, _)| {
+            !scheme.is_empty() && scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+        });
+        if has_scheme || url.starts_with("//") || url.is_empty() {
+            return written.clone();
+        }
+        let (path_part, anchor) = match url.split_once('#') {
+            Some((path, anchor)) => (path, Some(anchor)),
+            None => (url, None),
+        };
+        let (path_part, _query) = path_part.split_once('?').unwrap_or((path_part, ""));
+        let from_root = path_part.starts_with('/');
+        if from_root && !path_part.ends_with(".md") {
+            return self.rooted_link(url, path_part.trim_start_matches('/'), line);
+        }
+        let dir = if from_root { Path::new("") } else { self.source.dir };
+        let Some(target) = join(dir, path_part.trim_start_matches('/')) else {
+            self.broken(url, line, "it climbs out of content/");
+            return written.clone();
+        };
+        if path_part.ends_with(".md") {
+            let Some((page_url, page)) = self.targets.pages.get(&target) else {
+                self.broken(url, line, "there is no such page");
+                return written.clone();
+            };
+            let Some(anchor) = anchor.filter(|anchor| !anchor.is_empty()) else { return page_url.clone().into() };
+            if page.is_some() {
+                self.rendered.anchor_links.push(AnchorLink { page: *page, anchor: anchor.to_string(), line, written: url.to_string() });
+            }
+            return format!("{page_url}#{anchor}").into();
+        }
+        if self.targets.assets.contains(&target) {
+            let path = target.to_string_lossy().replace('\\', "/");
+            return format!("{}{}", self.targets.base_path, path).into();
+        }
+        if image || Path::new(path_part).extension().is_some() {
+            self.broken(url, line, "there is no such file in content/");
+        }
+        written.clone()
+    }
+
+    /// A link written from the site root (`/toolkits/x/`): re-rooted under
+    /// `base_url`, so it survives a sub-path deployment, and checked when it
+    /// names a page.
+    fn rooted_link(&mut self, url: &str, path: &str, line: usize) -> CowStr<'s> {
+        let names_a_page = path.is_empty() || path.ends_with('/') || Path::new(path).extension().is_none();
+        let as_folder = if path.is_empty() || path.ends_with('/') { path.to_string() } else { format!("{path}/") };
+        if names_a_page && !self.targets.urls.contains(&as_folder) {
+            let hint = crate::diagnostics::closest(&as_folder, self.targets.urls.iter().map(String::as_str))
+                .map(|closest| format!("did you mean `/{closest}`?"))
+                .unwrap_or_else(|| "link to the page's .md file from this page's folder instead, such as ../toolkits/allyship.md".to_string());
+            self.rendered.diagnostics.push(
+                Diagnostic::new(Code::BrokenLink, self.source.file, format!("broken link `{url}`: no page of the site has this address"))
+                    .at(line, 1)
+                    .hint(hint),
+            );
+        }
+        format!("{}{}", self.targets.base_path, url.trim_start_matches('/')).into()
+    }
+
+    fn broken(&mut self, url: &str, line: usize, why: &str) {
+        let file_name = Path::new(url.split('#').next().unwrap_or(url)).file_name().map(|n| n.to_string_lossy().into_owned());
+        let candidates: Vec<String> = self
+            .targets
+            .pages
+            .keys()
+            .chain(self.targets.assets.iter())
+            .filter(|path| path.file_name().map(|n| n.to_string_lossy()) != Some("_index.md".into()))
+            .map(|path| relative_path(self.source.dir, path))
+            .collect();
+        let hint = file_name
+            .and_then(|name| {
+                let same_name: Vec<&String> = candidates.iter().filter(|c| c.ends_with(&name)).collect();
+                if same_name.len() == 1 { Some(format!("did you mean `{}`?", same_name[0])) } else { None }
+            })
+            .or_else(|| did_you_mean(url, candidates.iter().map(String::as_str)))
+            .unwrap_or_else(|| "write the path to the .md file from this page's folder, such as ../toolkits/allyship.md".to_string());
+        self.rendered.diagnostics.push(
+            Diagnostic::new(Code::BrokenLink, self.source.file, format!("broken link `{url}`: {why}")).at(line, 1).hint(hint),
+        );
+    }
+
+    pub(super) fn check_link_text(&mut self, link: &LinkState) {
+        let text = link.text.trim().trim_end_matches(['.', '!', ':']).to_lowercase();
+        if VAGUE_LINK_TEXT.contains(&text.as_str()) {
+            self.rendered.diagnostics.push(
+                Diagnostic::new(Code::VagueLinkText, self.source.file, format!("link text \"{}\" says nothing out of context", link.text.trim()))
+                    .at(link.line, 1)
+                    .hint("name where the link goes, such as \"the LAS values case study\""),
+            );
+        }
+    }
+}
+
+/// `dir` joined with a relative `link`, with `.` and `..` folded; `None` if it
+/// climbs above `content/`.
+pub fn join(dir: &Path, link: &str) -> Option<PathBuf> {
+    let decoded = percent_decode(link);
+    let mut parts: Vec<String> = dir.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+    for component in Path::new(&decoded).components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                parts.pop()?;
+            }
+            Component::Normal(name) => parts.push(name.to_string_lossy().into_owned()),
+            Component::RootDir | Component::Prefix(_) => return None,
+        }
+    }
+    Some(parts.iter().collect())
+}
+
+/// The path from `dir` to `target`, both under `content/`, as a link would write it.
+fn relative_path(dir: &Path, target: &Path) -> String {
+    let from: Vec<_> = dir.components().collect();
+    let to: Vec<_> = target.components().collect();
+    let common = from.iter().zip(&to).take_while(|(a, b)| a == b).count();
+    let mut parts: Vec<String> = vec!["..".to_string(); from.len() - common];
+    parts.extend(to[common..].iter().map(|c| c.as_os_str().to_string_lossy().into_owned()));
+    parts.join("/")
+}
+
+/// Decodes `%20` and friends, so `my%20file.md` finds `my file.md`.
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut index = 0;
+    while index < bytes.len() {
+        if bytes[index] == b'%'
+            && let (Some(high), Some(low)) = (bytes.get(index + 1).and_then(hex), bytes.get(index + 2).and_then(hex))
+        {
+            out.push(high * 16 + low);
+            index += 3;
+            continue;
+        }
+        out.push(bytes[index]);
+        index += 1;
+    }
+    String::from_utf8(out).unwrap_or_else(|_| text.to_string())
+}
+
+fn hex(byte: &u8) -> Option<u8> {
+    (*byte as char).to_digit(16).map(|digit| digit as u8)
+}
