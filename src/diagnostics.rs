@@ -179,16 +179,15 @@ pub fn closest<'a>(wrong: &str, candidates: impl IntoIterator<Item = &'a str>) -
 /// underlined (annotate-snippets, as rustc prints), then its fix, then a summary
 /// line such as "2 errors, 3 warnings in 41 pages".
 ///
-/// `source` gives a file's text by its path as diagnostics name it; the printer
-/// falls back to the location alone when it has none.
-pub fn human(diagnostics: &[Diagnostic], pages: usize, source: &dyn Fn(&Path) -> Option<String>) -> String {
+/// `source` gives one line (1-based) of a file named as diagnostics name it; the
+/// printer falls back to the location alone when it has none.
+pub fn human(diagnostics: &[Diagnostic], pages: usize, source: &dyn Fn(&Path, usize) -> Option<String>) -> String {
     let mut out = String::new();
     let renderer = annotate_snippets::Renderer::plain();
     for diagnostic in diagnostics {
-        let text = (diagnostic.line > 0).then(|| source(&diagnostic.file)).flatten();
-        let line = text.as_deref().and_then(|text| text.lines().nth(diagnostic.line - 1));
+        let line = (diagnostic.line > 0).then(|| source(&diagnostic.file, diagnostic.line)).flatten();
         match line {
-            Some(line) if !line.trim().is_empty() => out.push_str(&snippet(&renderer, diagnostic, line)),
+            Some(line) if !line.trim().is_empty() => out.push_str(&snippet(&renderer, diagnostic, &line)),
             _ => out.push_str(&plain(diagnostic)),
         }
         out.push_str("\n\n");
@@ -334,8 +333,8 @@ mod tests {
             .at(3, 5)
             .field("themes")
             .hint("did you mean `belonging`?");
-        let text = "---\nthemes:\n  - belongin\n---\n".to_string();
-        let report = human(&[diagnostic], 1, &|_| Some(text.clone()));
+        let text = "---\nthemes:\n  - belongin\n---\n";
+        let report = human(&[diagnostic], 1, &|_, line| text.lines().nth(line - 1).map(String::from));
         assert!(report.contains("error[E007 unknown-theme]: unknown theme `belongin`"), "{report}");
         assert!(report.contains("content/a.md:3:5"), "{report}");
         assert!(report.contains("  - belongin"), "{report}");

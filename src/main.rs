@@ -2,6 +2,7 @@
 //! it reports, and exits 0 (success, warnings allowed), 1 (content or config
 //! errors) or 2 (usage errors, and failures of the machine such as a full disk).
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
@@ -165,7 +166,22 @@ fn init(dir: &std::path::Path) -> ExitCode {
 
 /// Prints diagnostics for people, each with its line of the file shown.
 fn print_human(report_diagnostics: &[diagnostics::Diagnostic], pages: usize, root: &Path) {
-    let source = |file: &Path| std::fs::read(root.join(file)).ok().map(|bytes| String::from_utf8_lossy(&bytes).replace("\r\n", "\n"));
+    // Each file is read once, however many problems it has.
+    let mut files: HashMap<&Path, Option<(String, Vec<usize>)>> = HashMap::new();
+    for diagnostic in report_diagnostics.iter().filter(|d| d.line > 0) {
+        files.entry(diagnostic.file.as_path()).or_insert_with(|| {
+            let bytes = std::fs::read(root.join(&diagnostic.file)).ok()?;
+            let text = String::from_utf8_lossy(&bytes).replace("\r\n", "\n");
+            let starts = std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
+            Some((text, starts))
+        });
+    }
+    let source = |file: &Path, line: usize| {
+        let (text, starts) = files.get(file)?.as_ref()?;
+        let start = *starts.get(line.checked_sub(1)?)?;
+        let end = starts.get(line).map_or(text.len(), |next| next - 1);
+        Some(text[start..end].to_string())
+    };
     eprint!("{}", diagnostics::human(report_diagnostics, pages, &source));
 }
 

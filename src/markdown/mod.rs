@@ -124,6 +124,8 @@ struct Pass<'s, 't> {
     html_block_escaped: bool,
     previous_level: u8,
     tables: usize,
+    /// The last offset turned into a line, and the newlines before it.
+    line_cache: (usize, usize),
     rendered: Rendered,
 }
 
@@ -158,13 +160,22 @@ impl<'s, 't> Pass<'s, 't> {
             html_block_escaped: false,
             previous_level: 1,
             tables: 0,
+            line_cache: (0, 0),
             rendered,
         }
     }
 
-    fn line(&self, offset: usize) -> usize {
-        let before = &self.source.markdown[..offset.min(self.source.markdown.len())];
-        self.source.first_line + before.matches('\n').count()
+    /// The file line of a byte offset. Events come mostly in source order, so
+    /// counting goes on from the last offset asked for: counting from the start
+    /// each time made a 50 MB page with a link per line quadratic.
+    fn line(&mut self, offset: usize) -> usize {
+        let markdown = self.source.markdown;
+        let offset = offset.min(markdown.len());
+        let (known_offset, known_lines) = self.line_cache;
+        let (from, lines) = if offset >= known_offset { (known_offset, known_lines) } else { (0, 0) };
+        let lines = lines + markdown.as_bytes()[from..offset].iter().filter(|&&byte| byte == b'\n').count();
+        self.line_cache = (offset, lines);
+        self.source.first_line + lines
     }
 
     fn emit(&mut self, event: Event<'s>) {

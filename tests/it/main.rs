@@ -9,5 +9,6 @@ mod determinism;
 mod hub;
 mod links;
 mod pages;
+mod safety;
 mod scaffold;
 mod tidy;
