@@ -224,6 +224,14 @@ impl<'s, 't> Pass<'s, 't> {
                 self.text(&code);
                 self.emit(Event::Code(code));
             }
+            Event::TaskListMarker(done) => {
+                // A bare checkbox has no label (axe `label`): it is drawn for
+                // sight and print, hidden from screen readers, which hear the
+                // state in words instead.
+                let (checked, state) = if done { (" checked", "Done") } else { ("", "To do") };
+                let html = format!("<input type=\"checkbox\" disabled{checked} aria-hidden=\"true\"><span class=\"visually-hidden\">{state}: </span>");
+                self.emit(Event::Html(html.into()));
+            }
             Event::SoftBreak | Event::HardBreak => {
                 self.text(" ");
                 self.emit(event);
@@ -278,10 +286,9 @@ impl<'s, 't> Pass<'s, 't> {
             }
             Tag::Table(alignments) => {
                 self.tables += 1;
-                let wrapper = format!(
-                    "<div class=\"table-scroll\" role=\"region\" aria-label=\"Table {}\" tabindex=\"0\">\n",
-                    self.tables
-                );
+                // Focusable so keyboard users can scroll a wide table on a phone
+                // (axe `scrollable-region-focusable`); named so the region is.
+                let wrapper = format!("<section class=\"table-scroll\" aria-label=\"Table {}\" tabindex=\"0\">\n", self.tables);
                 self.emit(Event::Html(wrapper.into()));
                 self.emit(Event::Start(Tag::Table(alignments)));
             }
@@ -315,7 +322,7 @@ impl<'s, 't> Pass<'s, 't> {
             TagEnd::FootnoteDefinition => self.in_definition = false,
             TagEnd::Table => {
                 self.emit(Event::End(tag));
-                self.emit(Event::Html("</div>\n".into()));
+                self.emit(Event::Html("</section>\n".into()));
             }
             TagEnd::HtmlBlock if self.html_block_escaped => {
                 self.html_block_escaped = false;

@@ -10,13 +10,11 @@ use std::fmt::Write as _;
 use crate::content::Outcome;
 use crate::render::escape;
 
-const WIDTH: f64 = 640.0;
-const LABEL_WIDTH: f64 = 150.0;
-const VALUE_WIDTH: f64 = 80.0;
-const BAR_HEIGHT: f64 = 26.0;
-const BAR_GAP: f64 = 8.0;
-const MEASURE_GAP: f64 = 20.0;
-const TITLE_HEIGHT: f64 = 26.0;
+/// Heights in pixels: the chart is drawn at the page's own scale, so its text
+/// stays 16 px on a phone (a scaled viewBox shrank it to 6 px at 320 px wide).
+const LABEL_HEIGHT: u32 = 22;
+const BAR_HEIGHT: u32 = 24;
+const BAR_GAP: u32 = 12;
 
 /// Bar colours, each over 3:1 against white (WCAG 1.4.11): NHS dark grey,
 /// NHS blue, NHS dark pink.
@@ -79,11 +77,13 @@ pub fn describe(outcome: &Outcome) -> String {
     sentence
 }
 
-/// The chart for `outcomes`; `id` makes its title and description ids unique on the page.
+/// The chart for `outcomes`: per measure, its name as text, then an SVG with a
+/// labelled bar for before, after and any benchmark. Bars are drawn in
+/// percentages of the largest figure, so the chart fits any width. `id`
+/// makes the SVGs' title and description ids unique on the page.
 pub fn svg(outcomes: &[Outcome], id: &str) -> String {
-    let mut body = String::new();
-    let mut y = 0.0;
-    for outcome in outcomes {
+    let mut html = String::new();
+    for (number, outcome) in outcomes.iter().enumerate() {
         let mut bars = vec![
             Bar { label: "Before", value: outcome.before, colour: BEFORE_COLOUR },
             Bar { label: "After", value: outcome.after, colour: AFTER_COLOUR },
@@ -92,42 +92,35 @@ pub fn svg(outcomes: &[Outcome], id: &str) -> String {
             bars.push(Bar { label: benchmark_label(outcome), value: benchmark, colour: BENCHMARK_COLOUR });
         }
         let largest = bars.iter().map(|bar| bar.value.abs()).fold(0.0, f64::max);
-        let scale = if largest > 0.0 { (WIDTH - LABEL_WIDTH - VALUE_WIDTH) / largest } else { 0.0 };
-        let _ = writeln!(
-            body,
-            "<text x=\"0\" y=\"{:.0}\" class=\"chart-measure\">{}</text>",
-            y + 18.0,
-            escape(&outcome.measure)
-        );
-        y += TITLE_HEIGHT;
+        let mut body = String::new();
+        let mut y = 0;
         for bar in &bars {
-            let width = (bar.value.abs() * scale).max(2.0);
+            let percent = if largest > 0.0 { (bar.value.abs() / largest * 100.0).max(0.5) } else { 0.5 };
             let _ = writeln!(
                 body,
-                "<text x=\"{:.0}\" y=\"{:.0}\" text-anchor=\"end\" class=\"chart-label\">{}</text>\
-                 <rect x=\"{LABEL_WIDTH:.0}\" y=\"{:.0}\" width=\"{width:.1}\" height=\"{BAR_HEIGHT:.0}\" fill=\"{}\"/>\
-                 <text x=\"{:.1}\" y=\"{:.0}\" class=\"chart-value\">{}</text>",
-                LABEL_WIDTH - 8.0,
-                y + 18.0,
+                "<text x=\"0\" y=\"{}\"><tspan class=\"chart-label\">{}: </tspan><tspan class=\"chart-value\">{}</tspan></text>\
+                 <rect x=\"0\" y=\"{}\" width=\"{percent:.1}%\" height=\"{BAR_HEIGHT}\" fill=\"{}\"/>",
+                y + 16,
                 escape(bar.label),
-                y,
+                escape(&figure(bar.value, &outcome.unit)),
+                y + LABEL_HEIGHT,
                 bar.colour,
-                LABEL_WIDTH + width + 6.0,
-                y + 18.0,
-                escape(&figure(bar.value, &outcome.unit))
             );
-            y += BAR_HEIGHT + BAR_GAP;
+            y += LABEL_HEIGHT + BAR_HEIGHT + BAR_GAP;
         }
-        y += MEASURE_GAP;
+        let height = y - BAR_GAP;
+        let chart_id = format!("{id}-{}", number + 1);
+        let _ = write!(
+            html,
+            "<p class=\"chart-measure\">{}</p>\n<svg class=\"outcomes-chart\" width=\"100%\" height=\"{height}\" role=\"img\" \
+             aria-labelledby=\"{chart_id}-title {chart_id}-desc\" xmlns=\"http://www.w3.org/2000/svg\">\n\
+             <title id=\"{chart_id}-title\">Bar chart: {}</title>\n<desc id=\"{chart_id}-desc\">{}</desc>\n{body}</svg>\n",
+            escape(&outcome.measure),
+            escape(&outcome.measure),
+            escape(&describe(outcome)),
+        );
     }
-    let height = (y - MEASURE_GAP).max(0.0);
-    let description: Vec<String> = outcomes.iter().map(describe).collect();
-    format!(
-        "<svg class=\"outcomes-chart\" viewBox=\"0 0 {WIDTH:.0} {height:.0}\" role=\"img\" \
-         aria-labelledby=\"{id}-title {id}-desc\" xmlns=\"http://www.w3.org/2000/svg\">\n\
-         <title id=\"{id}-title\">Outcomes chart</title>\n<desc id=\"{id}-desc\">{}</desc>\n{body}</svg>\n",
-        escape(&description.join(" "))
-    )
+    html
 }
 
 #[cfg(test)]
@@ -159,9 +152,14 @@ mod tests {
     #[test]
     fn chart_labels_every_bar_with_its_figure() {
         let svg = svg(&[eeast()], "outcomes");
-        for text in ["14%", "8%", "11.8%", "National average", "Before", "After"] {
-            assert!(svg.contains(&format!(">{text}<")), "{text} missing from {svg}");
+        for text in ["14%", "8%", "11.8%"] {
+            assert!(svg.contains(&format!("<tspan class=\"chart-value\">{text}</tspan>")), "{text} missing from {svg}");
         }
+        for text in ["National average: ", "Before: ", "After: "] {
+            assert!(svg.contains(&format!("<tspan class=\"chart-label\">{text}</tspan>")), "{text} missing from {svg}");
+        }
+        assert!(svg.contains("width=\"100.0%\""), "the largest bar fills the width: {svg}");
+        assert!(svg.contains("width=\"57.1%\""), "8 is 57% of 14: {svg}");
         assert!(svg.contains("role=\"img\""));
         assert!(svg.contains("14% before, 8% after; national average 11.8%."));
     }

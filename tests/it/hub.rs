@@ -41,7 +41,7 @@ fn the_hub_has_at_least_eight_case_studies() {
 #[test]
 fn the_eeast_chart_and_table_show_its_turnover_figures() {
     let eeast = page("/case-studies/eeast-belonging/");
-    let chart = select(&eeast, "main svg.outcomes-chart text");
+    let chart = select(&eeast, "main svg.outcomes-chart .chart-value");
     let table = select(&eeast, "main table.outcomes__table td");
     for figure in ["14%", "8%", "11.8%"] {
         assert!(chart.iter().any(|text| text == figure), "chart lacks {figure}: {chart:?}");

@@ -41,7 +41,7 @@ fn every_kind_of_url_is_written() {
 fn outcomes_chart_and_table_show_before_after_and_benchmark() {
     let built = build_ok("basic", &[]);
     let page = built.page("/case-studies/eeast/");
-    let chart = select(&page, "main svg.outcomes-chart text");
+    let chart = select(&page, "main svg.outcomes-chart .chart-value");
     for figure in ["14%", "8%", "11.8%"] {
         assert!(chart.iter().any(|text| text == figure), "chart lacks {figure}: {chart:?}");
     }
