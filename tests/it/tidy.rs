@@ -53,3 +53,12 @@ fn files_and_functions_stay_small() {
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
+
+#[test]
+fn the_readme_lists_every_diagnostic_code() {
+    let readme = std::fs::read_to_string(repo().join("README.md")).unwrap();
+    for code in belong::diagnostics::Code::ALL {
+        let entry = format!("{} {}", code.id(), code.name());
+        assert!(readme.contains(&entry), "README.md does not list {entry}");
+    }
+}
