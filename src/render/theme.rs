@@ -23,6 +23,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("partials/pagination.html", include_str!("../../themes/hub/templates/partials/pagination.html")),
     ("partials/breadcrumbs.html", include_str!("../../themes/hub/templates/partials/breadcrumbs.html")),
     ("partials/page-header.html", include_str!("../../themes/hub/templates/partials/page-header.html")),
+    ("partials/contents.html", include_str!("../../themes/hub/templates/partials/contents.html")),
     ("partials/page-footer.html", include_str!("../../themes/hub/templates/partials/page-footer.html")),
 ];
 
