@@ -154,7 +154,7 @@ fn new_page(kind: NewKind, title: &str, root: Option<PathBuf>) -> ExitCode {
     }
 }
 
-fn init(dir: &std::path::Path) -> ExitCode {
+fn init(dir: &Path) -> ExitCode {
     match belong::scaffold::init(dir) {
         Ok(files) => {
             eprintln!("made a new hub in {} ({} files); build it with: belong build --root {}", dir.display(), files.len(), dir.display());
@@ -171,7 +171,8 @@ fn print_human(report_diagnostics: &[diagnostics::Diagnostic], pages: usize, roo
     for diagnostic in report_diagnostics.iter().filter(|d| d.line > 0) {
         files.entry(diagnostic.file.as_path()).or_insert_with(|| {
             let bytes = std::fs::read(root.join(&diagnostic.file)).ok()?;
-            let text = String::from_utf8_lossy(&bytes).replace("\r\n", "\n");
+            // Lines counted as the loader counted them (BOM dropped, CR folded).
+            let text = belong::content::normalise(String::from_utf8_lossy(&bytes).into_owned());
             let starts = std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
             Some((text, starts))
         });

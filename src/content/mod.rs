@@ -457,8 +457,8 @@ fn first_component(dir: &Path) -> String {
     }
 }
 
-/// Reads a file as text: UTF-8 with an optional BOM, CRLF folded to LF so that
-/// byte offsets and line numbers agree everywhere after this. A failure comes
+/// Reads a file as UTF-8 text, `normalise`d so that byte offsets and line
+/// numbers agree everywhere after this. A failure comes
 /// with the line it was found on (0 when the file could not be read at all).
 pub fn read_text(path: &Path) -> Result<String, (String, usize)> {
     let bytes = std::fs::read(path).map_err(|error| (format!("cannot read the file: {error}"), 0))?;
@@ -467,6 +467,12 @@ pub fn read_text(path: &Path) -> Result<String, (String, usize)> {
         let line = error.as_bytes()[..offset].iter().filter(|&&b| b == b'\n').count() + 1;
         ("the file is not UTF-8 text: it was saved in another encoding".to_string(), line)
     })?;
+    Ok(normalise(text))
+}
+
+/// Drops a byte-order mark and folds CRLF and lone CR to LF, so that line
+/// numbers mean the same to every part of belong that counts them.
+pub fn normalise(text: String) -> String {
     let text = text.strip_prefix('\u{feff}').map(str::to_string).unwrap_or(text);
-    Ok(if text.contains('\r') { text.replace("\r\n", "\n").replace('\r', "\n") } else { text })
+    if text.contains('\r') { text.replace("\r\n", "\n").replace('\r', "\n") } else { text }
 }

@@ -119,6 +119,18 @@ fn hostile_files_never_panic() {
     assert_eq!(code, Some(1));
 }
 
+#[test]
+fn errors_in_crlf_and_cr_files_show_the_line_they_name() {
+    let page = FRONT.replace("[\"belonging\"]", "[\"belongin\"]");
+    for (name, ending) in [("windows.md", "\r\n"), ("old-mac.md", "\r")] {
+        let text = format!("\u{feff}{}", page.replace('\n', ending));
+        let (code, stderr) = check_with(name, text.as_bytes());
+        assert_eq!(code, Some(1), "{stderr}");
+        assert!(stderr.contains(&format!("content/case-studies/{name}:4:")), "{stderr}");
+        assert!(stderr.contains("4 | themes: [\"belongin\"]"), "{name}: the report shows line 4 itself:\n{stderr}");
+    }
+}
+
 #[cfg(unix)]
 #[test]
 fn symlink_loops_are_skipped_with_a_warning() {
