@@ -84,7 +84,7 @@ pub fn front_matter(config: &Config, kind: KindName, title: &str, today: Date) -
     ];
     let required = |yes: bool| if yes { "required" } else { "optional" };
     lines.push(format!("summary: \"\"  # {}: one or two sentences, at most 300 characters", required(listed)));
-    lines.push(format!("themes: []  # {}: one or more of: {}", if listed { "required" } else { "optional" }, themes.join(", ")));
+    lines.push(format!("themes: []  # {}: one or more of: {}", required(listed), themes.join(", ")));
     match kind {
         KindName::CaseStudy => lines.push("organisation: \"\"  # required: the organisation's full name".to_string()),
         KindName::Toolkit | KindName::Discussion => lines.push("# organisation: \"\"  # optional: the organisation's full name".to_string()),

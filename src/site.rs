@@ -320,8 +320,6 @@ fn related(pages: &[Page]) -> Vec<Vec<usize>> {
         .collect()
 }
 
-/// The link targets Markdown may use: every page's source path, each section's
-/// `_index.md`, and every asset.
 /// Every page path the site will have, for checking root-relative links.
 fn known_urls<'a>(paths: &[String], listings: impl Iterator<Item = &'a Listing>, per_page: usize) -> HashSet<String> {
     let mut urls: HashSet<String> = paths.iter().cloned().collect();
@@ -338,6 +336,8 @@ pub fn page_count(items: usize, per_page: usize) -> usize {
     items.div_ceil(per_page.max(1)).max(1)
 }
 
+/// The link targets Markdown may use: every page's source path, each section's
+/// `_index.md`, every asset, and every page path for root-relative links.
 fn targets(pages: &[Page], paths: &[String], assets: &[Asset], base_path: &str, urls: HashSet<String>) -> Targets {
     let mut by_source = HashMap::with_capacity(pages.len() + 4);
     for (index, page) in pages.iter().enumerate() {

@@ -374,7 +374,7 @@ impl Reader<'_> {
     /// Old URL paths; each must stay inside the site (no `..`, no scheme).
     fn aliases(&mut self) -> Vec<String> {
         let aliases = self.string_list("aliases", "old URL paths such as [\"/old/page/\"]");
-        let line = self.fields.get("aliases").map_or(0, |field| field.line);
+        let (fields, field) = (self.fields, self.fields.get("aliases"));
         let mut kept = Vec::new();
         for alias in aliases {
             let path = alias.trim_matches('/');
@@ -382,8 +382,9 @@ impl Reader<'_> {
             if safe {
                 kept.push(path.to_string());
             } else {
+                let line = field.map_or(0, |field| fields.item_line(field, &alias));
                 self.problems.push(
-                    self.diagnostic(Code::BadValue, "aliases", self.fields.get("aliases").map_or(line, |f| self.fields.item_line(f, &alias)), format!("`{alias}` is not a path on this site"))
+                    self.diagnostic(Code::BadValue, "aliases", line, format!("`{alias}` is not a path on this site"))
                         .hint("write the old address from the site root, such as \"/old-case-studies/eeast/\""),
                 );
             }
