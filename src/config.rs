@@ -81,8 +81,18 @@ fn default_feed_limit() -> usize {
 }
 
 const KNOWN_KEYS: &[&str] = &[
-    "title", "description", "base_url", "language", "output_dir", "theme", "paginate",
-    "allow_html", "frutiger", "regions", "themes", "feeds",
+    "title",
+    "description",
+    "base_url",
+    "language",
+    "output_dir",
+    "theme",
+    "paginate",
+    "allow_html",
+    "frutiger",
+    "regions",
+    "themes",
+    "feeds",
 ];
 
 impl Config {
@@ -150,7 +160,10 @@ pub fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
                 Diagnostic::new(Code::Config, FILE, format!("theme slug `{}` is not a URL slug", theme.slug))
                     .at(key_line_of_value(text, &theme.slug), 1)
                     .field("themes.slug")
-                    .hint(format!("use lower-case words joined by hyphens, such as `{}`", crate::slug::slugify(&theme.name))),
+                    .hint(format!(
+                        "use lower-case words joined by hyphens, such as `{}`",
+                        crate::slug::slugify(&theme.name)
+                    )),
             );
         }
     }
@@ -193,11 +206,7 @@ pub fn line_column(text: &str, offset: usize) -> (usize, usize) {
 /// The line where a top-level `key =` is written, or 0.
 fn key_line(text: &str, key: &str) -> usize {
     text.lines()
-        .position(|line| {
-            line.trim_start()
-                .strip_prefix(key)
-                .is_some_and(|rest| rest.trim_start().starts_with('='))
-        })
+        .position(|line| line.trim_start().strip_prefix(key).is_some_and(|rest| rest.trim_start().starts_with('=')))
         .map_or(0, |index| index + 1)
 }
 

@@ -94,15 +94,7 @@ pub struct Diagnostic {
 impl Diagnostic {
     /// A diagnostic for `file` with no position yet.
     pub fn new(code: Code, file: impl Into<PathBuf>, message: impl Into<String>) -> Diagnostic {
-        Diagnostic {
-            code,
-            file: file.into(),
-            line: 0,
-            column: 0,
-            field: None,
-            message: message.into(),
-            hint: None,
-        }
+        Diagnostic { code, file: file.into(), line: 0, column: 0, field: None, message: message.into(), hint: None }
     }
 
     pub fn at(mut self, line: usize, column: usize) -> Diagnostic {
@@ -151,8 +143,14 @@ pub fn display_path(path: &Path) -> String {
 /// and drops exact repeats.
 pub fn sort(diagnostics: &mut Vec<Diagnostic>) {
     diagnostics.sort_by(|a, b| {
-        (&a.file, a.line, a.column, a.severity(), a.code, &a.message)
-            .cmp(&(&b.file, b.line, b.column, b.severity(), b.code, &b.message))
+        (&a.file, a.line, a.column, a.severity(), a.code, &a.message).cmp(&(
+            &b.file,
+            b.line,
+            b.column,
+            b.severity(),
+            b.code,
+            &b.message,
+        ))
     });
     diagnostics.dedup();
 }
@@ -211,9 +209,14 @@ fn snippet(renderer: &annotate_snippets::Renderer, diagnostic: &Diagnostic, line
     let path = display_path(&diagnostic.file);
     let span = underline(line, diagnostic.column);
     let label = diagnostic.field.as_ref().map(|field| format!("field `{field}`")).unwrap_or_default();
-    let mut report = vec![level(diagnostic).primary_title(&diagnostic.message).id(&id).element(
-        Snippet::source(line).line_start(diagnostic.line).path(&path).annotation(AnnotationKind::Primary.span(span).label(&label)),
-    )];
+    let mut report = vec![
+        level(diagnostic).primary_title(&diagnostic.message).id(&id).element(
+            Snippet::source(line)
+                .line_start(diagnostic.line)
+                .path(&path)
+                .annotation(AnnotationKind::Primary.span(span).label(&label)),
+        ),
+    ];
     if let Some(hint) = &diagnostic.hint {
         report.push(Group::with_title(Level::HELP.secondary_title(hint)));
     }
@@ -239,7 +242,13 @@ fn plain(diagnostic: &Diagnostic) -> String {
         Severity::Error => "error",
         Severity::Warning => "warning",
     };
-    let mut out = format!("{severity}[{} {}]: {}\n  --> {}", diagnostic.code.id(), diagnostic.code.name(), diagnostic.message, diagnostic.location());
+    let mut out = format!(
+        "{severity}[{} {}]: {}\n  --> {}",
+        diagnostic.code.id(),
+        diagnostic.code.name(),
+        diagnostic.message,
+        diagnostic.location()
+    );
     if let Some(field) = &diagnostic.field {
         let _ = write!(out, " (field `{field}`)");
     }

@@ -107,7 +107,10 @@ fn prepare(options: &Options) -> Result<(Prepared, Vec<Diagnostic>), Report> {
 
 /// Renders every file of the site in parallel, handing each to `sink` as it
 /// is made. Returns how many files were made and the template problems met.
-fn render_all(prepared: &Prepared, sink: &(dyn Fn(&OutputFile) -> anyhow::Result<()> + Sync)) -> anyhow::Result<(usize, Vec<Diagnostic>)> {
+fn render_all(
+    prepared: &Prepared,
+    sink: &(dyn Fn(&OutputFile) -> anyhow::Result<()> + Sync),
+) -> anyhow::Result<(usize, Vec<Diagnostic>)> {
     let inputs = Inputs::new(&prepared.site, &prepared.bodies, &prepared.theme, prepared.today);
     let jobs = render::jobs(&prepared.site, &prepared.theme);
     let problems = Mutex::new(Vec::new());

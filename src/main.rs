@@ -91,7 +91,13 @@ fn main() -> ExitCode {
     };
     match cli.command {
         Command::Build { root, output, base_url, drafts } => {
-            let options = belong::Options { root: belong::root_or_current(root.as_deref()), output, base_url, drafts, today: None };
+            let options = belong::Options {
+                root: belong::root_or_current(root.as_deref()),
+                output,
+                base_url,
+                drafts,
+                today: None,
+            };
             let started = Instant::now();
             match belong::build(&options) {
                 Ok(report) => {
@@ -113,7 +119,8 @@ fn main() -> ExitCode {
             }
         }
         Command::Check { root, format, drafts } => {
-            let options = belong::Options { root: belong::root_or_current(root.as_deref()), drafts, ..Default::default() };
+            let options =
+                belong::Options { root: belong::root_or_current(root.as_deref()), drafts, ..Default::default() };
             match belong::check(&options) {
                 Ok(report) => {
                     match format {
@@ -157,7 +164,12 @@ fn new_page(kind: NewKind, title: &str, root: Option<PathBuf>) -> ExitCode {
 fn init(dir: &Path) -> ExitCode {
     match belong::scaffold::init(dir) {
         Ok(files) => {
-            eprintln!("made a new hub in {} ({} files); build it with: belong build --root {}", dir.display(), files.len(), dir.display());
+            eprintln!(
+                "made a new hub in {} ({} files); build it with: belong build --root {}",
+                dir.display(),
+                files.len(),
+                dir.display()
+            );
             ExitCode::SUCCESS
         }
         Err(error) => machine_failure(&error),

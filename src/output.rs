@@ -145,7 +145,8 @@ impl Staging {
         if target.exists() {
             let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
             let old = target.with_file_name(format!(".{name}.belong-old-{}", std::process::id()));
-            fs::rename(&target, &old).with_context(|| format!("cannot move the old site {} aside", target.display()))?;
+            fs::rename(&target, &old)
+                .with_context(|| format!("cannot move the old site {} aside", target.display()))?;
             if let Err(error) = fs::rename(&self.staging, &target) {
                 // Put the old site back rather than leave nothing.
                 let _ = fs::rename(&old, &target);
@@ -153,7 +154,8 @@ impl Staging {
             }
             fs::remove_dir_all(&old).with_context(|| format!("cannot remove the old site at {}", old.display()))?;
         } else {
-            fs::rename(&self.staging, &target).with_context(|| format!("cannot move the new site into {}", target.display()))?;
+            fs::rename(&self.staging, &target)
+                .with_context(|| format!("cannot move the new site into {}", target.display()))?;
         }
         Ok(target)
     }

@@ -59,10 +59,14 @@ pub fn new_page(root: &Path, config: &Config, kind: KindName, title: &str, today
     let relative = folder.join(format!("{slug}.md"));
     let target = root.join(&relative);
     if target.exists() {
-        bail!("{} already exists; belong new never overwrites a page (choose another title, or edit that file)", relative.display());
+        bail!(
+            "{} already exists; belong new never overwrites a page (choose another title, or edit that file)",
+            relative.display()
+        );
     }
     fs::create_dir_all(root.join(&folder)).with_context(|| format!("cannot create {}", folder.display()))?;
-    fs::write(&target, front_matter(config, kind, title, today)).with_context(|| format!("cannot write {}", target.display()))?;
+    fs::write(&target, front_matter(config, kind, title, today))
+        .with_context(|| format!("cannot write {}", target.display()))?;
     Ok(relative)
 }
 
@@ -79,7 +83,10 @@ pub fn front_matter(config: &Config, kind: KindName, title: &str, today: Date) -
     let listed = kind != KindName::Page;
     let mut lines = vec![
         "---".to_string(),
-        format!("# A new {}. Fill in the fields marked required; remove the # to use an optional one.", kind.label().to_lowercase()),
+        format!(
+            "# A new {}. Fill in the fields marked required; remove the # to use an optional one.",
+            kind.label().to_lowercase()
+        ),
         format!("title: {}  # required: the page's heading", quoted(title)),
     ];
     let required = |yes: bool| if yes { "required" } else { "optional" };
@@ -87,7 +94,9 @@ pub fn front_matter(config: &Config, kind: KindName, title: &str, today: Date) -
     lines.push(format!("themes: []  # {}: one or more of: {}", required(listed), themes.join(", ")));
     match kind {
         KindName::CaseStudy => lines.push("organisation: \"\"  # required: the organisation's full name".to_string()),
-        KindName::Toolkit | KindName::Discussion => lines.push("# organisation: \"\"  # optional: the organisation's full name".to_string()),
+        KindName::Toolkit | KindName::Discussion => {
+            lines.push("# organisation: \"\"  # optional: the organisation's full name".to_string())
+        }
         KindName::Page => {}
     }
     if kind != KindName::Page {
@@ -97,7 +106,10 @@ pub fn front_matter(config: &Config, kind: KindName, title: &str, today: Date) -
     lines.push("# updated: YYYY-MM-DD  # optional: when the page last changed".to_string());
     lines.push("# review_due: YYYY-MM-DD  # optional: when to check the page again".to_string());
     if kind != KindName::Page {
-        lines.push("# audience: [\"board\", \"leaders\", \"managers\", \"teams\", \"all-staff\"]  # optional: who it is for".to_string());
+        lines.push(
+            "# audience: [\"board\", \"leaders\", \"managers\", \"teams\", \"all-staff\"]  # optional: who it is for"
+                .to_string(),
+        );
     }
     if kind == KindName::CaseStudy {
         lines.extend(

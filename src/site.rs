@@ -17,7 +17,8 @@ use crate::slug::slugify;
 pub const RELATED: usize = 3;
 
 /// Top-level URL segments the generator writes itself; a page may not take them.
-const RESERVED: &[&str] = &["themes", "organisations", "regions", "search", "page", "feed.xml", "sitemap.xml", "robots.txt", "404.html"];
+const RESERVED: &[&str] =
+    &["themes", "organisations", "regions", "search", "page", "feed.xml", "sitemap.xml", "robots.txt", "404.html"];
 
 /// A list of pages with a title, such as a section or a theme.
 #[derive(Debug)]
@@ -161,8 +162,15 @@ pub fn model(content: Content, config: Config) -> (Site, Vec<Diagnostic>) {
             let intro = intros.remove(dir);
             let mut members: Vec<usize> = (0..pages.len()).filter(|&i| pages[i].kind_name() == kind).collect();
             newest_first(&mut members);
-            let name = intro.as_ref().and_then(|intro| intro.title.clone()).unwrap_or_else(|| kind.plural().to_string());
-            let listing = Listing { slug: dir.to_string(), name, description: String::new(), path: format!("{dir}/"), pages: members };
+            let name =
+                intro.as_ref().and_then(|intro| intro.title.clone()).unwrap_or_else(|| kind.plural().to_string());
+            let listing = Listing {
+                slug: dir.to_string(),
+                name,
+                description: String::new(),
+                path: format!("{dir}/"),
+                pages: members,
+            };
             Section { kind, listing, intro }
         })
         .collect();
@@ -170,20 +178,41 @@ pub fn model(content: Content, config: Config) -> (Site, Vec<Diagnostic>) {
         .themes
         .iter()
         .map(|theme| {
-            let mut members: Vec<usize> = (0..pages.len()).filter(|&i| pages[i].meta.themes.contains(&theme.slug)).collect();
+            let mut members: Vec<usize> =
+                (0..pages.len()).filter(|&i| pages[i].meta.themes.contains(&theme.slug)).collect();
             newest_first(&mut members);
             let path = format!("themes/{}/", theme.slug);
-            Listing { slug: theme.slug.clone(), name: theme.name.clone(), description: theme.description.clone(), path, pages: members }
+            Listing {
+                slug: theme.slug.clone(),
+                name: theme.name.clone(),
+                description: theme.description.clone(),
+                path,
+                pages: members,
+            }
         })
         .collect();
     let organisations = group_by_name(&pages, Taxonomy::Organisations, |page| page.organisation(), &newest_first);
     let regions = group_by_name(&pages, Taxonomy::Regions, |page| page.region(), &newest_first);
     let related = related(&pages);
     let base_path = base_path(&config.base_url);
-    let listings = sections.iter().map(|section: &Section| &section.listing).chain(&themes).chain(&organisations).chain(&regions);
+    let listings =
+        sections.iter().map(|section: &Section| &section.listing).chain(&themes).chain(&organisations).chain(&regions);
     let urls = known_urls(&paths, listings, config.paginate);
     let targets = targets(&pages, &paths, &content.assets, &base_path, urls);
-    let site = Site { config, pages, paths, sections, home, themes, organisations, regions, related, assets: content.assets, targets, base_path };
+    let site = Site {
+        config,
+        pages,
+        paths,
+        sections,
+        home,
+        themes,
+        organisations,
+        regions,
+        related,
+        assets: content.assets,
+        targets,
+        base_path,
+    };
     (site, diagnostics)
 }
 
@@ -198,17 +227,25 @@ fn unique_urls(pages: Vec<Page>) -> (Vec<String>, Vec<Page>, Vec<Diagnostic>) {
         let first_segment = path.split('/').next().unwrap_or("");
         if page.kind_name() == KindName::Page && RESERVED.contains(&first_segment) {
             diagnostics.push(
-                Diagnostic::new(Code::DuplicateUrl, &page.file, format!("the URL /{path} is used by the hub's own {first_segment} pages"))
-                    .at(1, 1)
-                    .field("slug")
-                    .hint("rename the file, or set `slug:` to another name"),
+                Diagnostic::new(
+                    Code::DuplicateUrl,
+                    &page.file,
+                    format!("the URL /{path} is used by the hub's own {first_segment} pages"),
+                )
+                .at(1, 1)
+                .field("slug")
+                .hint("rename the file, or set `slug:` to another name"),
             );
         } else if let Some((_, first)) = kept.last().filter(|(kept_path, _)| *kept_path == path) {
             diagnostics.push(
-                Diagnostic::new(Code::DuplicateUrl, &page.file, format!("this page has the same URL (/{path}) as {}", first.file.display()))
-                    .at(1, 1)
-                    .field("slug")
-                    .hint("give one of them another file name or `slug:`"),
+                Diagnostic::new(
+                    Code::DuplicateUrl,
+                    &page.file,
+                    format!("this page has the same URL (/{path}) as {}", first.file.display()),
+                )
+                .at(1, 1)
+                .field("slug")
+                .hint("give one of them another file name or `slug:`"),
             );
         } else {
             kept.push((path, page));
@@ -297,7 +334,11 @@ fn related(pages: &[Page]) -> Vec<Vec<usize>> {
         candidates.sort_by(|&(shared_a, a), &(shared_b, b)| {
             shared_b.cmp(&shared_a).then_with(|| {
                 let (pa, pb) = (&pages[a], &pages[b]);
-                pb.meta.date.cmp(&pa.meta.date).then_with(|| pa.meta.title.cmp(&pb.meta.title)).then_with(|| pa.file.cmp(&pb.file))
+                pb.meta
+                    .date
+                    .cmp(&pa.meta.date)
+                    .then_with(|| pa.meta.title.cmp(&pb.meta.title))
+                    .then_with(|| pa.file.cmp(&pb.file))
             })
         });
         candidates.truncate(RELATED + 1);
@@ -326,7 +367,9 @@ fn known_urls<'a>(paths: &[String], listings: impl Iterator<Item = &'a Listing>,
     urls.extend(["", "search/"].map(String::from));
     urls.extend(Taxonomy::ALL.iter().map(|taxonomy| format!("{}/", taxonomy.segment())));
     for listing in listings {
-        urls.extend((1..=page_count(listing.pages.len(), per_page)).map(|number| paginated_path(&listing.path, number)));
+        urls.extend(
+            (1..=page_count(listing.pages.len(), per_page)).map(|number| paginated_path(&listing.path, number)),
+        );
     }
     urls
 }

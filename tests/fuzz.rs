@@ -20,10 +20,55 @@ fn config() -> belong::config::Config {
 
 /// Pieces that make the YAML and Markdown parsers take their less common paths.
 const PIECES: &[&str] = &[
-    "---\n", "title: ", "themes: [", "]", "\"", "'", "&a ", "*a", "<<: *a", "- ", "  ", ":", "{", "}", ",", "\n", "\r\n",
-    "date: 2023-02-29", "outcomes:\n  - measure: ", "before: ", "1e308", "-0", "questions:", "|\n", ">\n", "#", "[^1]",
-    "[^1]: ", "[x](../a.md#b)", "![", "](", "`", "```rust\n", "~~~", "> ", "1. ", "| a | b |\n|---|---|\n", "<div>",
-    "</div>", "javascript:", "\u{feff}", "é", "\0", "\t", "\\", "%", "%zz", "**", "_",
+    "---\n",
+    "title: ",
+    "themes: [",
+    "]",
+    "\"",
+    "'",
+    "&a ",
+    "*a",
+    "<<: *a",
+    "- ",
+    "  ",
+    ":",
+    "{",
+    "}",
+    ",",
+    "\n",
+    "\r\n",
+    "date: 2023-02-29",
+    "outcomes:\n  - measure: ",
+    "before: ",
+    "1e308",
+    "-0",
+    "questions:",
+    "|\n",
+    ">\n",
+    "#",
+    "[^1]",
+    "[^1]: ",
+    "[x](../a.md#b)",
+    "![",
+    "](",
+    "`",
+    "```rust\n",
+    "~~~",
+    "> ",
+    "1. ",
+    "| a | b |\n|---|---|\n",
+    "<div>",
+    "</div>",
+    "javascript:",
+    "\u{feff}",
+    "é",
+    "\0",
+    "\t",
+    "\\",
+    "%",
+    "%zz",
+    "**",
+    "_",
 ];
 
 fn noise() -> impl Strategy<Value = String> {
@@ -50,7 +95,13 @@ fn front_matter_and_markdown_never_panic() {
                 for folder in ["case-studies", "toolkits", "discussions", "", "case-studies/x"] {
                     let _ = parse_file(&Path::new(folder).join("page.md"), &text, &config, today);
                 }
-                let source = Source { markdown: &text, file: Path::new("content/page.md"), dir: Path::new("toolkits"), first_line: 1, allow_html: false };
+                let source = Source {
+                    markdown: &text,
+                    file: Path::new("content/page.md"),
+                    dir: Path::new("toolkits"),
+                    first_line: 1,
+                    allow_html: false,
+                };
                 let _ = render(&source, &targets);
                 Ok(())
             })

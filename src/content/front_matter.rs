@@ -82,7 +82,8 @@ pub fn parse(yaml: &str, yaml_line: usize) -> Result<Fields, SyntaxError> {
     if yaml.trim().is_empty() {
         return Ok(Fields { fields: BTreeMap::new(), lines, yaml_line });
     }
-    let values: BTreeMap<String, Value> = serde_saphyr::from_str(yaml).map_err(|error| syntax_error(&error, yaml_line))?;
+    let values: BTreeMap<String, Value> =
+        serde_saphyr::from_str(yaml).map_err(|error| syntax_error(&error, yaml_line))?;
     let key_lines = top_level_keys(&lines);
     let fields = values
         .into_iter()
@@ -112,11 +113,18 @@ impl Fields {
     /// (counting its opening quote); column 1 when only the key was found.
     pub fn item_position(&self, field: &Field, needle: &str) -> (usize, usize) {
         let (start, end) = field.span;
-        let found = self.lines[start..end.min(self.lines.len())].iter().enumerate().find(|(_, line)| line_has_item(line, needle));
+        let found = self.lines[start..end.min(self.lines.len())]
+            .iter()
+            .enumerate()
+            .find(|(_, line)| line_has_item(line, needle));
         match found {
             Some((offset, line)) => {
                 let quoted = [format!("\"{needle}\""), format!("'{needle}'")];
-                let column = quoted.iter().find_map(|q| line.find(q.as_str())).or_else(|| line.rfind(needle)).map_or(1, |i| line[..i].chars().count() + 1);
+                let column = quoted
+                    .iter()
+                    .find_map(|q| line.find(q.as_str()))
+                    .or_else(|| line.rfind(needle))
+                    .map_or(1, |i| line[..i].chars().count() + 1);
                 (self.yaml_line + start + offset, column)
             }
             None => (field.line, 1),

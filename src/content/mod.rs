@@ -101,7 +101,8 @@ pub enum Audience {
 }
 
 impl Audience {
-    pub const ALL: [Audience; 5] = [Audience::Board, Audience::Leaders, Audience::Managers, Audience::Teams, Audience::AllStaff];
+    pub const ALL: [Audience; 5] =
+        [Audience::Board, Audience::Leaders, Audience::Managers, Audience::Teams, Audience::AllStaff];
 
     pub fn slug(self) -> &'static str {
         match self {
@@ -302,10 +303,8 @@ pub struct LoadOptions {
 pub fn load(root: &Path, config: &Config, options: LoadOptions) -> (Content, Vec<Diagnostic>) {
     let (markdown, assets, mut diagnostics) = walk(root);
     let today = options.today.unwrap_or_else(Date::today);
-    let results: Vec<(Option<Loaded>, Vec<Diagnostic>)> = markdown
-        .par_iter()
-        .map(|relative| load_file(root, relative, config, today))
-        .collect();
+    let results: Vec<(Option<Loaded>, Vec<Diagnostic>)> =
+        markdown.par_iter().map(|relative| load_file(root, relative, config, today)).collect();
     let page_files = markdown.iter().filter(|path| path.file_stem().is_some_and(|stem| stem != "_index")).count();
     let mut content = Content { assets, page_files, ..Content::default() };
     for (loaded, problems) in results {
@@ -360,8 +359,12 @@ fn walk(root: &Path) -> (Vec<PathBuf>, Vec<Asset>, Vec<Diagnostic>) {
         }
         if entry.path_is_symlink() {
             diagnostics.push(
-                Diagnostic::new(Code::SymlinkSkipped, relative_to(root, entry.path()), "symbolic link left out of the site")
-                    .hint("belong does not follow links; copy the file into content/ instead"),
+                Diagnostic::new(
+                    Code::SymlinkSkipped,
+                    relative_to(root, entry.path()),
+                    "symbolic link left out of the site",
+                )
+                .hint("belong does not follow links; copy the file into content/ instead"),
             );
             continue;
         }
@@ -412,9 +415,13 @@ pub fn parse_file(relative: &Path, text: &str, config: &Config, today: Date) -> 
     let fields = match split.yaml.map(|yaml| front_matter::parse(yaml, split.yaml_line)) {
         Some(Ok(fields)) => Some(fields),
         Some(Err(error)) => {
-            let diagnostic = Diagnostic::new(Code::YamlSyntax, &file, format!("the front matter is not valid YAML: {}", error.message))
-                .at(error.line, error.column)
-                .hint("check quotes, colons and indentation on this line; text with a colon needs \"double quotes\"");
+            let diagnostic = Diagnostic::new(
+                Code::YamlSyntax,
+                &file,
+                format!("the front matter is not valid YAML: {}", error.message),
+            )
+            .at(error.line, error.column)
+            .hint("check quotes, colons and indentation on this line; text with a colon needs \"double quotes\"");
             return (None, vec![diagnostic]);
         }
         None => None,

@@ -16,14 +16,41 @@ use crate::diagnostics::{Code, Diagnostic, did_you_mean};
 pub const SUMMARY_LIMIT: usize = 300;
 
 const COMMON_KEYS: &[&str] = &[
-    "title", "summary", "themes", "date", "updated", "review_due", "resources", "image", "image_alt",
-    "draft", "weight", "slug", "aliases",
+    "title",
+    "summary",
+    "themes",
+    "date",
+    "updated",
+    "review_due",
+    "resources",
+    "image",
+    "image_alt",
+    "draft",
+    "weight",
+    "slug",
+    "aliases",
 ];
 
 /// Every front-matter key any kind accepts.
 pub const KNOWN_KEYS: &[&str] = &[
-    "title", "summary", "themes", "date", "updated", "review_due", "resources", "image", "image_alt",
-    "draft", "weight", "slug", "aliases", "organisation", "region", "audience", "outcomes", "questions",
+    "title",
+    "summary",
+    "themes",
+    "date",
+    "updated",
+    "review_due",
+    "resources",
+    "image",
+    "image_alt",
+    "draft",
+    "weight",
+    "slug",
+    "aliases",
+    "organisation",
+    "region",
+    "audience",
+    "outcomes",
+    "questions",
 ];
 
 fn kind_keys(kind: KindName) -> &'static [&'static str] {
@@ -67,7 +94,12 @@ pub fn page(context: &Context, fields: &Fields) -> (Checked, Vec<Diagnostic>) {
         if length > SUMMARY_LIMIT {
             reader.problems.push(
                 reader
-                    .diagnostic(Code::LongSummary, "summary", field.line, format!("the summary is {length} characters long; listings show at most {SUMMARY_LIMIT}"))
+                    .diagnostic(
+                        Code::LongSummary,
+                        "summary",
+                        field.line,
+                        format!("the summary is {length} characters long; listings show at most {SUMMARY_LIMIT}"),
+                    )
                     .hint("shorten it to one or two sentences; the body can say the rest"),
             );
         }
@@ -81,7 +113,12 @@ pub fn page(context: &Context, fields: &Fields) -> (Checked, Vec<Diagnostic>) {
     {
         reader.problems.push(
             reader
-                .diagnostic(Code::ReviewOverdue, "review_due", field.line, format!("this page was due for review on {}", due.human()))
+                .diagnostic(
+                    Code::ReviewOverdue,
+                    "review_due",
+                    field.line,
+                    format!("this page was due for review on {}", due.human()),
+                )
                 .hint("check the page is still right, then set `updated` to today and `review_due` to a later date"),
         );
     }
@@ -133,10 +170,11 @@ pub fn section_title(file: &Path, fields: Option<&Fields>) -> (Option<String>, V
     match &field.value {
         Value::String(title) if !title.trim().is_empty() => (Some(title.trim().to_string()), Vec::new()),
         other => {
-            let diagnostic = Diagnostic::new(Code::WrongType, file, format!("`title` should be text, not {}", describe(other)))
-                .at(field.line, 1)
-                .field("title")
-                .hint("write it in double quotes: title: \"Case studies\"");
+            let diagnostic =
+                Diagnostic::new(Code::WrongType, file, format!("`title` should be text, not {}", describe(other)))
+                    .at(field.line, 1)
+                    .field("title")
+                    .hint("write it in double quotes: title: \"Case studies\"");
             (None, vec![diagnostic])
         }
     }
@@ -161,8 +199,13 @@ impl Reader<'_> {
     fn wrong_type(&mut self, key: &str, field: &Field, expected: &str) {
         let example = example_for(key);
         self.problems.push(
-            self.diagnostic(Code::WrongType, key, field.line, format!("`{key}` should be {expected}, not {}", describe(&field.value)))
-                .hint(format!("write it like this: {key}: {example}")),
+            self.diagnostic(
+                Code::WrongType,
+                key,
+                field.line,
+                format!("`{key}` should be {expected}, not {}", describe(&field.value)),
+            )
+            .hint(format!("write it like this: {key}: {example}")),
         );
     }
 
@@ -174,12 +217,24 @@ impl Reader<'_> {
             }
             let diagnostic = if KNOWN_KEYS.contains(&key.as_str()) {
                 let kind = self.context.kind.label().to_lowercase();
-                self.diagnostic(Code::UnknownKey, key, field.line, format!("`{key}` is not used on a {kind}, so it is ignored"))
-                    .hint("remove it, or move the page to the section that uses it")
+                self.diagnostic(
+                    Code::UnknownKey,
+                    key,
+                    field.line,
+                    format!("`{key}` is not used on a {kind}, so it is ignored"),
+                )
+                .hint("remove it, or move the page to the section that uses it")
             } else {
-                let hint = did_you_mean(key, allowed.iter().copied())
-                    .unwrap_or_else(|| format!("the keys a {} uses are: {}", self.context.kind.label().to_lowercase(), allowed.join(", ")));
-                self.diagnostic(Code::UnknownKey, key, field.line, format!("unknown front-matter key `{key}` is ignored")).hint(hint)
+                let hint = did_you_mean(key, allowed.iter().copied()).unwrap_or_else(|| {
+                    format!("the keys a {} uses are: {}", self.context.kind.label().to_lowercase(), allowed.join(", "))
+                });
+                self.diagnostic(
+                    Code::UnknownKey,
+                    key,
+                    field.line,
+                    format!("unknown front-matter key `{key}` is ignored"),
+                )
+                .hint(hint)
             };
             self.problems.push(diagnostic);
         }
@@ -197,8 +252,13 @@ impl Reader<'_> {
             Value::Null | Value::String(_) if required => {
                 let kind = self.context.kind.label().to_lowercase();
                 self.problems.push(
-                    self.diagnostic(Code::MissingField, key, field.line, format!("`{key}` is empty, and a {kind} needs it"))
-                        .hint(format!("fill it in, for example: {key}: {}", example_for(key))),
+                    self.diagnostic(
+                        Code::MissingField,
+                        key,
+                        field.line,
+                        format!("`{key}` is empty, and a {kind} needs it"),
+                    )
+                    .hint(format!("fill it in, for example: {key}: {}", example_for(key))),
                 );
                 None
             }
@@ -290,8 +350,13 @@ impl Reader<'_> {
         };
         if themes.is_empty() && required {
             self.problems.push(
-                self.diagnostic(Code::MissingField, "themes", field.line, "`themes` is empty; every listed page needs at least one theme")
-                    .hint(format!("add a theme, for example: themes: [\"{}\"]", self.first_theme())),
+                self.diagnostic(
+                    Code::MissingField,
+                    "themes",
+                    field.line,
+                    "`themes` is empty; every listed page needs at least one theme",
+                )
+                .hint(format!("add a theme, for example: themes: [\"{}\"]", self.first_theme())),
             );
         }
         let config = self.context.config;
@@ -313,7 +378,9 @@ impl Reader<'_> {
                 .unwrap_or_else(|| format!("use one of the themes in site.toml: {}", self.theme_list()));
             let (line, column) = self.fields.item_position(field, &theme);
             self.problems.push(
-                self.diagnostic(Code::UnknownTheme, "themes", line, format!("unknown theme `{theme}`")).at(line, column).hint(hint),
+                self.diagnostic(Code::UnknownTheme, "themes", line, format!("unknown theme `{theme}`"))
+                    .at(line, column)
+                    .hint(hint),
             );
         }
         known
@@ -336,7 +403,9 @@ impl Reader<'_> {
         let line = self.fields.get("region").map_or(0, |field| field.line);
         let hint = did_you_mean(&region, regions.iter().map(String::as_str))
             .unwrap_or_else(|| format!("use one of the regions in site.toml: {}", regions.join(", ")));
-        self.problems.push(self.diagnostic(Code::UnknownRegion, "region", line, format!("unknown region `{region}`")).hint(hint));
+        self.problems.push(
+            self.diagnostic(Code::UnknownRegion, "region", line, format!("unknown region `{region}`")).hint(hint),
+        );
         None
     }
 
@@ -350,9 +419,12 @@ impl Reader<'_> {
                     let field = self.fields.get("audience");
                     let (line, column) = field.map_or((0, 0), |field| self.fields.item_position(field, &name));
                     let slugs = Audience::ALL.map(Audience::slug);
-                    let hint = did_you_mean(&name, slugs).unwrap_or_else(|| format!("use any of: {}", slugs.join(", ")));
+                    let hint =
+                        did_you_mean(&name, slugs).unwrap_or_else(|| format!("use any of: {}", slugs.join(", ")));
                     let message = format!("unknown audience `{name}`");
-                    self.problems.push(self.diagnostic(Code::UnknownAudience, "audience", line, message).at(line, column).hint(hint));
+                    self.problems.push(
+                        self.diagnostic(Code::UnknownAudience, "audience", line, message).at(line, column).hint(hint),
+                    );
                 }
             }
         }
@@ -378,7 +450,9 @@ impl Reader<'_> {
         let mut kept = Vec::new();
         for alias in aliases {
             let path = alias.trim_matches('/');
-            let safe = !path.is_empty() && !path.contains("://") && path.split('/').all(|part| !part.is_empty() && part != "." && part != "..");
+            let safe = !path.is_empty()
+                && !path.contains("://")
+                && path.split('/').all(|part| !part.is_empty() && part != "." && part != "..");
             if safe {
                 kept.push(path.to_string());
             } else {
@@ -411,8 +485,13 @@ impl Reader<'_> {
         let line = self.fields.get("image").map_or(0, |field| field.line);
         let Some(alt_field) = self.fields.get("image_alt") else {
             self.problems.push(
-                self.diagnostic(Code::ImageWithoutAlt, "image_alt", line, "`image` has no `image_alt`: people who cannot see it need a description")
-                    .hint("add image_alt: \"what the picture shows, in a sentence\""),
+                self.diagnostic(
+                    Code::ImageWithoutAlt,
+                    "image_alt",
+                    line,
+                    "`image` has no `image_alt`: people who cannot see it need a description",
+                )
+                .hint("add image_alt: \"what the picture shows, in a sentence\""),
             );
             return None;
         };
@@ -422,8 +501,13 @@ impl Reader<'_> {
         };
         if alt.is_empty() {
             self.problems.push(
-                self.diagnostic(Code::EmptyAlt, "image_alt", alt_field.line, "`image_alt` is empty, so screen readers skip the image")
-                    .hint("describe what the picture shows, unless it is only decoration"),
+                self.diagnostic(
+                    Code::EmptyAlt,
+                    "image_alt",
+                    alt_field.line,
+                    "`image_alt` is empty, so screen readers skip the image",
+                )
+                .hint("describe what the picture shows, unless it is only decoration"),
             );
         }
         Some(Image { path, alt })

@@ -17,15 +17,24 @@ impl<'s> Pass<'s, '_> {
         let lower = url.to_ascii_lowercase();
         if lower.starts_with("javascript:") || lower.starts_with("vbscript:") || lower.starts_with("data:text/html") {
             self.rendered.diagnostics.push(
-                Diagnostic::new(Code::JavascriptLink, self.source.file, format!("a `{}` link runs code in the reader's browser", url.split(':').next().unwrap_or("")))
-                    .at(line, 1)
-                    .hint("link to a page or a web address (https://…) instead"),
+                Diagnostic::new(
+                    Code::JavascriptLink,
+                    self.source.file,
+                    format!("a `{}` link runs code in the reader's browser", url.split(':').next().unwrap_or("")),
+                )
+                .at(line, 1)
+                .hint("link to a page or a web address (https://…) instead"),
             );
             return CowStr::Borrowed("#");
         }
         if let Some(anchor) = url.strip_prefix('#') {
             if !anchor.is_empty() {
-                self.rendered.anchor_links.push(AnchorLink { page: None, anchor: anchor.to_string(), line, written: url.to_string() });
+                self.rendered.anchor_links.push(AnchorLink {
+                    page: None,
+                    anchor: anchor.to_string(),
+                    line,
+                    written: url.to_string(),
+                });
             }
             return written.clone();
         }
@@ -56,7 +65,12 @@ impl<'s> Pass<'s, '_> {
             };
             let Some(anchor) = anchor.filter(|anchor| !anchor.is_empty()) else { return page_url.clone().into() };
             if page.is_some() {
-                self.rendered.anchor_links.push(AnchorLink { page: *page, anchor: anchor.to_string(), line, written: url.to_string() });
+                self.rendered.anchor_links.push(AnchorLink {
+                    page: *page,
+                    anchor: anchor.to_string(),
+                    line,
+                    written: url.to_string(),
+                });
             }
             return format!("{page_url}#{anchor}").into();
         }
@@ -79,18 +93,26 @@ impl<'s> Pass<'s, '_> {
         if names_a_page && !self.targets.urls.contains(&as_folder) {
             let hint = crate::diagnostics::closest(&as_folder, self.targets.urls.iter().map(String::as_str))
                 .map(|closest| format!("did you mean `/{closest}`?"))
-                .unwrap_or_else(|| "link to the page's .md file from this page's folder instead, such as ../toolkits/allyship.md".to_string());
+                .unwrap_or_else(|| {
+                    "link to the page's .md file from this page's folder instead, such as ../toolkits/allyship.md"
+                        .to_string()
+                });
             self.rendered.diagnostics.push(
-                Diagnostic::new(Code::BrokenLink, self.source.file, format!("broken link `{url}`: no page of the site has this address"))
-                    .at(line, 1)
-                    .hint(hint),
+                Diagnostic::new(
+                    Code::BrokenLink,
+                    self.source.file,
+                    format!("broken link `{url}`: no page of the site has this address"),
+                )
+                .at(line, 1)
+                .hint(hint),
             );
         }
         format!("{}{}", self.targets.base_path, url.trim_start_matches('/')).into()
     }
 
     fn broken(&mut self, url: &str, line: usize, why: &str) {
-        let file_name = Path::new(url.split('#').next().unwrap_or(url)).file_name().map(|n| n.to_string_lossy().into_owned());
+        let file_name =
+            Path::new(url.split('#').next().unwrap_or(url)).file_name().map(|n| n.to_string_lossy().into_owned());
         let candidates: Vec<String> = self
             .targets
             .pages
@@ -105,9 +127,13 @@ impl<'s> Pass<'s, '_> {
                 if same_name.len() == 1 { Some(format!("did you mean `{}`?", same_name[0])) } else { None }
             })
             .or_else(|| did_you_mean(url, candidates.iter().map(String::as_str)))
-            .unwrap_or_else(|| "write the path to the .md file from this page's folder, such as ../toolkits/allyship.md".to_string());
+            .unwrap_or_else(|| {
+                "write the path to the .md file from this page's folder, such as ../toolkits/allyship.md".to_string()
+            });
         self.rendered.diagnostics.push(
-            Diagnostic::new(Code::BrokenLink, self.source.file, format!("broken link `{url}`: {why}")).at(line, 1).hint(hint),
+            Diagnostic::new(Code::BrokenLink, self.source.file, format!("broken link `{url}`: {why}"))
+                .at(line, 1)
+                .hint(hint),
         );
     }
 
@@ -115,9 +141,13 @@ impl<'s> Pass<'s, '_> {
         let text = link.text.trim().trim_end_matches(['.', '!', ':']).to_lowercase();
         if VAGUE_LINK_TEXT.contains(&text.as_str()) {
             self.rendered.diagnostics.push(
-                Diagnostic::new(Code::VagueLinkText, self.source.file, format!("link text \"{}\" says nothing out of context", link.text.trim()))
-                    .at(link.line, 1)
-                    .hint("name where the link goes, such as \"the LAS values case study\""),
+                Diagnostic::new(
+                    Code::VagueLinkText,
+                    self.source.file,
+                    format!("link text \"{}\" says nothing out of context", link.text.trim()),
+                )
+                .at(link.line, 1)
+                .hint("name where the link goes, such as \"the LAS values case study\""),
             );
         }
     }

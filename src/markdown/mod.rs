@@ -15,8 +15,8 @@ use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser
 
 use crate::diagnostics::{Code, Diagnostic};
 
-pub use links::join;
 use crate::render::escape;
+pub use links::join;
 
 mod links;
 
@@ -90,7 +90,8 @@ impl Rendered {
 const FOOTNOTES_ID: &str = "footnotes";
 
 /// Link texts that say nothing out of context (WCAG 2.4.4).
-const VAGUE_LINK_TEXT: &[&str] = &["click here", "here", "read more", "more", "this page", "link", "this link", "click"];
+const VAGUE_LINK_TEXT: &[&str] =
+    &["click here", "here", "read more", "more", "this page", "link", "this link", "click"];
 
 /// Renders `source` with links resolved against `targets`.
 pub fn render(source: &Source, targets: &Targets) -> Rendered {
@@ -229,7 +230,9 @@ impl<'s, 't> Pass<'s, 't> {
                 // sight and print, hidden from screen readers, which hear the
                 // state in words instead.
                 let (checked, state) = if done { (" checked", "Done") } else { ("", "To do") };
-                let html = format!("<input type=\"checkbox\" disabled{checked} aria-hidden=\"true\"><span class=\"visually-hidden\">{state}: </span>");
+                let html = format!(
+                    "<input type=\"checkbox\" disabled{checked} aria-hidden=\"true\"><span class=\"visually-hidden\">{state}: </span>"
+                );
                 self.emit(Event::Html(html.into()));
             }
             Event::SoftBreak | Event::HardBreak => {
@@ -288,7 +291,8 @@ impl<'s, 't> Pass<'s, 't> {
                 self.tables += 1;
                 // Focusable so keyboard users can scroll a wide table on a phone
                 // (axe `scrollable-region-focusable`); named so the region is.
-                let wrapper = format!("<section class=\"table-scroll\" aria-label=\"Table {}\" tabindex=\"0\">\n", self.tables);
+                let wrapper =
+                    format!("<section class=\"table-scroll\" aria-label=\"Table {}\" tabindex=\"0\">\n", self.tables);
                 self.emit(Event::Html(wrapper.into()));
                 self.emit(Event::Start(Tag::Table(alignments)));
             }
@@ -312,9 +316,13 @@ impl<'s, 't> Pass<'s, 't> {
             TagEnd::Image => {
                 if let Some((false, line)) = self.image_alt_seen.take() {
                     self.rendered.diagnostics.push(
-                        Diagnostic::new(Code::EmptyAlt, self.source.file, "this image has no alt text, so screen readers skip it")
-                            .at(line, 1)
-                            .hint("describe the picture inside the brackets: ![Bar chart of turnover falling](chart.png)"),
+                        Diagnostic::new(
+                            Code::EmptyAlt,
+                            self.source.file,
+                            "this image has no alt text, so screen readers skip it",
+                        )
+                        .at(line, 1)
+                        .hint("describe the picture inside the brackets: ![Bar chart of turnover falling](chart.png)"),
                     );
                 }
                 self.emit(Event::End(tag));
@@ -341,9 +349,13 @@ impl<'s, 't> Pass<'s, 't> {
         let line = self.line(offset);
         if level == 1 {
             self.rendered.diagnostics.push(
-                Diagnostic::new(Code::SkippedHeading, self.source.file, "a `#` heading in the body: the page title is the only level-1 heading")
-                    .at(line, 1)
-                    .hint("start sections with `##`; this one is shown as a level-2 heading"),
+                Diagnostic::new(
+                    Code::SkippedHeading,
+                    self.source.file,
+                    "a `#` heading in the body: the page title is the only level-1 heading",
+                )
+                .at(line, 1)
+                .hint("start sections with `##`; this one is shown as a level-2 heading"),
             );
             level = 2;
         } else if level > self.previous_level + 1 && !self.in_definition {
@@ -354,7 +366,10 @@ impl<'s, 't> Pass<'s, 't> {
                     format!("heading level {level} follows level {}, skipping a level", self.previous_level),
                 )
                 .at(line, 1)
-                .hint(format!("use {} so screen-reader users can follow the outline", "#".repeat(self.previous_level as usize + 1))),
+                .hint(format!(
+                    "use {} so screen-reader users can follow the outline",
+                    "#".repeat(self.previous_level as usize + 1)
+                )),
             );
         }
         self.previous_level = level;
@@ -415,7 +430,9 @@ impl<'s, 't> Pass<'s, 't> {
         let mut html = String::with_capacity(self.source.markdown.len() * 3 / 2);
         pulldown_cmark::html::push_html(&mut html, self.body.into_iter());
         if !self.references.is_empty() {
-            html.push_str("<section class=\"footnotes\" aria-labelledby=\"footnotes\">\n<h2 id=\"footnotes\">Notes</h2>\n<ol>\n");
+            html.push_str(
+                "<section class=\"footnotes\" aria-labelledby=\"footnotes\">\n<h2 id=\"footnotes\">Notes</h2>\n<ol>\n",
+            );
             let mut definitions: HashMap<String, Vec<Event>> = self.definitions.into_iter().collect();
             for (number, (label, count)) in self.references.iter().enumerate() {
                 let id = footnote_id(label);
@@ -454,10 +471,7 @@ fn unique_id(used: &mut HashSet<String>, wanted: String) -> String {
     if used.insert(wanted.clone()) {
         return wanted;
     }
-    (1..)
-        .map(|n| format!("{wanted}-{n}"))
-        .find(|candidate| used.insert(candidate.clone()))
-        .unwrap_or(wanted)
+    (1..).map(|n| format!("{wanted}-{n}")).find(|candidate| used.insert(candidate.clone())).unwrap_or(wanted)
 }
 
 fn footnote_id(label: &str) -> String {

@@ -12,7 +12,8 @@ use crate::site::{Listing, Site, Taxonomy, page_count, paginated_path};
 /// An Atom feed of the newest `[feeds] limit` pages of `pages` (page indexes,
 /// newest first). `path` is the feed's own path, such as `themes/allyship/feed.xml`.
 pub fn atom(site: &Site, title: &str, pages: &[usize], path: &str, alternate: &str) -> String {
-    let entries: Vec<usize> = pages.iter().copied().filter(|&i| site.pages[i].meta.date.is_some()).take(site.config.feeds.limit).collect();
+    let entries: Vec<usize> =
+        pages.iter().copied().filter(|&i| site.pages[i].meta.date.is_some()).take(site.config.feeds.limit).collect();
     let updated = entries
         .iter()
         .filter_map(|&i| site.pages[i].meta.updated.or(site.pages[i].meta.date))
@@ -63,7 +64,9 @@ pub fn atom(site: &Site, title: &str, pages: &[usize], path: &str, alternate: &s
 
 /// `sitemap.xml`: every page with its last change, then every list page.
 pub fn sitemap(site: &Site) -> String {
-    let mut xml = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    let mut xml = String::from(
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
     let mut add = |path: &str, lastmod: Option<String>| {
         let _ = write!(xml, "<url><loc>{}</loc>", escape(&site.absolute_url(path)));
         if let Some(lastmod) = lastmod {

@@ -108,13 +108,29 @@ pub fn bodies(site: &Site) -> (Bodies, Vec<Diagnostic>) {
         .pages
         .par_iter()
         .map(|page| {
-            let dir = page.file.parent().and_then(|dir| dir.strip_prefix(crate::content::DIR).ok()).unwrap_or(std::path::Path::new(""));
-            let source = markdown::Source { markdown: &page.body, file: &page.file, dir, first_line: page.body_line, allow_html };
+            let dir = page
+                .file
+                .parent()
+                .and_then(|dir| dir.strip_prefix(crate::content::DIR).ok())
+                .unwrap_or(std::path::Path::new(""));
+            let source = markdown::Source {
+                markdown: &page.body,
+                file: &page.file,
+                dir,
+                first_line: page.body_line,
+                allow_html,
+            };
             markdown::render(&source, &site.targets)
         })
         .collect();
     let intro = |index: &SectionIndex| {
-        let source = markdown::Source { markdown: &index.body, file: &index.file, dir: &index.dir, first_line: index.body_line, allow_html };
+        let source = markdown::Source {
+            markdown: &index.body,
+            file: &index.file,
+            dir: &index.dir,
+            first_line: index.body_line,
+            allow_html,
+        };
         markdown::render(&source, &site.targets)
     };
     let home = site.home.as_ref().map(intro);
@@ -148,12 +164,17 @@ fn anchor_problems(site: &Site, bodies: &Bodies) -> Vec<Diagnostic> {
             }
             let mut known: Vec<&str> = ids.iter().map(String::as_str).filter(|id| !id.starts_with("fnref-")).collect();
             known.sort_unstable();
-            let hint = crate::diagnostics::did_you_mean(&link.anchor, known.iter().copied())
-                .unwrap_or_else(|| "link to a heading's id: its text in lower case, with hyphens for spaces".to_string());
+            let hint = crate::diagnostics::did_you_mean(&link.anchor, known.iter().copied()).unwrap_or_else(|| {
+                "link to a heading's id: its text in lower case, with hyphens for spaces".to_string()
+            });
             diagnostics.push(
-                Diagnostic::new(Code::BrokenAnchor, file, format!("`{}` links to a heading that does not exist", link.written))
-                    .at(link.line, 1)
-                    .hint(hint),
+                Diagnostic::new(
+                    Code::BrokenAnchor,
+                    file,
+                    format!("`{}` links to a heading that does not exist", link.written),
+                )
+                .at(link.line, 1)
+                .hint(hint),
             );
         }
     }
@@ -197,14 +218,23 @@ pub fn render(job: Job, inputs: &Inputs) -> Result<OutputFile, Diagnostic> {
             let view = PageView::new(site, index, &inputs.bodies.pages[index], inputs.today);
             let template = format!("{}.html", page.kind_name().slug());
             let current = page.kind_name().section_dir().unwrap_or("");
-            html_page(inputs, &site.paths[index], &template, current, &page.meta.title, &|context| context.insert("page", &view))
+            html_page(inputs, &site.paths[index], &template, current, &page.meta.title, &|context| {
+                context.insert("page", &view)
+            })
         }
         Job::Home => home(inputs),
         Job::Section { section, number } => {
             let section_model = &site.sections[section];
             let listing = &section_model.listing;
             let intro = inputs.bodies.sections[section].as_ref().map(|body| body.html.as_str());
-            let list = List { path: &listing.path, number, pages: &listing.pages, by_kind: false, current: &listing.slug, name: &listing.name };
+            let list = List {
+                path: &listing.path,
+                number,
+                pages: &listing.pages,
+                by_kind: false,
+                current: &listing.slug,
+                name: &listing.name,
+            };
             list_page(inputs, &list, &|context| {
                 context.insert("intro", &intro);
                 context.insert("kind", section_model.kind.slug());
@@ -222,7 +252,14 @@ pub fn render(job: Job, inputs: &Inputs) -> Result<OutputFile, Diagnostic> {
             let listing = &site.taxonomy(taxonomy)[term];
             let feed_url = (taxonomy == Taxonomy::Themes).then(|| site.url(&format!("{}feed.xml", listing.path)));
             let parent = Link { name: taxonomy.title(), url: site.url(&format!("{}/", taxonomy.segment())) };
-            let list = List { path: &listing.path, number, pages: &listing.pages, by_kind: true, current: taxonomy.segment(), name: &listing.name };
+            let list = List {
+                path: &listing.path,
+                number,
+                pages: &listing.pages,
+                by_kind: true,
+                current: taxonomy.segment(),
+                name: &listing.name,
+            };
             list_page(inputs, &list, &|context| {
                 context.insert("description", &listing.description);
                 context.insert("taxonomy", taxonomy.segment());
@@ -237,8 +274,11 @@ pub fn render(job: Job, inputs: &Inputs) -> Result<OutputFile, Diagnostic> {
             Ok(file)
         }
         Job::SiteFeed => {
-            let mut newest: Vec<usize> = (0..site.pages.len()).filter(|&i| site.pages[i].kind_name() != KindName::Page).collect();
-            newest.sort_by(|&a, &b| site.pages[b].meta.date.cmp(&site.pages[a].meta.date).then_with(|| site.paths[a].cmp(&site.paths[b])));
+            let mut newest: Vec<usize> =
+                (0..site.pages.len()).filter(|&i| site.pages[i].kind_name() != KindName::Page).collect();
+            newest.sort_by(|&a, &b| {
+                site.pages[b].meta.date.cmp(&site.pages[a].meta.date).then_with(|| site.paths[a].cmp(&site.paths[b]))
+            });
             Ok(bytes("feed.xml", feeds::atom(site, &site.config.title, &newest, "feed.xml", "")))
         }
         Job::ThemeFeed(term) => {
@@ -357,7 +397,11 @@ fn list_page(inputs: &Inputs, list: &List, fill: &dyn Fn(&mut tera::Context)) ->
     let groups = views::groups(site, slice, list.by_kind);
     let pagination = Pagination::new(site, list.path, list.number, total);
     let own_path = paginated_path(list.path, list.number);
-    let title = if list.number > 1 { format!("{} (page {} of {total})", list.name, list.number) } else { list.name.to_string() };
+    let title = if list.number > 1 {
+        format!("{} (page {} of {total})", list.name, list.number)
+    } else {
+        list.name.to_string()
+    };
     let template = if list.by_kind { "term.html" } else { "section.html" };
     html_page(inputs, &own_path, template, list.current, &title, &|context| {
         context.insert("name", list.name);

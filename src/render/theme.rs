@@ -63,7 +63,9 @@ pub fn load(root: &Path, name: &str) -> Result<Theme, Vec<Diagnostic>> {
                 templates.retain(|(existing, _, _)| *existing != key);
                 templates.push((key, text, display));
             }
-            Err(error) => problems.push(Diagnostic::new(Code::ReadFailed, display, format!("cannot read this template: {error}"))),
+            Err(error) => {
+                problems.push(Diagnostic::new(Code::ReadFailed, display, format!("cannot read this template: {error}")))
+            }
         }
     }
     let mut tera = tera::Tera::new();
@@ -81,8 +83,11 @@ pub fn load(root: &Path, name: &str) -> Result<Theme, Vec<Diagnostic>> {
     if !problems.is_empty() {
         return Err(problems);
     }
-    let mut static_files: Vec<(String, StaticFile)> = STATIC.iter().map(|(path, bytes)| (path.to_string(), StaticFile::Embedded(bytes))).collect();
-    for (relative, disk_path) in files_under(&theme_dir.join("static")).into_iter().chain(files_under(&root.join("static"))) {
+    let mut static_files: Vec<(String, StaticFile)> =
+        STATIC.iter().map(|(path, bytes)| (path.to_string(), StaticFile::Embedded(bytes))).collect();
+    for (relative, disk_path) in
+        files_under(&theme_dir.join("static")).into_iter().chain(files_under(&root.join("static")))
+    {
         let key = relative.replace('\\', "/");
         static_files.retain(|(existing, _)| *existing != key);
         static_files.push((key, StaticFile::Disk(disk_path)));

@@ -217,7 +217,9 @@ impl<'a> PageView<'a> {
         } else {
             Vec::new()
         };
-        let section = site.section(page.kind_name()).map(|section| Link { name: &section.listing.name, url: site.url(&section.listing.path) });
+        let section = site
+            .section(page.kind_name())
+            .map(|section| Link { name: &section.listing.name, url: site.url(&section.listing.path) });
         PageView {
             title: &meta.title,
             summary: meta.summary.as_deref(),
@@ -238,7 +240,11 @@ impl<'a> PageView<'a> {
             contents,
             outcomes,
             questions,
-            resources: meta.resources.iter().map(|resource| Link { name: &resource.title, url: resource.url.clone() }).collect(),
+            resources: meta
+                .resources
+                .iter()
+                .map(|resource| Link { name: &resource.title, url: resource.url.clone() })
+                .collect(),
             image: meta.image.as_ref().map(|image| Link { name: &image.alt, url: image_url(site, page, &image.path) }),
             related: site.related[index].iter().map(|&other| Card::new(site, other)).collect(),
             section,
@@ -255,7 +261,11 @@ fn image_url(site: &Site, page: &Page, path: &str) -> String {
     if let Some(rooted) = path.strip_prefix('/') {
         return site.url(rooted);
     }
-    let source_dir = page.file.parent().and_then(|dir| dir.strip_prefix(crate::content::DIR).ok()).unwrap_or(std::path::Path::new(""));
+    let source_dir = page
+        .file
+        .parent()
+        .and_then(|dir| dir.strip_prefix(crate::content::DIR).ok())
+        .unwrap_or(std::path::Path::new(""));
     match crate::markdown::join(source_dir, path) {
         Some(joined) => site.url(&joined.to_string_lossy().replace('\\', "/")),
         None => path.to_string(),
@@ -333,7 +343,8 @@ pub fn groups<'a>(site: &'a Site, indexes: &[usize], by_kind: bool) -> Vec<Group
     let kinds = KindName::SECTIONS.iter().chain([KindName::Page].iter());
     kinds
         .filter_map(|&kind| {
-            let cards: Vec<Card> = indexes.iter().filter(|&&i| site.pages[i].kind_name() == kind).map(|&i| Card::new(site, i)).collect();
+            let cards: Vec<Card> =
+                indexes.iter().filter(|&&i| site.pages[i].kind_name() == kind).map(|&i| Card::new(site, i)).collect();
             (!cards.is_empty()).then_some(Group { heading: Some(kind.plural()), cards })
         })
         .collect()

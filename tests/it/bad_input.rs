@@ -23,7 +23,8 @@ fn cases() -> Vec<Case> {
         .map(|entry| entry.unwrap().path())
         .filter(|path| path.join("expected.json").is_file())
         .map(|path| {
-            let expected: Value = serde_json::from_str(&std::fs::read_to_string(path.join("expected.json")).unwrap()).unwrap();
+            let expected: Value =
+                serde_json::from_str(&std::fs::read_to_string(path.join("expected.json")).unwrap()).unwrap();
             Case {
                 name: path.file_name().unwrap().to_string_lossy().into_owned(),
                 code: expected["code"].as_str().unwrap().to_string(),
@@ -71,10 +72,15 @@ fn each_bad_input_fails_the_build_at_its_file_and_line() {
         let check = belong(&["check", "--root", dir.path().to_str().unwrap(), "--format", "json"], dir.path());
         let stdout = String::from_utf8_lossy(&check.stdout);
         let found = stdout.lines().filter_map(|line| serde_json::from_str::<Value>(line).ok()).any(|diagnostic| {
-            diagnostic["code"] == case.code.as_str() && diagnostic["file"] == case.file.as_str() && diagnostic["line"] == case.line
+            diagnostic["code"] == case.code.as_str()
+                && diagnostic["file"] == case.file.as_str()
+                && diagnostic["line"] == case.line
         });
         if check.status.code() != Some(case.exit) || !found {
-            failures.push(format!("{}: check --format json did not report {} at {location}:\n{stdout}", case.name, case.code));
+            failures.push(format!(
+                "{}: check --format json did not report {} at {location}:\n{stdout}",
+                case.name, case.code
+            ));
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));

@@ -22,7 +22,8 @@ fn two_builds_are_byte_identical() {
     let built = build_ok("basic", &[]);
     let first = tree(&built.public);
     let again = built.root.join("again");
-    let output = belong(&["build", "--root", built.root.to_str().unwrap(), "--output", again.to_str().unwrap()], &built.root);
+    let output =
+        belong(&["build", "--root", built.root.to_str().unwrap(), "--output", again.to_str().unwrap()], &built.root);
     assert!(output.status.success());
     let second = tree(&again);
     assert_eq!(first.keys().collect::<Vec<_>>(), second.keys().collect::<Vec<_>>());

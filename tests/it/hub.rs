@@ -34,7 +34,12 @@ fn main_text(path: &str) -> String {
 
 #[test]
 fn the_hub_has_at_least_eight_case_studies() {
-    let listed = std::fs::read_dir(hub().join("case-studies")).unwrap().filter(|e| e.as_ref().unwrap().path().join("index.html").is_file() && e.as_ref().unwrap().file_name() != "page").count();
+    let listed = std::fs::read_dir(hub().join("case-studies"))
+        .unwrap()
+        .filter(|e| {
+            e.as_ref().unwrap().path().join("index.html").is_file() && e.as_ref().unwrap().file_name() != "page"
+        })
+        .count();
     assert!(listed >= 8, "{listed} case studies");
 }
 
@@ -54,7 +59,10 @@ const FIGURES: &[(&str, &[&str])] = &[
     ("/case-studies/eeast-belonging/", &["14%", "8%", "11.8%"]),
     ("/case-studies/las-belonging/", &["2,000 staff", "five staff networks"]),
     ("/case-studies/las-contribution/", &["163 managers", "NVQ level 6", "five days"]),
-    ("/case-studies/first-community-flexible-employment/", &["178,000 people", "450 people", "two administrative staff with learning disabilities"]),
+    (
+        "/case-studies/first-community-flexible-employment/",
+        &["178,000 people", "450 people", "two administrative staff with learning disabilities"],
+    ),
     ("/case-studies/dimensions-kent/", &["15 people with complex needs"]),
 ];
 
@@ -102,7 +110,13 @@ fn source_questions() -> Vec<String> {
 }
 
 fn words(text: &str) -> String {
-    text.chars().filter(|c| c.is_alphanumeric() || c.is_whitespace()).collect::<String>().split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
+    text.chars()
+        .filter(|c| c.is_alphanumeric() || c.is_whitespace())
+        .collect::<String>()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
 }
 
 #[test]

@@ -29,7 +29,10 @@ pub fn broken_references(public: &Path, base_url: &str) -> Vec<String> {
                 let shown = format!("{}: {reference}", file.strip_prefix(public).unwrap().display());
                 let local = if let Some(rest) = reference.strip_prefix(base_url) {
                     format!("{base_path}{rest}")
-                } else if reference.starts_with("http://") || reference.starts_with("https://") || reference.starts_with("mailto:") {
+                } else if reference.starts_with("http://")
+                    || reference.starts_with("https://")
+                    || reference.starts_with("mailto:")
+                {
                     continue;
                 } else {
                     reference.to_string()

@@ -12,7 +12,9 @@ fn snapshot(root: &Path) -> Vec<(String, Vec<u8>)> {
         .into_iter()
         .map(Result::unwrap)
         .filter(|entry| entry.file_type().is_file())
-        .map(|entry| (entry.path().strip_prefix(root).unwrap().display().to_string(), std::fs::read(entry.path()).unwrap()))
+        .map(|entry| {
+            (entry.path().strip_prefix(root).unwrap().display().to_string(), std::fs::read(entry.path()).unwrap())
+        })
         .collect();
     files.sort();
     files
@@ -31,7 +33,11 @@ fn a_build_that_fails_midway_leaves_the_previous_site() {
     assert_eq!(failed.status.code(), Some(1), "{}", String::from_utf8_lossy(&failed.stderr));
     assert!(String::from_utf8_lossy(&failed.stderr).contains("E018"));
     assert_eq!(snapshot(&built.public), before, "the previous site changed");
-    let leftovers: Vec<_> = std::fs::read_dir(&built.root).unwrap().map(|e| e.unwrap().file_name()).filter(|n| n.to_string_lossy().contains("belong-")).collect();
+    let leftovers: Vec<_> = std::fs::read_dir(&built.root)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .filter(|n| n.to_string_lossy().contains("belong-"))
+        .collect();
     assert!(leftovers.is_empty(), "staging left behind: {leftovers:?}");
 }
 
@@ -39,7 +45,12 @@ fn a_build_that_fails_midway_leaves_the_previous_site() {
 fn a_killed_build_leaves_the_previous_site() {
     let dir = tempfile::tempdir().unwrap();
     let generator = crate::common::repo().join("../shared/bench/gen_corpus.py");
-    let made = std::process::Command::new("python3").arg(&generator).args(["--pages", "3000", "--out"]).arg(dir.path()).output().unwrap();
+    let made = std::process::Command::new("python3")
+        .arg(&generator)
+        .args(["--pages", "3000", "--out"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
     assert!(made.status.success());
     let root = dir.path().to_str().unwrap();
     assert!(belong(&["build", "--root", root], dir.path()).status.success());
@@ -58,7 +69,11 @@ fn a_killed_build_leaves_the_previous_site() {
     }
     // The next build tidies up what the killed ones left and succeeds.
     assert!(belong(&["build", "--root", root], dir.path()).status.success());
-    let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).filter(|n| n.to_string_lossy().contains("belong-")).collect();
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .filter(|n| n.to_string_lossy().contains("belong-"))
+        .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
 
@@ -71,8 +86,17 @@ fn dangerous_output_folders_are_refused_and_left_untouched() {
     std::fs::create_dir_all(&foreign).unwrap();
     std::fs::write(foreign.join("report.docx"), "precious").unwrap();
     let before = snapshot(dir.path());
-    for output in [root.clone(), dir.path().to_path_buf(), root.join("content"), root.join("themes"), root.join("content/case-studies"), foreign.clone(), "/".into()] {
-        let run = belong(&["build", "--root", root.to_str().unwrap(), "--output", output.to_str().unwrap()], dir.path());
+    for output in [
+        root.clone(),
+        dir.path().to_path_buf(),
+        root.join("content"),
+        root.join("themes"),
+        root.join("content/case-studies"),
+        foreign.clone(),
+        "/".into(),
+    ] {
+        let run =
+            belong(&["build", "--root", root.to_str().unwrap(), "--output", output.to_str().unwrap()], dir.path());
         let stderr = String::from_utf8_lossy(&run.stderr);
         assert_eq!(run.status.code(), Some(2), "{}: {stderr}", output.display());
         assert!(stderr.contains("refusing to build into"), "{}: {stderr}", output.display());
@@ -96,11 +120,13 @@ fn check_with(name: &str, contents: &[u8]) -> (Option<i32>, String) {
     (run.status.code(), stderr)
 }
 
-const FRONT: &str = "---\ntitle: \"Hostile\"\nsummary: \"x\"\nthemes: [\"belonging\"]\norganisation: \"LAS\"\ndate: 2023-01-01\n---\n";
+const FRONT: &str =
+    "---\ntitle: \"Hostile\"\nsummary: \"x\"\nthemes: [\"belonging\"]\norganisation: \"LAS\"\ndate: 2023-01-01\n---\n";
 
 #[test]
 fn hostile_files_never_panic() {
-    let deep_lists = format!("{FRONT}{}item\n{}quote\n{}\n", "- ".repeat(10_000), "> ".repeat(10_000), "[".repeat(50_000));
+    let deep_lists =
+        format!("{FRONT}{}item\n{}quote\n{}\n", "- ".repeat(10_000), "> ".repeat(10_000), "[".repeat(50_000));
     assert_eq!(check_with("deep.md", deep_lists.as_bytes()).0, Some(0));
     let mut big = String::from(FRONT);
     while big.len() < 50 * 1024 * 1024 {

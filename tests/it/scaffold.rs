@@ -13,7 +13,9 @@ fn init_makes_a_hub_that_builds_without_problems() {
     let stderr = String::from_utf8_lossy(&build.stderr);
     assert!(build.status.success(), "{stderr}");
     assert!(stderr.contains("no problems in 4 pages"), "{stderr}");
-    for page in ["case-studies/sample-case-study", "toolkits/sample-toolkit", "discussions/sample-discussion", "accessibility"] {
+    for page in
+        ["case-studies/sample-case-study", "toolkits/sample-toolkit", "discussions/sample-discussion", "accessibility"]
+    {
         assert!(hub.join("public").join(page).join("index.html").is_file(), "{page}");
     }
     assert!(!hub.join("themes").exists(), "the hub needs no theme folder");
@@ -39,8 +41,20 @@ fn new_writes_every_field_of_its_kind_and_never_overwrites() {
     let file = hub.join("content/case-studies/cafe-zoe-a-q-and-a-forum.md");
     let text = std::fs::read_to_string(&file).unwrap();
     for field in [
-        "title:", "summary:", "themes:", "organisation:", "region:", "date:", "updated:", "review_due:", "audience:",
-        "outcomes:", "resources:", "image:", "image_alt:", "draft:",
+        "title:",
+        "summary:",
+        "themes:",
+        "organisation:",
+        "region:",
+        "date:",
+        "updated:",
+        "review_due:",
+        "audience:",
+        "outcomes:",
+        "resources:",
+        "image:",
+        "image_alt:",
+        "draft:",
     ] {
         assert!(text.contains(field), "{field} missing from:\n{text}");
     }

@@ -39,7 +39,8 @@ fn files_and_functions_stay_small() {
         }
         for (start, line) in lines.iter().enumerate() {
             let trimmed = line.trim_start();
-            let is_fn = trimmed.starts_with("fn ") || trimmed.starts_with("pub fn ") || trimmed.starts_with("pub(crate) fn ");
+            let is_fn =
+                trimmed.starts_with("fn ") || trimmed.starts_with("pub fn ") || trimmed.starts_with("pub(crate) fn ");
             if !is_fn || line.trim_end().ends_with(';') {
                 continue;
             }
@@ -47,7 +48,11 @@ fn files_and_functions_stay_small() {
             let closing = format!("{}}}", " ".repeat(indent));
             let length = lines[start..].iter().position(|l| *l == closing).unwrap_or(0);
             if length > MAX_FUNCTION_LINES {
-                problems.push(format!("{}:{}: function of {length} lines (at most {MAX_FUNCTION_LINES})", file.display(), start + 1));
+                problems.push(format!(
+                    "{}:{}: function of {length} lines (at most {MAX_FUNCTION_LINES})",
+                    file.display(),
+                    start + 1
+                ));
             }
         }
     }
