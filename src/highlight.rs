@@ -6,6 +6,8 @@
 
 use std::sync::OnceLock;
 
+use crate::escape::escape;
+
 use syntect::html::{ClassStyle, ClassedHTMLGenerator};
 use syntect::parsing::SyntaxSet;
 use syntect::util::LinesWithEndings;
@@ -19,8 +21,8 @@ const STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
 /// token such as `rust` or `yaml`; unknown or empty means plain text).
 pub fn code_block(code: &str, language: &str) -> String {
     let language = language.split([',', ' ']).next().unwrap_or("").trim();
-    let escaped_language = crate::render::escape(language);
-    let body = if language.is_empty() { crate::render::escape(code) } else { highlight(code, language) };
+    let escaped_language = escape(language);
+    let body = if language.is_empty() { escape(code) } else { highlight(code, language) };
     if language.is_empty() {
         format!("<pre class=\"code\"><code>{body}</code></pre>\n")
     } else {
@@ -31,13 +33,13 @@ pub fn code_block(code: &str, language: &str) -> String {
 fn highlight(code: &str, language: &str) -> String {
     let syntaxes = SYNTAXES.get_or_init(SyntaxSet::load_defaults_newlines);
     let Some(syntax) = syntaxes.find_syntax_by_token(language) else {
-        return crate::render::escape(code);
+        return escape(code);
     };
     let mut generator = ClassedHTMLGenerator::new_with_class_style(syntax, syntaxes, STYLE);
     for line in LinesWithEndings::from(code) {
         if generator.parse_html_for_line_which_includes_newline(line).is_err() {
             // A grammar that fails on this input: show the code plain rather than lose it.
-            return crate::render::escape(code);
+            return escape(code);
         }
     }
     generator.finalize()

@@ -13,6 +13,7 @@ pub mod config;
 pub mod content;
 pub mod date;
 pub mod diagnostics;
+pub mod escape;
 pub mod highlight;
 pub mod markdown;
 pub mod output;
@@ -20,6 +21,7 @@ pub mod render;
 pub mod scaffold;
 pub mod site;
 pub mod slug;
+pub mod theme;
 
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -72,7 +74,7 @@ struct Prepared {
     /// Markdown pages found, loaded or not.
     page_files: usize,
     bodies: Bodies,
-    theme: render::theme::Theme,
+    theme: theme::Theme,
     today: Date,
 }
 
@@ -88,7 +90,7 @@ fn prepare(options: &Options) -> Result<(Prepared, Vec<Diagnostic>), Report> {
     let load_options = content::LoadOptions { drafts: options.drafts, today: Some(today) };
     let (content, mut diagnostics) = content::load(&options.root, &config, load_options);
     let page_files = content.page_files;
-    let theme = render::theme::load(&options.root, &config.theme);
+    let theme = theme::load(&options.root, &config.theme);
     let (site, model_problems) = site::model(content, config);
     diagnostics.extend(model_problems);
     let (bodies, body_problems) = render::bodies(&site);

@@ -15,7 +15,7 @@ use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser
 
 use crate::diagnostics::{Code, Diagnostic};
 
-use crate::render::escape;
+use crate::escape::escape;
 pub use links::join;
 
 mod links;

@@ -8,7 +8,7 @@
 use std::fmt::Write as _;
 
 use crate::content::Outcome;
-use crate::render::escape;
+use crate::escape::escape;
 
 /// Heights in pixels: the chart is drawn at the page's own scale, so its text
 /// stays 16 px on a phone (a scaled viewBox shrank it to 6 px at 320 px wide).

@@ -6,7 +6,7 @@
 
 use std::fmt::Write as _;
 
-use crate::render::escape;
+use crate::escape::escape;
 use crate::site::{Listing, Site, Taxonomy, page_count, paginated_path};
 
 /// An Atom feed of the newest `[feeds] limit` pages of `pages` (page indexes,

@@ -9,7 +9,6 @@
 
 mod chart;
 pub mod feeds;
-pub mod theme;
 mod views;
 
 use std::collections::HashMap;
@@ -22,7 +21,7 @@ use crate::date::Date;
 use crate::diagnostics::{Code, Diagnostic};
 use crate::markdown::{self, Rendered};
 use crate::site::{Site, Taxonomy, paginated_path};
-use theme::{StaticFile, Theme};
+use crate::theme::{self, StaticFile, Theme};
 use views::{Card, Link, PageView, Pagination, SiteView, TermLink};
 
 /// One file of the built site, by path under the output folder.
@@ -418,20 +417,4 @@ fn render_template(theme: &Theme, name: &str, context: &tera::Context) -> Result
         .render(name, context)
         .map(String::into_bytes)
         .map_err(|error| theme::template_error(&PathBuf::from("themes/hub/templates").join(name), &error))
-}
-
-/// Escapes text for HTML and XML (content and attribute values alike).
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + text.len() / 8);
-    for character in text.chars() {
-        match character {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            other => out.push(other),
-        }
-    }
-    out
 }

@@ -8,29 +8,29 @@ use crate::diagnostics::{Code, Diagnostic};
 
 /// The default theme's templates, by name.
 const TEMPLATES: &[(&str, &str)] = &[
-    ("base.html", include_str!("../../themes/hub/templates/base.html")),
-    ("home.html", include_str!("../../themes/hub/templates/home.html")),
-    ("section.html", include_str!("../../themes/hub/templates/section.html")),
-    ("case-study.html", include_str!("../../themes/hub/templates/case-study.html")),
-    ("toolkit.html", include_str!("../../themes/hub/templates/toolkit.html")),
-    ("discussion.html", include_str!("../../themes/hub/templates/discussion.html")),
-    ("page.html", include_str!("../../themes/hub/templates/page.html")),
-    ("taxonomy.html", include_str!("../../themes/hub/templates/taxonomy.html")),
-    ("term.html", include_str!("../../themes/hub/templates/term.html")),
-    ("search.html", include_str!("../../themes/hub/templates/search.html")),
-    ("404.html", include_str!("../../themes/hub/templates/404.html")),
-    ("partials/card.html", include_str!("../../themes/hub/templates/partials/card.html")),
-    ("partials/pagination.html", include_str!("../../themes/hub/templates/partials/pagination.html")),
-    ("partials/breadcrumbs.html", include_str!("../../themes/hub/templates/partials/breadcrumbs.html")),
-    ("partials/page-header.html", include_str!("../../themes/hub/templates/partials/page-header.html")),
-    ("partials/contents.html", include_str!("../../themes/hub/templates/partials/contents.html")),
-    ("partials/page-footer.html", include_str!("../../themes/hub/templates/partials/page-footer.html")),
+    ("base.html", include_str!("../themes/hub/templates/base.html")),
+    ("home.html", include_str!("../themes/hub/templates/home.html")),
+    ("section.html", include_str!("../themes/hub/templates/section.html")),
+    ("case-study.html", include_str!("../themes/hub/templates/case-study.html")),
+    ("toolkit.html", include_str!("../themes/hub/templates/toolkit.html")),
+    ("discussion.html", include_str!("../themes/hub/templates/discussion.html")),
+    ("page.html", include_str!("../themes/hub/templates/page.html")),
+    ("taxonomy.html", include_str!("../themes/hub/templates/taxonomy.html")),
+    ("term.html", include_str!("../themes/hub/templates/term.html")),
+    ("search.html", include_str!("../themes/hub/templates/search.html")),
+    ("404.html", include_str!("../themes/hub/templates/404.html")),
+    ("partials/card.html", include_str!("../themes/hub/templates/partials/card.html")),
+    ("partials/pagination.html", include_str!("../themes/hub/templates/partials/pagination.html")),
+    ("partials/breadcrumbs.html", include_str!("../themes/hub/templates/partials/breadcrumbs.html")),
+    ("partials/page-header.html", include_str!("../themes/hub/templates/partials/page-header.html")),
+    ("partials/contents.html", include_str!("../themes/hub/templates/partials/contents.html")),
+    ("partials/page-footer.html", include_str!("../themes/hub/templates/partials/page-footer.html")),
 ];
 
 /// The default theme's static files, by output path.
 const STATIC: &[(&str, &[u8])] = &[
-    ("style.css", include_bytes!("../../themes/hub/static/style.css")),
-    ("favicon.svg", include_bytes!("../../themes/hub/static/favicon.svg")),
+    ("style.css", include_bytes!("../themes/hub/static/style.css")),
+    ("favicon.svg", include_bytes!("../themes/hub/static/favicon.svg")),
 ];
 
 /// A static file to copy: embedded bytes or a file on disk.
