@@ -2,8 +2,9 @@
 //! discussion sets in, a static, accessible website out.
 //!
 //! The pipeline runs one way, each step taking the last one's value:
-//! `config::load` -> `content::load` -> `site::model` -> `render::bodies` ->
-//! `render::render` per job -> `output` (build) or nothing (check).
+//! `config::load`, `content::load`, `theme::load` -> `site::model` (with the
+//! routes table) -> `render::bodies` -> `render::render` per route -> `output`
+//! (build) or nothing (check).
 //! Content problems travel beside the values as `Diagnostic`s; only machine
 //! failures (disk, permissions) are errors.
 
@@ -23,15 +24,18 @@ pub mod site;
 pub mod slug;
 pub mod theme;
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use rayon::prelude::*;
 
+use crate::content::PageKey;
 use crate::date::Date;
 use crate::diagnostics::Diagnostic;
 use crate::render::{Bodies, Inputs, OutputFile};
-use crate::site::Site;
+use crate::site::{Site, Source};
+use crate::theme::Theme;
 
 /// What `build` and `check` are asked to do.
 #[derive(Clone, Debug, Default)]
@@ -68,19 +72,49 @@ impl Report {
     }
 }
 
-/// A modelled site with its rendered bodies and theme, ready to render files.
-struct Prepared {
-    site: Site,
+/// A modelled site with its rendered bodies and theme, ready to render files:
+/// everything a build knows before it writes. A preview keeps one and renders
+/// single routes from it.
+pub struct Model {
+    pub site: Site,
+    pub bodies: Bodies,
+    pub theme: Theme,
+    /// The day "due for review" is judged against.
+    pub today: Date,
     /// Markdown pages found, loaded or not.
     page_files: usize,
-    bodies: Bodies,
-    theme: theme::Theme,
-    today: Date,
+}
+
+impl Model {
+    /// Renders the file at `file` (a path under the output folder) alone;
+    /// `None` when the site has no such file.
+    pub fn render(&self, file: &str) -> Option<Result<OutputFile, Diagnostic>> {
+        let source = self.site.routes.get(file)?;
+        let inputs = Inputs::new(&self.site, &self.bodies, &self.theme, self.today);
+        Some(render::render(file, source, &inputs))
+    }
+
+    /// Renders the Markdown of the page `key` again, replacing its body, and
+    /// returns the problems found in that page alone. Its output file and the
+    /// cross-page anchor check are then up to date with `render` and
+    /// `render::check_anchors`.
+    pub fn render_body(&mut self, key: &PageKey) -> Vec<Diagnostic> {
+        let Some(page) = self.site.pages.get(key) else { return Vec::new() };
+        let mut body = render::page_body(&self.site, page);
+        let problems = std::mem::take(&mut body.diagnostics);
+        self.bodies.pages.insert(key.clone(), body);
+        problems
+    }
+
+    /// Which content files and templates each output file is made from.
+    pub fn dependencies(&self) -> render::Dependencies {
+        render::dependencies(&self.site, &self.theme)
+    }
 }
 
 /// Runs every step up to rendering. `Err` carries the report when nothing
 /// further can be done (no readable site.toml, a broken template).
-fn prepare(options: &Options) -> Result<(Prepared, Vec<Diagnostic>), Report> {
+pub fn model(options: &Options) -> Result<(Model, Vec<Diagnostic>), Report> {
     let fail = |diagnostics: Vec<Diagnostic>| Report { diagnostics, ..Report::default() };
     let mut config = config::load(&options.root).map_err(fail)?;
     if let Some(base_url) = &options.base_url {
@@ -89,14 +123,16 @@ fn prepare(options: &Options) -> Result<(Prepared, Vec<Diagnostic>), Report> {
     let today = options.today.unwrap_or_else(Date::today);
     let load_options = content::LoadOptions { drafts: options.drafts, today: Some(today) };
     let (content, mut diagnostics) = content::load(&options.root, &config, load_options);
-    let page_files = content.page_files;
     let theme = theme::load(&options.root, &config.theme);
-    let (site, model_problems) = site::model(content, config);
+    let page_files = content.page_files;
+    let no_static_files = BTreeMap::new();
+    let static_files = theme.as_ref().map_or(&no_static_files, |theme| &theme.static_files);
+    let (site, model_problems) = site::model(content, config, static_files);
     diagnostics.extend(model_problems);
     let (bodies, body_problems) = render::bodies(&site);
     diagnostics.extend(body_problems);
     match theme {
-        Ok(theme) => Ok((Prepared { site, page_files, bodies, theme, today }, diagnostics)),
+        Ok(theme) => Ok((Model { site, bodies, theme, today, page_files }, diagnostics)),
         Err(theme_problems) => {
             diagnostics.extend(theme_problems);
             let mut report = fail(diagnostics);
@@ -110,13 +146,13 @@ fn prepare(options: &Options) -> Result<(Prepared, Vec<Diagnostic>), Report> {
 /// Renders every file of the site in parallel, handing each to `sink` as it
 /// is made. Returns how many files were made and the template problems met.
 fn render_all(
-    prepared: &Prepared,
+    model: &Model,
     sink: &(dyn Fn(&OutputFile) -> anyhow::Result<()> + Sync),
 ) -> anyhow::Result<(usize, Vec<Diagnostic>)> {
-    let inputs = Inputs::new(&prepared.site, &prepared.bodies, &prepared.theme, prepared.today);
-    let jobs = render::jobs(&prepared.site, &prepared.theme);
+    let inputs = Inputs::new(&model.site, &model.bodies, &model.theme, model.today);
+    let routes: Vec<(&str, &Source)> = model.site.routes.iter().collect();
     let problems = Mutex::new(Vec::new());
-    jobs.par_iter().try_for_each(|&job| match render::render(job, &inputs) {
+    routes.par_iter().try_for_each(|(file, source)| match render::render(file, source, &inputs) {
         Ok(file) => sink(&file),
         Err(diagnostic) => {
             if let Ok(mut problems) = problems.lock() {
@@ -125,37 +161,37 @@ fn render_all(
             Ok(())
         }
     })?;
-    Ok((jobs.len(), problems.into_inner().unwrap_or_default()))
+    Ok((routes.len(), problems.into_inner().unwrap_or_default()))
 }
 
 /// Validates the whole site, renders it and writes nothing.
 pub fn check(options: &Options) -> anyhow::Result<Report> {
-    let (prepared, mut diagnostics) = match prepare(options) {
-        Ok(prepared) => prepared,
+    let (model, mut diagnostics) = match model(options) {
+        Ok(model) => model,
         Err(report) => return Ok(report),
     };
-    let (_, template_problems) = render_all(&prepared, &|_| Ok(()))?;
+    let (_, template_problems) = render_all(&model, &|_| Ok(()))?;
     diagnostics.extend(template_problems);
     diagnostics::sort(&mut diagnostics);
-    Ok(Report { diagnostics, pages: prepared.page_files, files: 0, output: None })
+    Ok(Report { diagnostics, pages: model.page_files, files: 0, output: None })
 }
 
 /// Builds the site into its output folder. Nothing is written when the content
 /// has errors; the old site is replaced only when the new one is complete.
 pub fn build(options: &Options) -> anyhow::Result<Report> {
-    let (prepared, mut diagnostics) = match prepare(options) {
-        Ok(prepared) => prepared,
+    let (model, mut diagnostics) = match model(options) {
+        Ok(model) => model,
         Err(report) => return Ok(report),
     };
-    let pages = prepared.page_files;
+    let pages = model.page_files;
     if diagnostics.iter().any(Diagnostic::is_error) {
         diagnostics::sort(&mut diagnostics);
         return Ok(Report { diagnostics, pages, files: 0, output: None });
     }
-    let configured = options.output.clone().unwrap_or_else(|| prepared.site.config.output_dir.clone());
+    let configured = options.output.clone().unwrap_or_else(|| model.site.config.output_dir.clone());
     let target = if configured.is_absolute() { configured } else { options.root.join(configured) };
     let staging = output::stage(&options.root, &target)?;
-    let rendered = render_all(&prepared, &|file| staging.write(file));
+    let rendered = render_all(&model, &|file| staging.write(file));
     let (files, template_problems) = match rendered {
         Ok(result) => result,
         Err(error) => {

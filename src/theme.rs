@@ -1,7 +1,13 @@
 //! The theme: Tera templates and static files. The default theme (`themes/hub/`)
 //! is compiled into the binary; files in `<root>/themes/<theme>/` override it one
-//! by one, so a hub can change a single template and keep the rest.
+//! by one, so a hub can change a single template and keep the rest. Files in
+//! `<root>/static/` are published too, and may replace a theme's static file
+//! (that is how a hub adjusts its theme's stylesheet or favicon).
+//!
+//! Loaded with the configuration and the content, before the site is modelled:
+//! the only theme I/O of a build.
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use crate::diagnostics::{Code, Diagnostic};
@@ -33,17 +39,61 @@ const STATIC: &[(&str, &[u8])] = &[
     ("favicon.svg", include_bytes!("../themes/hub/static/favicon.svg")),
 ];
 
-/// A static file to copy: embedded bytes or a file on disk.
+/// A static file to publish: where it comes from (for messages) and its bytes.
 #[derive(Clone, Debug)]
-pub enum StaticFile {
+pub struct StaticFile {
+    /// The file as an author knows it, relative to the site root, such as
+    /// `themes/hub/static/favicon.svg` or `static/logo.png`.
+    pub origin: PathBuf,
+    pub contents: StaticContents,
+}
+
+/// Embedded bytes of the default theme, or a file on disk.
+#[derive(Clone, Debug)]
+pub enum StaticContents {
     Embedded(&'static [u8]),
     Disk(PathBuf),
 }
 
-/// Loaded templates and the static files to publish, by output path.
+/// Loaded templates and the static files to publish.
 pub struct Theme {
     pub tera: tera::Tera,
-    pub static_files: Vec<(String, StaticFile)>,
+    /// Static files by output path, such as `style.css`.
+    pub static_files: BTreeMap<String, StaticFile>,
+    /// Each template's direct `extends` and `include` names.
+    uses: BTreeMap<String, Vec<String>>,
+}
+
+impl Theme {
+    /// `name` and every template it extends or includes, however deep: what a
+    /// page made with `name` must be re-rendered for when one of them changes.
+    pub fn templates_used(&self, name: &str) -> BTreeSet<String> {
+        let mut seen = BTreeSet::new();
+        let mut pending = vec![name.to_string()];
+        while let Some(next) = pending.pop() {
+            if let Some(uses) = self.uses.get(&next) {
+                pending.extend(uses.iter().filter(|used| !seen.contains(*used)).cloned());
+            }
+            seen.insert(next);
+        }
+        seen
+    }
+}
+
+/// The template names a template's `{% extends "…" %}` and `{% include "…" %}`
+/// tags name, in order.
+fn uses(text: &str) -> Vec<String> {
+    let mut names = Vec::new();
+    for tag in text.split("{%").skip(1) {
+        let tag = tag.trim_start_matches('-').trim_start();
+        let Some(rest) = tag.strip_prefix("extends").or_else(|| tag.strip_prefix("include")) else { continue };
+        let rest = rest.trim_start();
+        let Some(quote) = rest.chars().next().filter(|c| *c == '"' || *c == '\'') else { continue };
+        if let Some(name) = rest[1..].split(quote).next() {
+            names.push(name.to_string());
+        }
+    }
+    names
 }
 
 /// Loads the embedded theme, then the overrides in `<root>/themes/<name>/`.
@@ -83,17 +133,22 @@ pub fn load(root: &Path, name: &str) -> Result<Theme, Vec<Diagnostic>> {
     if !problems.is_empty() {
         return Err(problems);
     }
-    let mut static_files: Vec<(String, StaticFile)> =
-        STATIC.iter().map(|(path, bytes)| (path.to_string(), StaticFile::Embedded(bytes))).collect();
-    for (relative, disk_path) in
-        files_under(&theme_dir.join("static")).into_iter().chain(files_under(&root.join("static")))
-    {
-        let key = relative.replace('\\', "/");
-        static_files.retain(|(existing, _)| *existing != key);
-        static_files.push((key, StaticFile::Disk(disk_path)));
+    let uses = templates.iter().map(|(name, text, _)| (name.clone(), uses(text))).collect();
+    let embedded = STATIC.iter().map(|(path, bytes)| {
+        let origin = Path::new("themes/hub/static").join(path);
+        (path.to_string(), StaticFile { origin, contents: StaticContents::Embedded(bytes) })
+    });
+    let mut static_files: BTreeMap<String, StaticFile> = embedded.collect();
+    // Later folders replace earlier ones file by file: the theme's own folder,
+    // then the hub's `static/`.
+    for folder in [Path::new("themes").join(name).join("static"), PathBuf::from("static")] {
+        for (relative, disk_path) in files_under(&root.join(&folder)) {
+            let origin = folder.join(&relative);
+            let file = StaticFile { origin, contents: StaticContents::Disk(disk_path) };
+            static_files.insert(relative.replace('\\', "/"), file);
+        }
     }
-    static_files.sort_by(|a, b| a.0.cmp(&b.0));
-    Ok(Theme { tera, static_files })
+    Ok(Theme { tera, static_files, uses })
 }
 
 /// Turns a Tera error into a diagnostic at the template's line and column.

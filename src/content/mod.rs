@@ -10,7 +10,9 @@
 pub mod front_matter;
 mod validate;
 
+use std::fmt;
 use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -19,10 +21,32 @@ use crate::config::Config;
 use crate::date::Date;
 use crate::diagnostics::{Code, Diagnostic};
 
-pub use validate::KNOWN_KEYS;
-
 /// The folder, relative to the site root, that holds the hub's Markdown.
 pub const DIR: &str = "content";
+
+/// A page's identity: its source path under `content/` with `/` separators, such
+/// as `case-studies/eeast.md`. It stays the same when the page's title, slug or
+/// position in any list changes, so a preview can re-render "this file" and a
+/// Markdown link (`../toolkits/allyship.md`) names a page by it directly.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct PageKey(Arc<str>);
+
+impl PageKey {
+    /// The key of a file at `relative` under `content/`.
+    pub fn new(relative: &Path) -> PageKey {
+        PageKey(relative.to_string_lossy().replace('\\', "/").into())
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for PageKey {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter.write_str(&self.0)
+    }
+}
 
 /// The four kinds of page. The kind comes from the section folder a page is in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -166,8 +190,16 @@ pub struct Meta {
     pub image: Option<Image>,
     pub draft: bool,
     pub weight: i64,
-    /// Old URL paths (relative to the site root) that redirect here.
-    pub aliases: Vec<String>,
+    /// Old URL paths that redirect here.
+    pub aliases: Vec<Alias>,
+}
+
+/// An old URL path (relative to the site root, no slashes at either end) that
+/// redirects to the page, with the front-matter line that names it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Alias {
+    pub path: String,
+    pub line: usize,
 }
 
 #[derive(Clone, Debug)]
@@ -205,6 +237,7 @@ pub enum Kind {
 /// One Markdown page, validated. Its body is still Markdown.
 #[derive(Clone, Debug)]
 pub struct Page {
+    pub key: PageKey,
     /// The source file relative to the site root, such as `content/toolkits/primer.md`.
     pub file: PathBuf,
     /// The folder under `content/` the page belongs to (`toolkits`, or `` for top-level pages).
@@ -261,6 +294,7 @@ impl Page {
 /// when it sits at the top of `content/`.
 #[derive(Clone, Debug)]
 pub struct SectionIndex {
+    pub key: PageKey,
     pub file: PathBuf,
     /// The folder under `content/` it introduces (`` for the home page).
     pub dir: PathBuf,
@@ -430,7 +464,14 @@ pub fn parse_file(relative: &Path, text: &str, config: &Config, today: Date) -> 
     let name = relative.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
     if name == "_index" {
         let (title, problems) = validate::section_title(&file, fields.as_ref());
-        let index = SectionIndex { file, dir, title, body: split.body.to_string(), body_line: split.body_line };
+        let index = SectionIndex {
+            key: PageKey::new(relative),
+            file,
+            dir,
+            title,
+            body: split.body.to_string(),
+            body_line: split.body_line,
+        };
         return (Some(Loaded::Index(index)), problems);
     }
     let Some(fields) = fields else {
@@ -452,7 +493,17 @@ pub fn parse_file(relative: &Path, text: &str, config: &Config, today: Date) -> 
     let (checked, problems) = validate::page(&context, &fields);
     let page = checked.map(|(meta, kind, slug)| {
         let slug = slug.unwrap_or_else(|| crate::slug::slugify(&name));
-        Box::new(Page { file, dir, slug, bundle, meta, kind, body: split.body.to_string(), body_line: split.body_line })
+        Box::new(Page {
+            key: PageKey::new(relative),
+            file,
+            dir,
+            slug,
+            bundle,
+            meta,
+            kind,
+            body: split.body.to_string(),
+            body_line: split.body_line,
+        })
     });
     (page.map(Loaded::Page), problems)
 }

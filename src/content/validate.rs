@@ -7,7 +7,7 @@ use std::path::Path;
 use serde_json::Value;
 
 use super::front_matter::{Field, Fields};
-use super::{Audience, CaseStudy, Discussion, Image, Kind, KindName, Meta, Outcome, Resource, Toolkit};
+use super::{Alias, Audience, CaseStudy, Discussion, Image, Kind, KindName, Meta, Outcome, Resource, Toolkit};
 use crate::config::Config;
 use crate::date::Date;
 use crate::diagnostics::{Code, Diagnostic, did_you_mean};
@@ -15,51 +15,46 @@ use crate::diagnostics::{Code, Diagnostic, did_you_mean};
 /// Summaries longer than this are cut off in listings and search results.
 pub const SUMMARY_LIMIT: usize = 300;
 
-const COMMON_KEYS: &[&str] = &[
-    "title",
-    "summary",
-    "themes",
-    "date",
-    "updated",
-    "review_due",
-    "resources",
-    "image",
-    "image_alt",
-    "draft",
-    "weight",
-    "slug",
-    "aliases",
+/// Which kinds of page take a front-matter key.
+#[derive(Clone, Copy)]
+enum Takes {
+    Every,
+    /// Case studies, toolkits and discussion sets: the kinds in lists.
+    Listed,
+    Only(KindName),
+}
+
+/// Every front-matter key: which kinds take it, and an example value that
+/// hints show. The one list of keys; the typed fields are read from these.
+const KEYS: &[(&str, Takes, &str)] = &[
+    ("title", Takes::Every, "\"Building belonging in emergency operations\""),
+    ("summary", Takes::Every, "\"One or two sentences on what was done and what changed.\""),
+    ("themes", Takes::Every, "[\"belonging\", \"staff-networks\"]"),
+    ("date", Takes::Every, "2024-05-12"),
+    ("updated", Takes::Every, "2024-05-12"),
+    ("review_due", Takes::Every, "2026-05-12"),
+    ("resources", Takes::Every, "..."),
+    ("image", Takes::Every, "..."),
+    ("image_alt", Takes::Every, "..."),
+    ("draft", Takes::Every, "true"),
+    ("weight", Takes::Every, "10"),
+    ("slug", Takes::Every, "..."),
+    ("aliases", Takes::Every, "[\"/old/path/\"]"),
+    ("organisation", Takes::Listed, "\"East of England Ambulance Service NHS Trust\""),
+    ("region", Takes::Listed, "\"East of England\""),
+    ("audience", Takes::Listed, "[\"board\", \"managers\"]"),
+    ("outcomes", Takes::Only(KindName::CaseStudy), "..."),
+    ("questions", Takes::Only(KindName::Discussion), "..."),
 ];
 
-/// Every front-matter key any kind accepts.
-pub const KNOWN_KEYS: &[&str] = &[
-    "title",
-    "summary",
-    "themes",
-    "date",
-    "updated",
-    "review_due",
-    "resources",
-    "image",
-    "image_alt",
-    "draft",
-    "weight",
-    "slug",
-    "aliases",
-    "organisation",
-    "region",
-    "audience",
-    "outcomes",
-    "questions",
-];
-
-fn kind_keys(kind: KindName) -> &'static [&'static str] {
-    match kind {
-        KindName::CaseStudy => &["organisation", "region", "audience", "outcomes"],
-        KindName::Toolkit => &["organisation", "region", "audience"],
-        KindName::Discussion => &["organisation", "region", "audience", "questions"],
-        KindName::Page => &[],
-    }
+/// The keys a page of `kind` takes, in table order.
+fn keys_of(kind: KindName) -> Vec<&'static str> {
+    let takes = |who: Takes| match who {
+        Takes::Every => true,
+        Takes::Listed => kind != KindName::Page,
+        Takes::Only(only) => only == kind,
+    };
+    KEYS.iter().filter(|(_, who, _)| takes(*who)).map(|(key, _, _)| *key).collect()
 }
 
 /// What validation needs to know besides the fields.
@@ -88,22 +83,7 @@ pub fn page(context: &Context, fields: &Fields) -> (Checked, Vec<Diagnostic>) {
     let listed = kind != KindName::Page;
 
     let title = reader.required_string("title", "the page's title, shown as its heading");
-    let summary = reader.string("summary", listed);
-    if let (Some(summary), Some(field)) = (&summary, fields.get("summary")) {
-        let length = summary.chars().count();
-        if length > SUMMARY_LIMIT {
-            reader.problems.push(
-                reader
-                    .diagnostic(
-                        Code::LongSummary,
-                        "summary",
-                        field.line,
-                        format!("the summary is {length} characters long; listings show at most {SUMMARY_LIMIT}"),
-                    )
-                    .hint("shorten it to one or two sentences; the body can say the rest"),
-            );
-        }
-    }
+    let summary = reader.summary(listed);
     let themes = reader.themes(listed);
     let date = reader.date("date", listed);
     let updated = reader.date("updated", false);
@@ -181,6 +161,21 @@ pub fn section_title(file: &Path, fields: Option<&Fields>) -> (Option<String>, V
 }
 
 impl Reader<'_> {
+    /// The summary, warning when it is longer than listings show.
+    fn summary(&mut self, required: bool) -> Option<String> {
+        let summary = self.string("summary", required)?;
+        let length = summary.chars().count();
+        if length > SUMMARY_LIMIT {
+            let line = self.fields.get("summary").map_or(0, |field| field.line);
+            let message = format!("the summary is {length} characters long; listings show at most {SUMMARY_LIMIT}");
+            self.problems.push(
+                self.diagnostic(Code::LongSummary, "summary", line, message)
+                    .hint("shorten it to one or two sentences; the body can say the rest"),
+            );
+        }
+        Some(summary)
+    }
+
     fn diagnostic(&self, code: Code, field: &str, line: usize, message: impl Into<String>) -> Diagnostic {
         Diagnostic::new(code, self.context.file, message).at(line, 1).field(field)
     }
@@ -210,12 +205,12 @@ impl Reader<'_> {
     }
 
     fn unknown_keys(&mut self) {
-        let allowed: Vec<&str> = COMMON_KEYS.iter().chain(kind_keys(self.context.kind)).copied().collect();
+        let allowed = keys_of(self.context.kind);
         for (key, field) in &self.fields.fields {
             if allowed.contains(&key.as_str()) {
                 continue;
             }
-            let diagnostic = if KNOWN_KEYS.contains(&key.as_str()) {
+            let diagnostic = if KEYS.iter().any(|(known, _, _)| known == key) {
                 let kind = self.context.kind.label().to_lowercase();
                 self.diagnostic(
                     Code::UnknownKey,
@@ -444,7 +439,7 @@ impl Reader<'_> {
     }
 
     /// Old URL paths; each must stay inside the site (no `..`, no scheme).
-    fn aliases(&mut self) -> Vec<String> {
+    fn aliases(&mut self) -> Vec<Alias> {
         let aliases = self.string_list("aliases", "old URL paths such as [\"/old/page/\"]");
         let (fields, field) = (self.fields, self.fields.get("aliases"));
         let mut kept = Vec::new();
@@ -453,10 +448,10 @@ impl Reader<'_> {
             let safe = !path.is_empty()
                 && !path.contains("://")
                 && path.split('/').all(|part| !part.is_empty() && part != "." && part != "..");
+            let line = field.map_or(0, |field| fields.item_line(field, &alias));
             if safe {
-                kept.push(path.to_string());
+                kept.push(Alias { path: path.to_string(), line });
             } else {
-                let line = field.map_or(0, |field| fields.item_line(field, &alias));
                 self.problems.push(
                     self.diagnostic(Code::BadValue, "aliases", line, format!("`{alias}` is not a path on this site"))
                         .hint("write the old address from the site root, such as \"/old-case-studies/eeast/\""),
@@ -596,18 +591,5 @@ fn describe(value: &Value) -> &'static str {
 }
 
 fn example_for(key: &str) -> &'static str {
-    match key {
-        "title" => "\"Building belonging in emergency operations\"",
-        "summary" => "\"One or two sentences on what was done and what changed.\"",
-        "themes" => "[\"belonging\", \"staff-networks\"]",
-        "organisation" => "\"East of England Ambulance Service NHS Trust\"",
-        "region" => "\"East of England\"",
-        "date" | "updated" => "2024-05-12",
-        "review_due" => "2026-05-12",
-        "audience" => "[\"board\", \"managers\"]",
-        "aliases" => "[\"/old/path/\"]",
-        "draft" => "true",
-        "weight" => "10",
-        _ => "...",
-    }
+    KEYS.iter().find(|(known, _, _)| *known == key).map_or("...", |(_, _, example)| example)
 }

@@ -9,6 +9,7 @@ use pulldown_cmark::CowStr;
 
 use super::{AnchorLink, LinkState, Pass, VAGUE_LINK_TEXT};
 use crate::diagnostics::{Code, Diagnostic, did_you_mean};
+use crate::site::routes;
 
 impl<'s> Pass<'s, '_> {
     /// Resolves a link or image target written in the Markdown to a site URL.
@@ -58,15 +59,18 @@ impl<'s> Pass<'s, '_> {
             self.broken(url, line, "it climbs out of content/");
             return written.clone();
         };
+        let target = target.to_string_lossy().replace('\\', "/");
         if path_part.ends_with(".md") {
-            let Some((page_url, page)) = self.targets.pages.get(&target) else {
+            let Some((page_path, page)) = self.links.routes.markdown_source(&target) else {
                 self.broken(url, line, "there is no such page");
                 return written.clone();
             };
-            let Some(anchor) = anchor.filter(|anchor| !anchor.is_empty()) else { return page_url.clone().into() };
-            if page.is_some() {
+            let page_url = format!("{}{page_path}", self.links.base_path);
+            let Some(anchor) = anchor.filter(|anchor| !anchor.is_empty()) else { return page_url.into() };
+            if let Some(page) = page {
+                let page = Some(page.clone());
                 self.rendered.anchor_links.push(AnchorLink {
-                    page: *page,
+                    page,
                     anchor: anchor.to_string(),
                     line,
                     written: url.to_string(),
@@ -74,9 +78,8 @@ impl<'s> Pass<'s, '_> {
             }
             return format!("{page_url}#{anchor}").into();
         }
-        if self.targets.assets.contains(&target) {
-            let path = target.to_string_lossy().replace('\\', "/");
-            return format!("{}{}", self.targets.base_path, path).into();
+        if self.links.routes.is_asset(&target) {
+            return format!("{}{target}", self.links.base_path).into();
         }
         if image || Path::new(path_part).extension().is_some() {
             self.broken(url, line, "there is no such file in content/");
@@ -84,14 +87,14 @@ impl<'s> Pass<'s, '_> {
         written.clone()
     }
 
-    /// A link written from the site root (`/toolkits/x/`): re-rooted under
-    /// `base_url`, so it survives a sub-path deployment, and checked when it
-    /// names a page.
+    /// A link written from the site root (`/toolkits/x/`, `/feed.xml`):
+    /// re-rooted under `base_url`, so it survives a sub-path deployment, and
+    /// checked against every file the site publishes.
     fn rooted_link(&mut self, url: &str, path: &str, line: usize) -> CowStr<'s> {
-        let names_a_page = path.is_empty() || path.ends_with('/') || Path::new(path).extension().is_none();
-        let as_folder = if path.is_empty() || path.ends_with('/') { path.to_string() } else { format!("{path}/") };
-        if names_a_page && !self.targets.urls.contains(&as_folder) {
-            let hint = crate::diagnostics::closest(&as_folder, self.targets.urls.iter().map(String::as_str))
+        let routes = self.links.routes;
+        if routes.at_url(path).is_none() {
+            let as_folder = if path.is_empty() || path.ends_with('/') { path.to_string() } else { format!("{path}/") };
+            let hint = crate::diagnostics::closest(&as_folder, routes.iter().map(|(file, _)| routes::url_path(file)))
                 .map(|closest| format!("did you mean `/{closest}`?"))
                 .unwrap_or_else(|| {
                     "link to the page's .md file from this page's folder instead, such as ../toolkits/allyship.md"
@@ -101,25 +104,24 @@ impl<'s> Pass<'s, '_> {
                 Diagnostic::new(
                     Code::BrokenLink,
                     self.source.file,
-                    format!("broken link `{url}`: no page of the site has this address"),
+                    format!("broken link `{url}`: no page or file of the site has this address"),
                 )
                 .at(line, 1)
                 .hint(hint),
             );
         }
-        format!("{}{}", self.targets.base_path, url.trim_start_matches('/')).into()
+        format!("{}{}", self.links.base_path, url.trim_start_matches('/')).into()
     }
 
     fn broken(&mut self, url: &str, line: usize, why: &str) {
         let file_name =
             Path::new(url.split('#').next().unwrap_or(url)).file_name().map(|n| n.to_string_lossy().into_owned());
-        let candidates: Vec<String> = self
-            .targets
-            .pages
-            .keys()
-            .chain(self.targets.assets.iter())
-            .filter(|path| path.file_name().map(|n| n.to_string_lossy()) != Some("_index.md".into()))
-            .map(|path| relative_path(self.source.dir, path))
+        let routes = self.links.routes;
+        let candidates: Vec<String> = routes
+            .markdown_sources()
+            .chain(routes.assets())
+            .filter(|path| !path.ends_with("_index.md"))
+            .map(|path| relative_path(self.source.dir, Path::new(path)))
             .collect();
         let hint = file_name
             .and_then(|name| {

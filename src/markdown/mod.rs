@@ -4,36 +4,23 @@
 //! escapes raw HTML unless allowed, wraps tables so they scroll on a phone, and
 //! collects the plain text and headings that search and the contents list use.
 //!
-//! Pure: no I/O. Link targets come in as `Targets`, problems go out as
+//! Pure: no I/O. Link targets come from the site's `Routes`, problems go out as
 //! diagnostics located at the file line of the offending Markdown.
 
 use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
+use crate::content::PageKey;
 use crate::diagnostics::{Code, Diagnostic};
+use crate::site::Routes;
 
 use crate::escape::escape;
 pub use links::join;
 
 mod links;
-
-/// What a page's links can point at, keyed by path under `content/`.
-#[derive(Debug, Default)]
-pub struct Targets {
-    /// `toolkits/primer.md` -> (`/hub/toolkits/primer/`, page index). Section
-    /// `_index.md` files map to their section's URL with no page index.
-    pub pages: HashMap<PathBuf, (String, Option<usize>)>,
-    /// Non-Markdown files under `content/`, copied to the same path in the output.
-    pub assets: HashSet<PathBuf>,
-    /// Every page path the site has (`toolkits/primer/`, `themes/`, …), for
-    /// checking links written from the site root.
-    pub urls: HashSet<String>,
-    /// The URL path the site lives under, such as `/` or `/hub/`.
-    pub base_path: String,
-}
 
 /// The page being rendered.
 pub struct Source<'a> {
@@ -59,7 +46,7 @@ pub struct Heading {
 #[derive(Clone, Debug)]
 pub struct AnchorLink {
     /// The page linked to; `None` for this page.
-    pub page: Option<usize>,
+    pub page: Option<PageKey>,
     pub anchor: String,
     pub line: usize,
     /// The link as written, for the message.
@@ -93,15 +80,16 @@ const FOOTNOTES_ID: &str = "footnotes";
 const VAGUE_LINK_TEXT: &[&str] =
     &["click here", "here", "read more", "more", "this page", "link", "this link", "click"];
 
-/// Renders `source` with links resolved against `targets`.
-pub fn render(source: &Source, targets: &Targets) -> Rendered {
+/// Renders `source` with links resolved against the site's `routes`, which
+/// live under `base_path`.
+pub fn render(source: &Source, routes: &Routes, base_path: &str) -> Rendered {
     let options = Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_TASKLISTS
         | Options::ENABLE_SMART_PUNCTUATION
         | Options::ENABLE_HEADING_ATTRIBUTES;
-    let mut pass = Pass::new(source, targets);
+    let mut pass = Pass::new(source, Links { routes, base_path });
     for (event, range) in Parser::new_ext(source.markdown, options).into_offset_iter() {
         pass.event(event, range.start);
     }
@@ -111,7 +99,7 @@ pub fn render(source: &Source, targets: &Targets) -> Rendered {
 /// Where events go: the body, or the footnote definition being read.
 struct Pass<'s, 't> {
     source: &'s Source<'s>,
-    targets: &'t Targets,
+    links: Links<'t>,
     body: Vec<Event<'s>>,
     /// Footnote definitions by label, rendered apart and listed at the end.
     definitions: Vec<(String, Vec<Event<'s>>)>,
@@ -130,6 +118,13 @@ struct Pass<'s, 't> {
     rendered: Rendered,
 }
 
+/// What links resolve against.
+struct Links<'t> {
+    routes: &'t Routes,
+    /// The URL path the site lives under, such as `/` or `/hub/`.
+    base_path: &'t str,
+}
+
 struct HeadingState<'s> {
     level: u8,
     id: Option<String>,
@@ -144,12 +139,12 @@ struct LinkState {
 }
 
 impl<'s, 't> Pass<'s, 't> {
-    fn new(source: &'s Source<'s>, targets: &'t Targets) -> Self {
+    fn new(source: &'s Source<'s>, links: Links<'t>) -> Self {
         let mut rendered = Rendered::default();
         rendered.ids.insert(FOOTNOTES_ID.to_string());
         Pass {
             source,
-            targets,
+            links,
             body: Vec::new(),
             definitions: Vec::new(),
             in_definition: false,

@@ -6,17 +6,21 @@
 
 use std::fmt::Write as _;
 
+use crate::content::{Page, PageKey};
 use crate::escape::escape;
-use crate::site::{Listing, Site, Taxonomy, page_count, paginated_path};
+use crate::site::{Site, Source, routes};
 
-/// An Atom feed of the newest `[feeds] limit` pages of `pages` (page indexes,
-/// newest first). `path` is the feed's own path, such as `themes/allyship/feed.xml`.
-pub fn atom(site: &Site, title: &str, pages: &[usize], path: &str, alternate: &str) -> String {
-    let entries: Vec<usize> =
-        pages.iter().copied().filter(|&i| site.pages[i].meta.date.is_some()).take(site.config.feeds.limit).collect();
+/// An Atom feed of the newest `[feeds] limit` pages of `pages` (newest first). `path` is the feed's own path, such as `themes/allyship/feed.xml`.
+pub fn atom(site: &Site, title: &str, pages: &[PageKey], path: &str, alternate: &str) -> String {
+    let entries: Vec<&Page> = pages
+        .iter()
+        .map(|key| site.page(key))
+        .filter(|page| page.meta.date.is_some())
+        .take(site.config.feeds.limit)
+        .collect();
     let updated = entries
         .iter()
-        .filter_map(|&i| site.pages[i].meta.updated.or(site.pages[i].meta.date))
+        .filter_map(|page| page.meta.updated.or(page.meta.date))
         .max()
         .map_or_else(|| "1970-01-01T00:00:00Z".to_string(), |date| date.rfc3339());
     let mut xml = String::new();
@@ -31,9 +35,8 @@ pub fn atom(site: &Site, title: &str, pages: &[usize], path: &str, alternate: &s
         escape(&site.absolute_url(alternate)),
         escape(&site.absolute_url(path)),
     );
-    for index in entries {
-        let page = &site.pages[index];
-        let url = site.absolute_url(&site.paths[index]);
+    for page in entries {
+        let url = site.absolute_url(site.path(&page.key));
         let published = page.meta.date.map(|date| date.rfc3339()).unwrap_or_default();
         let modified = page.meta.updated.or(page.meta.date).map(|date| date.rfc3339()).unwrap_or_default();
         let _ = write!(
@@ -62,34 +65,21 @@ pub fn atom(site: &Site, title: &str, pages: &[usize], path: &str, alternate: &s
     xml
 }
 
-/// `sitemap.xml`: every page with its last change, then every list page.
+/// `sitemap.xml`: every HTML page of the routes table a reader can land on, in
+/// path order, pages with their last change.
 pub fn sitemap(site: &Site) -> String {
     let mut xml = String::from(
         "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
-    let mut add = |path: &str, lastmod: Option<String>| {
-        let _ = write!(xml, "<url><loc>{}</loc>", escape(&site.absolute_url(path)));
-        if let Some(lastmod) = lastmod {
+    for (file, source) in site.routes.iter().filter(|(_, source)| source.in_sitemap()) {
+        let _ = write!(xml, "<url><loc>{}</loc>", escape(&site.absolute_url(routes::url_path(file))));
+        if let Source::Page(key) = source
+            && let Some(lastmod) = site.page(key).meta.updated.or(site.page(key).meta.date)
+        {
             let _ = write!(xml, "<lastmod>{lastmod}</lastmod>");
         }
         xml.push_str("</url>\n");
-    };
-    add("", None);
-    for (index, page) in site.pages.iter().enumerate() {
-        add(&site.paths[index], page.meta.updated.or(page.meta.date).map(|date| date.to_string()));
     }
-    let per_page = site.config.paginate;
-    let mut listings: Vec<&Listing> = site.sections.iter().map(|section| &section.listing).collect();
-    for taxonomy in Taxonomy::ALL {
-        add(&format!("{}/", taxonomy.segment()), None);
-        listings.extend(site.taxonomy(taxonomy));
-    }
-    for listing in listings {
-        for number in 1..=page_count(listing.pages.len(), per_page) {
-            add(&paginated_path(&listing.path, number), None);
-        }
-    }
-    add("search/", None);
     xml.push_str("</urlset>\n");
     xml
 }

@@ -1,28 +1,32 @@
 //! Turns the `Site` into output files, without touching disk:
 //!
-//! 1. `bodies` renders every page's Markdown in parallel and checks `#anchor`
-//!    links once every page's ids are known.
-//! 2. `jobs` lists every file the site has (pages, lists, feeds, static files).
-//! 3. `render` makes one job's `OutputFile`; callers run jobs in parallel and
-//!    write each file as it comes, so memory stays flat at 100,000 pages, and a
-//!    later change can re-render one page by running its job alone.
+//! 1. `bodies` renders every page's Markdown (each page alone, in parallel),
+//!    then checks `#anchor` links across pages.
+//! 2. `render` makes the file of one entry of the site's routes table; callers
+//!    run every route in parallel and write each file as it comes, so memory
+//!    stays flat at 100,000 pages, and a preview can re-render one page by
+//!    running its route alone.
+//! 3. `dependencies` says, per output file, which content files and templates
+//!    it is made from: what a preview re-renders after an edit.
 
+mod bodies;
 mod chart;
-pub mod feeds;
+mod deps;
+mod feeds;
 mod views;
 
 use std::collections::HashMap;
 use std::path::PathBuf;
 
-use rayon::prelude::*;
-
-use crate::content::{KindName, SectionIndex};
+use crate::content::KindName;
 use crate::date::Date;
-use crate::diagnostics::{Code, Diagnostic};
-use crate::markdown::{self, Rendered};
-use crate::site::{Site, Taxonomy, paginated_path};
-use crate::theme::{self, StaticFile, Theme};
+use crate::diagnostics::Diagnostic;
+use crate::site::{Listing, Section, Site, Source, Taxonomy, paginated_path};
+use crate::theme::{self, StaticContents, Theme};
 use views::{Card, Link, PageView, Pagination, SiteView, TermLink};
+
+pub use bodies::{Bodies, bodies, check_anchors, page_body};
+pub use deps::{Dependencies, Needs, dependencies};
 
 /// One file of the built site, by path under the output folder.
 #[derive(Debug)]
@@ -36,33 +40,6 @@ pub enum Contents {
     Bytes(Vec<u8>),
     /// A file to copy as it is, such as an image.
     Copy(PathBuf),
-}
-
-/// The rendered Markdown of every page and section introduction.
-pub struct Bodies {
-    pub pages: Vec<Rendered>,
-    pub home: Option<Rendered>,
-    /// Section introductions, in `site.sections` order.
-    pub sections: Vec<Option<Rendered>>,
-}
-
-/// One file to make.
-#[derive(Clone, Copy, Debug)]
-pub enum Job {
-    Page(usize),
-    Home,
-    Section { section: usize, number: usize },
-    TaxonomyIndex(Taxonomy),
-    Term { taxonomy: Taxonomy, term: usize, number: usize },
-    Search,
-    NotFound,
-    SiteFeed,
-    ThemeFeed(usize),
-    Sitemap,
-    Robots,
-    Alias { page: usize, alias: usize },
-    Static(usize),
-    Asset(usize),
 }
 
 /// What rendering needs besides the site.
@@ -100,246 +77,134 @@ impl<'a> Inputs<'a> {
     }
 }
 
-/// Renders every page's Markdown, and reports broken `#anchor` links.
-pub fn bodies(site: &Site) -> (Bodies, Vec<Diagnostic>) {
-    let allow_html = site.config.allow_html;
-    let pages: Vec<Rendered> = site
-        .pages
-        .par_iter()
-        .map(|page| {
-            let dir = page
-                .file
-                .parent()
-                .and_then(|dir| dir.strip_prefix(crate::content::DIR).ok())
-                .unwrap_or(std::path::Path::new(""));
-            let source = markdown::Source {
-                markdown: &page.body,
-                file: &page.file,
-                dir,
-                first_line: page.body_line,
-                allow_html,
-            };
-            markdown::render(&source, &site.targets)
-        })
-        .collect();
-    let intro = |index: &SectionIndex| {
-        let source = markdown::Source {
-            markdown: &index.body,
-            file: &index.file,
-            dir: &index.dir,
-            first_line: index.body_line,
-            allow_html,
-        };
-        markdown::render(&source, &site.targets)
+/// The template an HTML route is rendered with, if it is one.
+pub fn template(site: &Site, source: &Source) -> Option<String> {
+    let name = match source {
+        Source::Page(key) => return Some(format!("{}.html", site.page(key).kind_name().slug())),
+        Source::Home => "home.html",
+        Source::Section { .. } => "section.html",
+        Source::TaxonomyIndex(_) => "taxonomy.html",
+        Source::Term { .. } => "term.html",
+        Source::Search => "search.html",
+        Source::NotFound => "404.html",
+        _ => return None,
     };
-    let home = site.home.as_ref().map(intro);
-    let sections = site.sections.iter().map(|section| section.intro.as_ref().map(intro)).collect();
-    let mut bodies = Bodies { pages, home, sections };
-    let mut diagnostics = anchor_problems(site, &bodies);
-    for body in bodies.pages.iter_mut().chain(bodies.home.iter_mut()).chain(bodies.sections.iter_mut().flatten()) {
-        diagnostics.append(&mut body.diagnostics);
-    }
-    (bodies, diagnostics)
+    Some(name.to_string())
 }
 
-/// Checks every `#anchor` link against the ids of the page it points at.
-fn anchor_problems(site: &Site, bodies: &Bodies) -> Vec<Diagnostic> {
-    let pages = bodies.pages.iter().enumerate().map(|(i, body)| (Some(i), site.pages[i].file.as_path(), body));
-    let home = site.home.iter().zip(bodies.home.iter()).map(|(index, body)| (None, index.file.as_path(), body));
-    let intros = site
-        .sections
-        .iter()
-        .zip(bodies.sections.iter())
-        .filter_map(|(section, body)| Some((None, section.intro.as_ref()?.file.as_path(), body.as_ref()?)));
-    let mut diagnostics = Vec::new();
-    for (owner, file, body) in pages.chain(home).chain(intros) {
-        for link in &body.anchor_links {
-            let ids = match link.page.or(owner) {
-                Some(index) => &bodies.pages[index].ids,
-                None => &body.ids,
-            };
-            if ids.contains(&link.anchor) {
-                continue;
-            }
-            let mut known: Vec<&str> = ids.iter().map(String::as_str).filter(|id| !id.starts_with("fnref-")).collect();
-            known.sort_unstable();
-            let hint = crate::diagnostics::did_you_mean(&link.anchor, known.iter().copied()).unwrap_or_else(|| {
-                "link to a heading's id: its text in lower case, with hyphens for spaces".to_string()
-            });
-            diagnostics.push(
-                Diagnostic::new(
-                    Code::BrokenAnchor,
-                    file,
-                    format!("`{}` links to a heading that does not exist", link.written),
-                )
-                .at(link.line, 1)
-                .hint(hint),
-            );
-        }
-    }
-    diagnostics
-}
-
-/// Every file the site has, in a stable order.
-pub fn jobs(site: &Site, theme: &Theme) -> Vec<Job> {
-    let per_page = site.config.paginate;
-    let mut jobs: Vec<Job> = (0..site.pages.len()).map(Job::Page).collect();
-    jobs.push(Job::Home);
-    for (section, listing) in site.sections.iter().map(|s| &s.listing).enumerate() {
-        for number in 1..=crate::site::page_count(listing.pages.len(), per_page) {
-            jobs.push(Job::Section { section, number });
-        }
-    }
-    for taxonomy in Taxonomy::ALL {
-        jobs.push(Job::TaxonomyIndex(taxonomy));
-        for (term, listing) in site.taxonomy(taxonomy).iter().enumerate() {
-            for number in 1..=crate::site::page_count(listing.pages.len(), per_page) {
-                jobs.push(Job::Term { taxonomy, term, number });
-            }
-        }
-    }
-    jobs.extend([Job::Search, Job::NotFound, Job::SiteFeed, Job::Sitemap, Job::Robots]);
-    jobs.extend((0..site.themes.len()).map(Job::ThemeFeed));
-    for (page, content) in site.pages.iter().enumerate() {
-        jobs.extend((0..content.meta.aliases.len()).map(|alias| Job::Alias { page, alias }));
-    }
-    jobs.extend((0..theme.static_files.len()).map(Job::Static));
-    jobs.extend((0..site.assets.len()).map(Job::Asset));
-    jobs
-}
-
-/// Makes one file. Template errors come back as diagnostics.
-pub fn render(job: Job, inputs: &Inputs) -> Result<OutputFile, Diagnostic> {
+/// Makes the file at `file`, which `source` produces. Template errors come
+/// back as diagnostics.
+pub fn render(file: &str, source: &Source, inputs: &Inputs) -> Result<OutputFile, Diagnostic> {
     let site = inputs.site;
-    match job {
-        Job::Page(index) => {
-            let page = &site.pages[index];
-            let view = PageView::new(site, index, &inputs.bodies.pages[index], inputs.today);
-            let template = format!("{}.html", page.kind_name().slug());
+    let text = |text: String| Ok(OutputFile { path: file.to_string(), contents: Contents::Bytes(text.into_bytes()) });
+    match source {
+        Source::Page(key) => {
+            let page = site.page(key);
+            let view = PageView::new(site, key, inputs.bodies.page(key), inputs.today);
             let current = page.kind_name().section_dir().unwrap_or("");
-            html_page(inputs, &site.paths[index], &template, current, &page.meta.title, &|context| {
-                context.insert("page", &view)
-            })
+            let html = Html { file, canonical: site.path(key), current, title: &page.meta.title };
+            html_page(inputs, &html, source, &|context| context.insert("page", &view))
         }
-        Job::Home => home(inputs),
-        Job::Section { section, number } => {
-            let section_model = &site.sections[section];
-            let listing = &section_model.listing;
-            let intro = inputs.bodies.sections[section].as_ref().map(|body| body.html.as_str());
-            let list = List {
-                path: &listing.path,
-                number,
-                pages: &listing.pages,
-                by_kind: false,
-                current: &listing.slug,
-                name: &listing.name,
+        Source::Home => home(inputs, file),
+        Source::Section { kind, number } => match site.section(*kind) {
+            Some(section) => section_page(inputs, file, section, *number),
+            None => Err(missing(file)),
+        },
+        Source::TaxonomyIndex(taxonomy) => {
+            let terms = views::term_links(site, site.taxonomy(*taxonomy));
+            let html = Html {
+                file,
+                canonical: &format!("{}/", taxonomy.segment()),
+                current: taxonomy.segment(),
+                title: taxonomy.title(),
             };
-            list_page(inputs, &list, &|context| {
-                context.insert("intro", &intro);
-                context.insert("kind", section_model.kind.slug());
-            })
-        }
-        Job::TaxonomyIndex(taxonomy) => {
-            let terms = views::term_links(site, site.taxonomy(taxonomy));
-            let path = format!("{}/", taxonomy.segment());
-            html_page(inputs, &path, "taxonomy.html", taxonomy.segment(), taxonomy.title(), &|context| {
+            html_page(inputs, &html, source, &|context| {
                 context.insert("taxonomy", taxonomy.segment());
                 context.insert("terms", &terms);
             })
         }
-        Job::Term { taxonomy, term, number } => {
-            let listing = &site.taxonomy(taxonomy)[term];
-            let feed_url = (taxonomy == Taxonomy::Themes).then(|| site.url(&format!("{}feed.xml", listing.path)));
-            let parent = Link { name: taxonomy.title(), url: site.url(&format!("{}/", taxonomy.segment())) };
-            let list = List {
-                path: &listing.path,
-                number,
-                pages: &listing.pages,
-                by_kind: true,
-                current: taxonomy.segment(),
-                name: &listing.name,
+        Source::Term { taxonomy, slug, number } => {
+            match site.taxonomy(*taxonomy).iter().find(|term| &term.slug == slug) {
+                Some(listing) => term_page(inputs, file, *taxonomy, listing, *number),
+                None => Err(missing(file)),
+            }
+        }
+        Source::Search => search(inputs, file),
+        Source::NotFound => {
+            let html = Html { file, canonical: "", current: "", title: "Page not found" };
+            html_page(inputs, &html, source, &|_| {})
+        }
+        Source::SiteFeed => text(feeds::atom(site, &site.config.title, &site.newest, file, "")),
+        Source::ThemeFeed(slug) => match site.term(Taxonomy::Themes, slug) {
+            Some(listing) => {
+                let title = format!("{}: {}", site.config.title, listing.name);
+                text(feeds::atom(site, &title, &listing.pages, file, &listing.path))
+            }
+            None => Err(missing(file)),
+        },
+        Source::Sitemap => text(feeds::sitemap(site)),
+        Source::Robots => text(feeds::robots(site)),
+        Source::Alias { page, .. } => text(feeds::redirect(site, site.path(page), &site.page(page).meta.title)),
+        Source::Static => {
+            let contents = match inputs.theme.static_files.get(file).map(|found| &found.contents) {
+                Some(StaticContents::Embedded(data)) => Contents::Bytes(data.to_vec()),
+                Some(StaticContents::Disk(path)) => Contents::Copy(path.clone()),
+                None => return Err(missing(file)),
             };
-            list_page(inputs, &list, &|context| {
-                context.insert("description", &listing.description);
-                context.insert("taxonomy", taxonomy.segment());
-                context.insert("parent", &parent);
-                context.insert("feed_url", &feed_url);
-            })
+            Ok(OutputFile { path: file.to_string(), contents })
         }
-        Job::Search => search(inputs),
-        Job::NotFound => {
-            let mut file = html_page(inputs, "", "404.html", "", "Page not found", &|_| {})?;
-            file.path = "404.html".to_string();
-            Ok(file)
-        }
-        Job::SiteFeed => {
-            let mut newest: Vec<usize> =
-                (0..site.pages.len()).filter(|&i| site.pages[i].kind_name() != KindName::Page).collect();
-            newest.sort_by(|&a, &b| {
-                site.pages[b].meta.date.cmp(&site.pages[a].meta.date).then_with(|| site.paths[a].cmp(&site.paths[b]))
-            });
-            Ok(bytes("feed.xml", feeds::atom(site, &site.config.title, &newest, "feed.xml", "")))
-        }
-        Job::ThemeFeed(term) => {
-            let listing = &site.themes[term];
-            let path = format!("{}feed.xml", listing.path);
-            let title = format!("{}: {}", site.config.title, listing.name);
-            Ok(bytes(&path, feeds::atom(site, &title, &listing.pages, &path, &listing.path)))
-        }
-        Job::Sitemap => Ok(bytes("sitemap.xml", feeds::sitemap(site))),
-        Job::Robots => Ok(bytes("robots.txt", feeds::robots(site))),
-        Job::Alias { page, alias } => {
-            let from = site.pages[page].meta.aliases[alias].trim_matches('/');
-            let path = if from.ends_with(".html") { from.to_string() } else { format!("{from}/index.html") };
-            Ok(bytes(&path, feeds::redirect(site, &site.paths[page], &site.pages[page].meta.title)))
-        }
-        Job::Static(index) => {
-            let (path, file) = &inputs.theme.static_files[index];
-            let contents = match file {
-                StaticFile::Embedded(data) => Contents::Bytes(data.to_vec()),
-                StaticFile::Disk(source) => Contents::Copy(source.clone()),
-            };
-            Ok(OutputFile { path: path.clone(), contents })
-        }
-        Job::Asset(index) => {
-            let asset = &site.assets[index];
-            let path = asset.path.to_string_lossy().replace('\\', "/");
-            Ok(OutputFile { path, contents: Contents::Copy(asset.source.clone()) })
-        }
+        Source::Asset(path) => Ok(OutputFile { path: file.to_string(), contents: Contents::Copy(path.clone()) }),
     }
 }
 
-/// An HTML page at `path` (a folder path such as `themes/`), with the context
-/// every template shares and what `fill` adds.
+/// A route whose source the model does not have: only reachable when a
+/// routes table from one model is rendered with another.
+fn missing(file: &str) -> Diagnostic {
+    Diagnostic::new(crate::diagnostics::Code::Template, file, "nothing in the site makes this file any more")
+        .hint("build again: the site changed while this file was being made")
+}
+
+/// Where an HTML page goes and what its template is told about it.
+struct Html<'a> {
+    /// The output file, such as `themes/index.html`.
+    file: &'a str,
+    /// The path its canonical link points at, such as `themes/`.
+    canonical: &'a str,
+    /// The menu entry to mark as current.
+    current: &'a str,
+    title: &'a str,
+}
+
+/// An HTML page, with the context every template shares and what `fill` adds.
 fn html_page(
     inputs: &Inputs,
-    path: &str,
-    template: &str,
-    current: &str,
-    title: &str,
+    html: &Html,
+    source: &Source,
     fill: &dyn Fn(&mut tera::Context),
 ) -> Result<OutputFile, Diagnostic> {
     let site = inputs.site;
     let mut context = tera::Context::new();
-    context.insert_value("site", inputs.site_view(current));
-    context.insert("title", title);
-    context.insert("canonical", &site.absolute_url(path));
+    context.insert_value("site", inputs.site_view(html.current));
+    context.insert("title", html.title);
+    context.insert("canonical", &site.absolute_url(html.canonical));
     fill(&mut context);
-    let bytes = render_template(inputs.theme, template, &context)?;
-    Ok(OutputFile { path: format!("{path}index.html"), contents: Contents::Bytes(bytes) })
+    let template = template(site, source).unwrap_or_default();
+    let bytes = render_template(inputs.theme, &template, &context)?;
+    Ok(OutputFile { path: html.file.to_string(), contents: Contents::Bytes(bytes) })
 }
 
-fn home(inputs: &Inputs) -> Result<OutputFile, Diagnostic> {
+fn home(inputs: &Inputs, file: &str) -> Result<OutputFile, Diagnostic> {
     let site = inputs.site;
     let intro = inputs.bodies.home.as_ref().map(|body| body.html.as_str());
     let latest: Vec<Card> = site
         .section(KindName::CaseStudy)
-        .map(|section| section.listing.pages.iter().take(6).map(|&i| Card::new(site, i)).collect())
+        .map(|section| section.listing.pages.iter().take(6).map(|key| Card::new(site, key)).collect())
         .unwrap_or_default();
     let sections: Vec<TermLink> = site.sections.iter().map(|s| section_link(site, s)).collect();
     let themes = views::term_links(site, &site.themes);
     let title = site.home.as_ref().and_then(|home| home.title.as_deref()).unwrap_or(&site.config.title);
-    html_page(inputs, "", "home.html", "", title, &|context| {
+    let html = Html { file, canonical: "", current: "", title };
+    html_page(inputs, &html, &Source::Home, &|context| {
         context.insert("intro", &intro);
         context.insert("latest", &latest);
         context.insert("sections", &sections);
@@ -347,13 +212,14 @@ fn home(inputs: &Inputs) -> Result<OutputFile, Diagnostic> {
     })
 }
 
-fn search(inputs: &Inputs) -> Result<OutputFile, Diagnostic> {
+fn search(inputs: &Inputs, file: &str) -> Result<OutputFile, Diagnostic> {
     let site = inputs.site;
     let sections: Vec<TermLink> = site.sections.iter().map(|s| section_link(site, s)).collect();
     let themes = views::term_links(site, &site.themes);
     let organisations = views::term_links(site, &site.organisations);
     let regions = views::term_links(site, &site.regions);
-    html_page(inputs, "search/", "search.html", "search", "Search", &|context| {
+    let html = Html { file, canonical: "search/", current: "search", title: "Search" };
+    html_page(inputs, &html, &Source::Search, &|context| {
         context.insert("sections", &sections);
         context.insert("themes", &themes);
         context.insert("organisations", &organisations);
@@ -361,11 +227,7 @@ fn search(inputs: &Inputs) -> Result<OutputFile, Diagnostic> {
     })
 }
 
-fn bytes(path: &str, text: String) -> OutputFile {
-    OutputFile { path: path.to_string(), contents: Contents::Bytes(text.into_bytes()) }
-}
-
-fn section_link<'a>(site: &'a Site, section: &'a crate::site::Section) -> TermLink<'a> {
+fn section_link<'a>(site: &'a Site, section: &'a Section) -> TermLink<'a> {
     TermLink {
         name: &section.listing.name,
         url: site.url(&section.listing.path),
@@ -374,38 +236,67 @@ fn section_link<'a>(site: &'a Site, section: &'a crate::site::Section) -> TermLi
     }
 }
 
+fn section_page(inputs: &Inputs, file: &str, section: &Section, number: usize) -> Result<OutputFile, Diagnostic> {
+    let listing = &section.listing;
+    let intro = inputs.bodies.sections.get(&section.kind).map(|body| body.html.as_str());
+    let source = Source::Section { kind: section.kind, number };
+    let list = List { file, listing, number, by_kind: false, current: &listing.slug, source: &source };
+    list_page(inputs, &list, &|context| {
+        context.insert("intro", &intro);
+        context.insert("kind", section.kind.slug());
+    })
+}
+
+fn term_page(
+    inputs: &Inputs,
+    file: &str,
+    taxonomy: Taxonomy,
+    listing: &Listing,
+    number: usize,
+) -> Result<OutputFile, Diagnostic> {
+    let site = inputs.site;
+    let feed_url = (taxonomy == Taxonomy::Themes).then(|| site.url(&format!("{}feed.xml", listing.path)));
+    let parent = Link { name: taxonomy.title(), url: site.url(&format!("{}/", taxonomy.segment())) };
+    let source = Source::Term { taxonomy, slug: listing.slug.clone(), number };
+    let list = List { file, listing, number, by_kind: true, current: taxonomy.segment(), source: &source };
+    list_page(inputs, &list, &|context| {
+        context.insert("description", &listing.description);
+        context.insert("taxonomy", taxonomy.segment());
+        context.insert("parent", &parent);
+        context.insert("feed_url", &feed_url);
+    })
+}
+
 /// One page of a list of pages: a section or a term.
 struct List<'a> {
-    path: &'a str,
+    file: &'a str,
+    listing: &'a Listing,
     number: usize,
-    pages: &'a [usize],
     /// Group the cards under a heading per type (term pages do).
     by_kind: bool,
     /// The menu entry to mark as current.
     current: &'a str,
-    name: &'a str,
+    source: &'a Source,
 }
 
 /// Page `list.number` of a list, with pagination links.
 fn list_page(inputs: &Inputs, list: &List, fill: &dyn Fn(&mut tera::Context)) -> Result<OutputFile, Diagnostic> {
     let site = inputs.site;
     let per_page = site.config.paginate;
-    let total = crate::site::page_count(list.pages.len(), per_page);
+    let members = &list.listing.pages;
+    let total = crate::site::page_count(members.len(), per_page);
     let (start, end) = ((list.number - 1) * per_page, list.number * per_page);
-    let slice = &list.pages[start.min(list.pages.len())..end.min(list.pages.len())];
+    let slice = &members[start.min(members.len())..end.min(members.len())];
     let groups = views::groups(site, slice, list.by_kind);
-    let pagination = Pagination::new(site, list.path, list.number, total);
-    let own_path = paginated_path(list.path, list.number);
-    let title = if list.number > 1 {
-        format!("{} (page {} of {total})", list.name, list.number)
-    } else {
-        list.name.to_string()
-    };
-    let template = if list.by_kind { "term.html" } else { "section.html" };
-    html_page(inputs, &own_path, template, list.current, &title, &|context| {
-        context.insert("name", list.name);
+    let pagination = Pagination::new(site, &list.listing.path, list.number, total);
+    let own_path = paginated_path(&list.listing.path, list.number);
+    let name = &list.listing.name;
+    let title = if list.number > 1 { format!("{name} (page {} of {total})", list.number) } else { name.to_string() };
+    let html = Html { file: list.file, canonical: &own_path, current: list.current, title: &title };
+    html_page(inputs, &html, list.source, &|context| {
+        context.insert("name", name);
         context.insert("groups", &groups);
-        context.insert("count", &list.pages.len());
+        context.insert("count", &members.len());
         context.insert("pagination", &pagination);
         fill(context);
     })

@@ -6,10 +6,10 @@
 
 use serde::Serialize;
 
-use crate::content::{Kind, KindName, Page};
+use crate::content::{Kind, KindName, Page, PageKey};
 use crate::markdown::{Heading, Rendered};
 use crate::render::chart;
-use crate::site::{Listing, Site, Taxonomy};
+use crate::site::{Listing, Site, Source, Taxonomy};
 
 /// A named link.
 #[derive(Serialize, Clone, Debug)]
@@ -65,12 +65,10 @@ impl<'a> SiteView<'a> {
             })
             .collect();
         nav.push(NavItem { name: "Themes", url: site.url("themes/"), current: current == "themes" });
-        let mut footer = Vec::new();
-        for slug in ["about", "accessibility"] {
-            if let Some(index) = site.paths.iter().position(|path| path == &format!("{slug}/")) {
-                footer.push(Link { name: &site.pages[index].meta.title, url: site.url(&site.paths[index]) });
-            }
-        }
+        let mut footer: Vec<Link> = footer_pages(site)
+            .into_iter()
+            .map(|key| Link { name: &site.page(key).meta.title, url: site.url(site.path(key)) })
+            .collect();
         footer.push(Link { name: "Organisations", url: site.url("organisations/") });
         footer.push(Link { name: "Regions", url: site.url("regions/") });
         footer.push(Link { name: "Atom feed", url: site.url("feed.xml") });
@@ -90,6 +88,18 @@ impl<'a> SiteView<'a> {
     }
 }
 
+/// The pages the footer links to, when the hub has them: `/about/` and
+/// `/accessibility/`.
+pub fn footer_pages(site: &Site) -> Vec<&PageKey> {
+    ["about/", "accessibility/"]
+        .into_iter()
+        .filter_map(|path| match site.routes.at_url(path) {
+            Some(Source::Page(key)) => Some(key),
+            _ => None,
+        })
+        .collect()
+}
+
 /// A page in a list: what a card shows.
 #[derive(Serialize, Debug)]
 pub struct Card<'a> {
@@ -105,11 +115,11 @@ pub struct Card<'a> {
 }
 
 impl<'a> Card<'a> {
-    pub fn new(site: &'a Site, index: usize) -> Card<'a> {
-        let page = &site.pages[index];
+    pub fn new(site: &'a Site, key: &PageKey) -> Card<'a> {
+        let page = site.page(key);
         Card {
             title: &page.meta.title,
-            url: site.url(&site.paths[index]),
+            url: site.url(site.path(key)),
             summary: page.meta.summary.as_deref(),
             kind: page.kind_name().slug(),
             kind_label: page.kind_name().label(),
@@ -181,8 +191,8 @@ pub struct PageView<'a> {
 }
 
 impl<'a> PageView<'a> {
-    pub fn new(site: &'a Site, index: usize, body: &'a Rendered, today: crate::date::Date) -> PageView<'a> {
-        let page = &site.pages[index];
+    pub fn new(site: &'a Site, key: &PageKey, body: &'a Rendered, today: crate::date::Date) -> PageView<'a> {
+        let page = site.page(key);
         let meta = &page.meta;
         let term_link = |taxonomy: Taxonomy, name: Option<&'a str>| {
             let name = name?;
@@ -225,7 +235,7 @@ impl<'a> PageView<'a> {
             summary: meta.summary.as_deref(),
             kind: page.kind_name().slug(),
             kind_label: page.kind_name().label(),
-            url: site.url(&site.paths[index]),
+            url: site.url(site.path(key)),
             date: meta.date.map(|date| date.to_string()),
             date_human: meta.date.map(|date| date.human()),
             updated_human: meta.updated.map(|date| date.human()),
@@ -246,7 +256,7 @@ impl<'a> PageView<'a> {
                 .map(|resource| Link { name: &resource.title, url: resource.url.clone() })
                 .collect(),
             image: meta.image.as_ref().map(|image| Link { name: &image.alt, url: image_url(site, page, &image.path) }),
-            related: site.related[index].iter().map(|&other| Card::new(site, other)).collect(),
+            related: site.related(key).iter().map(|other| Card::new(site, other)).collect(),
             section,
         }
     }
@@ -335,16 +345,16 @@ fn shown_numbers(current: usize, total: usize) -> Vec<usize> {
     numbers
 }
 
-/// Cards for `indexes`, grouped by type in section order when `by_kind`.
-pub fn groups<'a>(site: &'a Site, indexes: &[usize], by_kind: bool) -> Vec<Group<'a>> {
+/// Cards for `keys`, grouped by type in section order when `by_kind`.
+pub fn groups<'a>(site: &'a Site, keys: &[PageKey], by_kind: bool) -> Vec<Group<'a>> {
     if !by_kind {
-        return vec![Group { heading: None, cards: indexes.iter().map(|&i| Card::new(site, i)).collect() }];
+        return vec![Group { heading: None, cards: keys.iter().map(|key| Card::new(site, key)).collect() }];
     }
     let kinds = KindName::SECTIONS.iter().chain([KindName::Page].iter());
     kinds
         .filter_map(|&kind| {
             let cards: Vec<Card> =
-                indexes.iter().filter(|&&i| site.pages[i].kind_name() == kind).map(|&i| Card::new(site, i)).collect();
+                keys.iter().filter(|key| site.page(key).kind_name() == kind).map(|key| Card::new(site, key)).collect();
             (!cards.is_empty()).then_some(Group { heading: Some(kind.plural()), cards })
         })
         .collect()

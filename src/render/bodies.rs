@@ -1,0 +1,118 @@
+//! Renders Markdown bodies in two steps: each page alone (pure: the page in, its
+//! HTML and problems out), then one cross-page pass that checks `#anchor` links
+//! against the ids of the pages they point at.
+//!
+//! A preview re-renders an edited page with `page_body` alone, then runs
+//! `check_anchors` again: the only step that reads other pages' bodies.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use rayon::prelude::*;
+
+use crate::content::{KindName, Page, PageKey, SectionIndex};
+use crate::diagnostics::{Code, Diagnostic, did_you_mean};
+use crate::markdown::{self, Rendered};
+use crate::site::Site;
+
+/// The rendered Markdown of every page and section introduction, by source.
+#[derive(Debug, Default)]
+pub struct Bodies {
+    pub pages: HashMap<PageKey, Rendered>,
+    pub home: Option<Rendered>,
+    /// Section introductions (`case-studies/_index.md`), by section.
+    pub sections: HashMap<KindName, Rendered>,
+    /// What a page without a body shows: nothing.
+    empty: Rendered,
+}
+
+impl Bodies {
+    /// The rendered body of a page of the site.
+    pub fn page(&self, key: &PageKey) -> &Rendered {
+        self.pages.get(key).unwrap_or(&self.empty)
+    }
+}
+
+/// One page's Markdown, rendered with its links resolved. Problems found in
+/// this page alone are in the result's `diagnostics`; links to other pages'
+/// anchors wait in `anchor_links` for `check_anchors`.
+pub fn page_body(site: &Site, page: &Page) -> Rendered {
+    let dir = page.file.parent().and_then(|dir| dir.strip_prefix(crate::content::DIR).ok()).unwrap_or(Path::new(""));
+    let source = markdown::Source {
+        markdown: &page.body,
+        file: &page.file,
+        dir,
+        first_line: page.body_line,
+        allow_html: site.config.allow_html,
+    };
+    markdown::render(&source, &site.routes, &site.base_path)
+}
+
+fn intro_body(site: &Site, index: &SectionIndex) -> Rendered {
+    let source = markdown::Source {
+        markdown: &index.body,
+        file: &index.file,
+        dir: &index.dir,
+        first_line: index.body_line,
+        allow_html: site.config.allow_html,
+    };
+    markdown::render(&source, &site.routes, &site.base_path)
+}
+
+/// Renders every page's Markdown in parallel, then checks anchors across them.
+/// The problems of every body are moved out into the returned list.
+pub fn bodies(site: &Site) -> (Bodies, Vec<Diagnostic>) {
+    let pages: HashMap<PageKey, Rendered> =
+        site.pages.par_iter().map(|(key, page)| (key.clone(), page_body(site, page))).collect();
+    let home = site.home.as_ref().map(|index| intro_body(site, index));
+    let sections = site
+        .sections
+        .iter()
+        .filter_map(|section| Some((section.kind, intro_body(site, section.intro.as_ref()?))))
+        .collect();
+    let mut bodies = Bodies { pages, home, sections, empty: Rendered::default() };
+    let mut diagnostics = check_anchors(site, &bodies);
+    let Bodies { pages, home, sections, .. } = &mut bodies;
+    for body in pages.values_mut().chain(home.iter_mut()).chain(sections.values_mut()) {
+        diagnostics.append(&mut body.diagnostics);
+    }
+    (bodies, diagnostics)
+}
+
+/// The cross-page pass: every `#anchor` link, on any page or introduction,
+/// checked against the ids of the page it points at.
+pub fn check_anchors(site: &Site, bodies: &Bodies) -> Vec<Diagnostic> {
+    let pages = site.pages.iter().map(|(key, page)| (Some(key), page.file.as_path(), bodies.page(key)));
+    let home = site.home.iter().zip(bodies.home.iter()).map(|(index, body)| (None, index.file.as_path(), body));
+    let intros = site.sections.iter().filter_map(|section| {
+        let intro = section.intro.as_ref()?;
+        Some((None, intro.file.as_path(), bodies.sections.get(&section.kind)?))
+    });
+    let mut diagnostics = Vec::new();
+    for (owner, file, body) in pages.chain(home).chain(intros) {
+        for link in &body.anchor_links {
+            let ids = match link.page.as_ref().or(owner) {
+                Some(key) => &bodies.page(key).ids,
+                None => &body.ids,
+            };
+            if ids.contains(&link.anchor) {
+                continue;
+            }
+            let mut known: Vec<&str> = ids.iter().map(String::as_str).filter(|id| !id.starts_with("fnref-")).collect();
+            known.sort_unstable();
+            let hint = did_you_mean(&link.anchor, known.iter().copied()).unwrap_or_else(|| {
+                "link to a heading's id: its text in lower case, with hyphens for spaces".to_string()
+            });
+            diagnostics.push(
+                Diagnostic::new(
+                    Code::BrokenAnchor,
+                    file,
+                    format!("`{}` links to a heading that does not exist", link.written),
+                )
+                .at(link.line, 1)
+                .hint(hint),
+            );
+        }
+    }
+    diagnostics
+}

@@ -1,0 +1,327 @@
+//! The routes table: every file the site publishes, made in one place with what
+//! produces it. Rendering, the sitemap, link checking and the dependency map all
+//! read this table; nothing else decides where a file goes.
+//!
+//! Two sources for one path is an error naming both, except that a file in the
+//! hub's `static/` folder may replace a theme's static file (`theme::load` has
+//! already let it), which is how a hub adjusts its theme.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+use crate::content::{Asset, DIR, KindName, Page, PageKey};
+use crate::diagnostics::{Code, Diagnostic};
+use crate::theme::StaticFile;
+
+use super::{Listing, Section, Taxonomy, page_count, paginated_path};
+
+/// What produces one output file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Source {
+    Page(PageKey),
+    Home,
+    /// Page `number` (from 1) of a section's list.
+    Section {
+        kind: KindName,
+        number: usize,
+    },
+    TaxonomyIndex(Taxonomy),
+    /// Page `number` (from 1) of a term's list, such as the `belonging` theme.
+    Term {
+        taxonomy: Taxonomy,
+        slug: String,
+        number: usize,
+    },
+    Search,
+    NotFound,
+    SiteFeed,
+    /// The Atom feed of the theme with this slug.
+    ThemeFeed(String),
+    Sitemap,
+    Robots,
+    /// A redirect from a page's old URL, by position in its `aliases`.
+    Alias {
+        page: PageKey,
+        alias: usize,
+    },
+    /// A theme or `static/` file, by its output path.
+    Static,
+    /// A file under `content/` copied as it is, from this path on disk.
+    Asset(PathBuf),
+}
+
+impl Source {
+    /// True for the HTML pages a reader can land on from a search engine.
+    pub fn in_sitemap(&self) -> bool {
+        matches!(
+            self,
+            Source::Page(_)
+                | Source::Home
+                | Source::Section { .. }
+                | Source::TaxonomyIndex(_)
+                | Source::Term { .. }
+                | Source::Search
+        )
+    }
+}
+
+/// Every output file of the site, by path under the output folder
+/// (`case-studies/eeast/index.html`), and what Markdown links may point at.
+#[derive(Debug, Default)]
+pub struct Routes {
+    files: BTreeMap<String, Source>,
+    /// Markdown sources under `content/` (`toolkits/primer.md`, and every
+    /// section's `_index.md`) to their page path and, for pages, their key.
+    sources: HashMap<String, (String, Option<PageKey>)>,
+}
+
+impl Routes {
+    /// Every output file and its source, sorted by path.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &Source)> {
+        self.files.iter().map(|(file, source)| (file.as_str(), source))
+    }
+
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+
+    /// What produces the output file at `file`, if the site has it.
+    pub fn get(&self, file: &str) -> Option<&Source> {
+        self.files.get(file)
+    }
+
+    /// The source of the page a URL path under the site root serves
+    /// (`toolkits/primer/`, `feed.xml`, `` for the home page), if any.
+    pub fn at_url(&self, url_path: &str) -> Option<&Source> {
+        let path = url_path.trim_start_matches('/');
+        if path.is_empty() || path.ends_with('/') {
+            return self.files.get(&format!("{path}index.html"));
+        }
+        self.files.get(path).or_else(|| self.files.get(&format!("{path}/index.html")))
+    }
+
+    /// The page path (`toolkits/primer/`) of a Markdown source under `content/`
+    /// (`toolkits/primer.md`, `case-studies/_index.md`), with the page's key.
+    pub fn markdown_source(&self, content_path: &str) -> Option<(&str, Option<&PageKey>)> {
+        self.sources.get(content_path).map(|(path, key)| (path.as_str(), key.as_ref()))
+    }
+
+    /// Every Markdown source path a link may name, for "did you mean" hints.
+    pub fn markdown_sources(&self) -> impl Iterator<Item = &str> {
+        self.sources.keys().map(String::as_str)
+    }
+
+    /// Every content asset's path under `content/`.
+    pub fn assets(&self) -> impl Iterator<Item = &str> {
+        self.iter().filter(|(_, source)| matches!(source, Source::Asset(_))).map(|(file, _)| file)
+    }
+
+    /// True when `content_path` is a file under `content/` that is published.
+    pub fn is_asset(&self, content_path: &str) -> bool {
+        matches!(self.files.get(content_path), Some(Source::Asset(_)))
+    }
+
+    /// Every URL path of an HTML page (`toolkits/primer/`), for hints.
+    pub fn page_urls(&self) -> impl Iterator<Item = &str> {
+        self.files.keys().filter_map(|file| file.strip_suffix("index.html"))
+    }
+}
+
+/// The URL path under the site root that serves an output file:
+/// `toolkits/primer/` for `toolkits/primer/index.html`, the file otherwise.
+pub fn url_path(file: &str) -> &str {
+    file.strip_suffix("index.html").unwrap_or(file)
+}
+
+/// `case-studies/eeast/`: a page's folder under `content/` and its slug.
+pub fn page_path(page: &Page) -> String {
+    let dir = page.dir.to_string_lossy().replace('\\', "/");
+    let dir = dir.trim_matches('/');
+    if dir.is_empty() { format!("{}/", page.slug) } else { format!("{dir}/{}/", page.slug) }
+}
+
+/// What the routes table is made from.
+pub struct Inputs<'a> {
+    pub pages: &'a BTreeMap<PageKey, Page>,
+    pub paths: &'a HashMap<PageKey, String>,
+    pub sections: &'a [Section],
+    pub taxonomies: [(Taxonomy, &'a [Listing]); 3],
+    pub per_page: usize,
+    pub assets: &'a [Asset],
+    pub static_files: &'a BTreeMap<String, StaticFile>,
+}
+
+/// Makes the routes table. Each path taken twice is reported once, at the
+/// author's file of the two, naming the other.
+pub fn build(inputs: &Inputs) -> (Routes, Vec<Diagnostic>) {
+    let mut table = Table { inputs, routes: Routes::default(), problems: Vec::new() };
+    table.generated();
+    table.lists();
+    for (key, path) in sorted_paths(inputs.paths) {
+        table.add(format!("{path}index.html"), Source::Page(key.clone()));
+    }
+    for (key, page) in inputs.pages {
+        for (alias, old) in page.meta.aliases.iter().enumerate() {
+            let file = if old.path.ends_with(".html") { old.path.clone() } else { format!("{}/index.html", old.path) };
+            table.add(file, Source::Alias { page: key.clone(), alias });
+        }
+    }
+    for asset in inputs.assets {
+        table.add(asset.path.to_string_lossy().replace('\\', "/"), Source::Asset(asset.source.clone()));
+    }
+    for file in inputs.static_files.keys() {
+        table.add(file.clone(), Source::Static);
+    }
+    table.sources();
+    (table.routes, table.problems)
+}
+
+fn sorted_paths(paths: &HashMap<PageKey, String>) -> Vec<(&PageKey, &String)> {
+    let mut sorted: Vec<(&PageKey, &String)> = paths.iter().collect();
+    sorted.sort_by(|a, b| a.1.cmp(b.1).then_with(|| a.0.cmp(b.0)));
+    sorted
+}
+
+/// The table being filled, with the problems found so far.
+struct Table<'a> {
+    inputs: &'a Inputs<'a>,
+    routes: Routes,
+    problems: Vec<Diagnostic>,
+}
+
+impl Table<'_> {
+    /// The files the hub writes whatever its content.
+    fn generated(&mut self) {
+        for (file, source) in [
+            ("index.html", Source::Home),
+            ("search/index.html", Source::Search),
+            ("404.html", Source::NotFound),
+            ("feed.xml", Source::SiteFeed),
+            ("sitemap.xml", Source::Sitemap),
+            ("robots.txt", Source::Robots),
+        ] {
+            self.add(file.to_string(), source);
+        }
+        for taxonomy in Taxonomy::ALL {
+            self.add(format!("{}/index.html", taxonomy.segment()), Source::TaxonomyIndex(taxonomy));
+        }
+    }
+
+    /// Every page of every section and term list, and each theme's feed.
+    fn lists(&mut self) {
+        let per_page = self.inputs.per_page;
+        for section in self.inputs.sections {
+            let listing = &section.listing;
+            for number in 1..=page_count(listing.pages.len(), per_page) {
+                let file = format!("{}index.html", paginated_path(&listing.path, number));
+                self.add(file, Source::Section { kind: section.kind, number });
+            }
+        }
+        for (taxonomy, listings) in self.inputs.taxonomies {
+            for listing in listings {
+                for number in 1..=page_count(listing.pages.len(), per_page) {
+                    let file = format!("{}index.html", paginated_path(&listing.path, number));
+                    self.add(file, Source::Term { taxonomy, slug: listing.slug.clone(), number });
+                }
+                if taxonomy == Taxonomy::Themes {
+                    self.add(format!("{}feed.xml", listing.path), Source::ThemeFeed(listing.slug.clone()));
+                }
+            }
+        }
+    }
+
+    /// What Markdown links may name: every page's source, and each section's
+    /// `_index.md` (which names the section's list, whether the file exists or not).
+    fn sources(&mut self) {
+        let sources = &mut self.routes.sources;
+        for (key, path) in self.inputs.paths {
+            sources.insert(key.as_str().to_string(), (path.clone(), Some(key.clone())));
+        }
+        sources.insert("_index.md".to_string(), (String::new(), None));
+        for dir in KindName::SECTIONS.iter().filter_map(|kind| kind.section_dir()) {
+            sources.insert(format!("{dir}/_index.md"), (format!("{dir}/"), None));
+        }
+    }
+
+    fn add(&mut self, file: String, source: Source) {
+        match self.routes.files.get(&file) {
+            None => {
+                self.routes.files.insert(file, source);
+            }
+            Some(existing) => {
+                let problem = self.collision(&file, existing, &source);
+                self.problems.push(problem);
+            }
+        }
+    }
+
+    /// The error for `new` wanting the path `existing` has: at the author's
+    /// file among the two (the newer one when both are), naming the other.
+    fn collision(&self, file: &str, existing: &Source, new: &Source) -> Diagnostic {
+        let url = format!("/{}", url_path(file));
+        let (blamed, other) = if self.author_file(file, new).is_some() || self.author_file(file, existing).is_none() {
+            (new, existing)
+        } else {
+            (existing, new)
+        };
+        let message = format!("{} and {} both publish {url}", self.name(file, blamed), self.name(file, other));
+        let hint = match blamed {
+            Source::Alias { .. } => "remove this alias, or point it at an address no other file uses",
+            Source::Page(_) => "rename the file, or set `slug:` to another name",
+            _ => "rename or move one of the two files",
+        };
+        let Some((path, line, field)) = self.author_file(file, blamed) else {
+            return Diagnostic::new(Code::DuplicateUrl, self.name(file, blamed), message).hint(hint);
+        };
+        let diagnostic = Diagnostic::new(Code::DuplicateUrl, path, message).at(line, 1).hint(hint);
+        match field {
+            Some(field) => diagnostic.field(field),
+            None => diagnostic,
+        }
+    }
+
+    /// The file an author wrote that makes `source` at `file`, with the line
+    /// and front-matter field to point at; `None` for the hub's own pages.
+    fn author_file(&self, file: &str, source: &Source) -> Option<(PathBuf, usize, Option<&'static str>)> {
+        match source {
+            Source::Page(key) => Some((page_file(key), 1, Some("slug"))),
+            Source::Alias { page, alias } => {
+                let line = self.inputs.pages.get(page).and_then(|p| p.meta.aliases.get(*alias)).map_or(1, |a| a.line);
+                Some((page_file(page), line, Some("aliases")))
+            }
+            Source::Asset(_) => Some((Path::new(DIR).join(file), 0, None)),
+            Source::Static => self.inputs.static_files.get(file).map(|found| (found.origin.clone(), 0, None)),
+            _ => None,
+        }
+    }
+
+    /// A source as an author would recognise it in a message: their file, or
+    /// which of the hub's own pages it is.
+    fn name(&self, file: &str, source: &Source) -> String {
+        if let Some((path, _, _)) = self.author_file(file, source) {
+            return path.to_string_lossy().replace('\\', "/");
+        }
+        match source {
+            Source::Home => "the hub's home page".to_string(),
+            Source::Search => "the hub's search page".to_string(),
+            Source::NotFound => "the hub's \"page not found\" page".to_string(),
+            Source::SiteFeed | Source::ThemeFeed(_) => "the hub's Atom feed".to_string(),
+            Source::Sitemap => "the hub's sitemap".to_string(),
+            Source::Robots => "the hub's robots.txt".to_string(),
+            Source::Section { kind, .. } => format!("the hub's list of {}", kind.plural().to_lowercase()),
+            Source::TaxonomyIndex(taxonomy) | Source::Term { taxonomy, .. } => {
+                format!("the hub's {} pages", taxonomy.title().to_lowercase())
+            }
+            Source::Page(_) | Source::Alias { .. } | Source::Asset(_) | Source::Static => file.to_string(),
+        }
+    }
+}
+
+/// `content/case-studies/eeast.md`: a page's file relative to the site root.
+fn page_file(key: &PageKey) -> PathBuf {
+    Path::new(DIR).join(key.as_str())
+}
