@@ -263,15 +263,14 @@ impl Table<'_> {
     /// file among the two (the newer one when both are), naming the other.
     fn collision(&self, file: &str, existing: &Source, new: &Source) -> Diagnostic {
         let url = format!("/{}", url_path(file));
-        let (blamed, other) = if self.author_file(file, new).is_some() || self.author_file(file, existing).is_none() {
-            (new, existing)
-        } else {
-            (existing, new)
-        };
+        let (blamed, other) = if blame(new) >= blame(existing) { (new, existing) } else { (existing, new) };
         let message = format!("{} and {} both publish {url}", self.name(file, blamed), self.name(file, other));
-        let hint = match blamed {
-            Source::Alias { .. } => "remove this alias, or point it at an address no other file uses",
-            Source::Page(_) => "rename the file, or set `slug:` to another name",
+        let hint = match (blamed, other) {
+            (Source::Alias { .. }, _) => "remove this alias, or point it at an address no other file uses",
+            (Source::Page(_), _) => "rename the file, or set `slug:` to another name",
+            (Source::Asset(_), Source::Static) => {
+                "to replace a theme's file, put yours in the static/ folder beside content/; otherwise rename it"
+            }
             _ => "rename or move one of the two files",
         };
         let Some((path, line, field)) = self.author_file(file, blamed) else {
@@ -318,6 +317,17 @@ impl Table<'_> {
             }
             Source::Page(_) | Source::Alias { .. } | Source::Asset(_) | Source::Static => file.to_string(),
         }
+    }
+}
+
+/// Which of two sources clashing over a path the error is reported at: the
+/// content an author is writing before a static file, a static file before the
+/// hub's own pages (which an author cannot rename).
+fn blame(source: &Source) -> u8 {
+    match source {
+        Source::Page(_) | Source::Alias { .. } | Source::Asset(_) => 2,
+        Source::Static => 1,
+        _ => 0,
     }
 }
 

@@ -15,6 +15,8 @@ struct Case {
     line: u64,
     /// 1 for errors; 0 for warnings, which must not stop the build.
     exit: i32,
+    /// Text the report must also hold, such as the other file of a clash.
+    mentions: Vec<String>,
 }
 
 fn cases() -> Vec<Case> {
@@ -31,6 +33,10 @@ fn cases() -> Vec<Case> {
                 file: expected["file"].as_str().unwrap().to_string(),
                 line: expected["line"].as_u64().unwrap(),
                 exit: expected["exit"].as_i64().unwrap_or(1) as i32,
+                mentions: expected["mentions"]
+                    .as_array()
+                    .map(|texts| texts.iter().filter_map(Value::as_str).map(String::from).collect())
+                    .unwrap_or_default(),
             }
         })
         .collect();
@@ -60,6 +66,9 @@ fn each_bad_input_fails_the_build_at_its_file_and_line() {
             failures.push(format!("{}: exit {:?}, wanted {}\n{stderr}", case.name, build.status.code(), case.exit));
         } else if !stderr.contains(&format!("[{} ", case.code)) || !stderr.contains(&location) {
             failures.push(format!("{}: wanted {} at {location}, got:\n{stderr}", case.name, case.code));
+        }
+        for text in case.mentions.iter().filter(|text| !stderr.contains(text.as_str())) {
+            failures.push(format!("{}: the report does not mention `{text}`:\n{stderr}", case.name));
         }
         if stderr.contains("panicked") {
             failures.push(format!("{}: panicked\n{stderr}", case.name));
