@@ -16,6 +16,7 @@ use crate::diagnostics::{Code, Diagnostic};
 const TEMPLATES: &[(&str, &str)] = &[
     ("base.html", include_str!("../themes/hub/templates/base.html")),
     ("home.html", include_str!("../themes/hub/templates/home.html")),
+    ("article.html", include_str!("../themes/hub/templates/article.html")),
     ("section.html", include_str!("../themes/hub/templates/section.html")),
     ("case-study.html", include_str!("../themes/hub/templates/case-study.html")),
     ("toolkit.html", include_str!("../themes/hub/templates/toolkit.html")),
