@@ -165,3 +165,27 @@ impl Staging {
         let _ = fs::remove_dir_all(&self.staging);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_path_that_leaves_the_output_folder_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("hub");
+        fs::create_dir_all(&root).unwrap();
+        let staging = stage(&root, &root.join("public")).unwrap();
+        let absolute = dir.path().join("escaped.txt").to_string_lossy().into_owned();
+        for path in ["../escaped.txt", absolute.as_str(), "a/../../escaped.txt", ""] {
+            let file = OutputFile { path: path.to_string(), contents: Contents::Bytes(b"x".to_vec()) };
+            let error = staging.write(&file).unwrap_err().to_string();
+            assert!(error.contains("leaves the output folder"), "{path}: {error}");
+        }
+        assert!(!root.join("escaped.txt").exists() && !dir.path().join("escaped.txt").exists());
+        let inside = OutputFile { path: "a/b.txt".to_string(), contents: Contents::Bytes(b"x".to_vec()) };
+        staging.write(&inside).unwrap();
+        let site = staging.commit().unwrap();
+        assert_eq!(fs::read(site.join("a/b.txt")).unwrap(), b"x");
+    }
+}

@@ -449,24 +449,65 @@ test('html-validate finds no errors', { timeout: 10 * MINUTE }, async (t) => {
 });
 
 // ---------------------------------------------------------------------------
-// 5. Screenshots for a person to look at (target/screenshots/)
+// 5. Screenshots for a person to look at (target/screenshots/), each checked
+//    for what a reader would notice at once: the page is as wide as the
+//    window (nothing pushes it sideways), the NHS blue header is drawn, and the
+//    page below it has text on it (not a blank or unstyled page).
 
-test('screenshots at 1280 px and 375 px', { timeout: 10 * MINUTE }, async () => {
+/** Reads a PNG in a scratch tab's canvas: its size, how much of the row
+ * `headerRow` is NHS blue, and how many colours the part below `bodyFrom` has. */
+async function measurePng(scratch, png, headerRow, bodyFrom) {
+  return scratch.evaluate(
+    async ({ data, headerRow, bodyFrom }) => {
+      const image = new Image();
+      image.src = `data:image/png;base64,${data}`;
+      await image.decode();
+      const canvas = document.createElement('canvas');
+      canvas.width = image.naturalWidth;
+      canvas.height = image.naturalHeight;
+      const context2d = canvas.getContext('2d');
+      context2d.drawImage(image, 0, 0);
+      const row = context2d.getImageData(0, headerRow, canvas.width, 1).data;
+      let blue = 0;
+      for (let i = 0; i < row.length; i += 4) if (row[i] === 0 && row[i + 1] === 94 && row[i + 2] === 184) blue += 1;
+      const height = Math.min(canvas.height - bodyFrom, 600);
+      const body = context2d.getImageData(0, bodyFrom, canvas.width, height).data;
+      const colours = new Set();
+      for (let i = 0; i < body.length; i += 4 * 7) colours.add((body[i] << 16) | (body[i + 1] << 8) | body[i + 2]);
+      return { width: canvas.width, height: canvas.height, blueShare: blue / canvas.width, colours: colours.size };
+    },
+    { data: png.toString('base64'), headerRow, bodyFrom },
+  );
+}
+
+test('screenshots at 1280 px and 375 px show the page as a reader sees it', { timeout: 10 * MINUTE }, async () => {
   fs.mkdirSync(SCREENSHOTS, { recursive: true });
+  const scratch = await context.newPage();
   const shots = [
     ['home', '/'],
     ['case-study', '/case-studies/eeast-belonging/'],
     ['theme', '/themes/belonging/'],
     ['discussion', '/discussions/belonging-primer-questions/'],
   ];
-  for (const width of [1280, 375]) {
-    await wide.setViewportSize({ width, height: 900 });
-    for (const [name, pathname] of shots) {
-      await visit(wide, hub, pathname);
-      await wide.screenshot({ path: path.join(SCREENSHOTS, `${name}-${width}.png`), fullPage: true });
+  try {
+    for (const width of [1280, 375]) {
+      await wide.setViewportSize({ width, height: 900 });
+      for (const [name, pathname] of shots) {
+        await visit(wide, hub, pathname);
+        const png = await wide.screenshot({ path: path.join(SCREENSHOTS, `${name}-${width}.png`), fullPage: true });
+        const header = await wide.locator('.site-header').boundingBox();
+        const shot = await measurePng(scratch, png, Math.round(header.y + 4), Math.round(header.y + header.height + 8));
+        const label = `${name} at ${width} px`;
+        assert.equal(shot.width, width, `${label}: the page is ${shot.width} px wide`);
+        assert.ok(shot.height >= 900, `${label}: the page is only ${shot.height} px tall`);
+        assert.ok(shot.blueShare > 0.5, `${label}: only ${Math.round(shot.blueShare * 100)}% of the header is NHS blue`);
+        assert.ok(shot.colours >= 4, `${label}: the page below the header has ${shot.colours} colours: blank?`);
+      }
     }
+  } finally {
+    await scratch.close();
+    await wide.setViewportSize(WIDE);
   }
-  await wide.setViewportSize(WIDE);
 });
 
 // ---------------------------------------------------------------------------

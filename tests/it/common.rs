@@ -77,6 +77,32 @@ pub fn build(name: &str, extra: &[&str]) -> Built {
     Built { _dir: dir, root, public, output }
 }
 
+/// Copies fixture `name`, writes `files` (path under the site, text) over it,
+/// and builds it with `extra` flags.
+pub fn build_edited(name: &str, files: &[(&str, &str)], extra: &[&str]) -> Built {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("site");
+    copy_tree(&fixture(name), &root);
+    for (path, text) in files {
+        let file = root.join(path);
+        std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+        std::fs::write(file, text).unwrap();
+    }
+    let public = root.join("public");
+    let mut args = vec!["build", "--root", root.to_str().unwrap()];
+    args.extend_from_slice(extra);
+    let output = belong(&args, dir.path());
+    assert!(output.status.success(), "build failed:\n{}", String::from_utf8_lossy(&output.stderr));
+    Built { _dir: dir, root, public, output }
+}
+
+/// The fixture's `site.toml` with `top` (top-level keys) put first and
+/// `bottom` (tables) put last.
+pub fn site_toml(name: &str, top: &str, bottom: &str) -> String {
+    let toml = std::fs::read_to_string(fixture(name).join("site.toml")).unwrap();
+    format!("{top}\n{toml}\n{bottom}\n")
+}
+
 /// Builds and insists the build succeeded.
 pub fn build_ok(name: &str, extra: &[&str]) -> Built {
     let built = build(name, extra);

@@ -1,0 +1,180 @@
+//! One test per feature a reader would notice going missing: each builds a
+//! small hub with the feature in use and asserts what a reader would see.
+//! Each was checked by breaking the feature in the code and watching the test
+//! fail (issue 10 lists them: they used to break with the suite green).
+
+use scraper::Html;
+
+use crate::common::{attributes, build_edited, select, site_toml};
+
+/// A case study with these front-matter lines (after the required ones) and body.
+fn case_study(title: &str, date: &str, extra: &str, body: &str) -> String {
+    format!(
+        "---\ntitle: \"{title}\"\nsummary: \"A summary.\"\nthemes: [\"belonging\"]\norganisation: \"Test Trust\"\n\
+         date: {date}\n{extra}---\n\n{body}\n"
+    )
+}
+
+/// The `<loc>` addresses of a sitemap, as paths.
+fn sitemap_paths(xml: &str) -> Vec<String> {
+    xml.split("<loc>")
+        .skip(1)
+        .filter_map(|rest| rest.split("</loc>").next())
+        .map(|url| url.trim_start_matches("https://example.org").to_string())
+        .collect()
+}
+
+/// The entry links of an Atom feed, as paths.
+fn feed_entries(xml: &str) -> Vec<String> {
+    xml.split("<entry>")
+        .skip(1)
+        .filter_map(|entry| entry.split("<id>").nth(1)?.split("</id>").next())
+        .map(|url| url.trim_start_matches("https://example.org").to_string())
+        .collect()
+}
+
+#[test]
+fn drafts_stay_off_the_site_unless_built_with_drafts() {
+    let draft = case_study("Not ready yet", "2030-01-01", "draft: true\n", "Work in progress.");
+    let files = [("content/case-studies/unready.md", draft.as_str())];
+    let built = build_edited("basic", &files, &[]);
+    assert!(!crate::common::file_for(&built.public, "/case-studies/unready/").exists());
+    assert!(!select(&built.page("/case-studies/"), "main").concat().contains("Not ready yet"));
+    assert!(!built.text("/feed.xml").contains("Not ready yet"));
+    assert!(!sitemap_paths(&built.text("/sitemap.xml")).contains(&"/case-studies/unready/".to_string()));
+
+    let with_drafts = build_edited("basic", &files, &["--drafts"]);
+    assert_eq!(select(&with_drafts.page("/case-studies/unready/"), "main h1"), ["Not ready yet"]);
+}
+
+#[test]
+fn each_feed_lists_the_newest_pages_up_to_its_limit() {
+    let toml = site_toml("basic", "", "[feeds]\nlimit = 2");
+    let built = build_edited("basic", &[("site.toml", toml.as_str())], &[]);
+    assert_eq!(feed_entries(&built.text("/feed.xml")), ["/case-studies/eeast/", "/case-studies/las/"]);
+    let theme_feed = feed_entries(&built.text("/themes/belonging/feed.xml"));
+    assert_eq!(theme_feed, ["/case-studies/eeast/", "/case-studies/las/"]);
+}
+
+#[test]
+fn raw_html_is_shown_as_text_unless_the_hub_allows_it() {
+    let page = case_study("Raw HTML", "2023-01-01", "", "<div class=\"raw-block\">Inside a div</div>");
+    let files = [("content/case-studies/raw.md", page.as_str())];
+    let escaped = build_edited("basic", &files, &[]).page("/case-studies/raw/");
+    assert!(select(&escaped, "main div.raw-block").is_empty());
+    assert!(select(&escaped, "main .prose").concat().contains("<div class=\"raw-block\">"));
+
+    let toml = site_toml("basic", "allow_html = true", "");
+    let allowed = build_edited("basic", &[files[0], ("site.toml", toml.as_str())], &[]).page("/case-studies/raw/");
+    assert_eq!(select(&allowed, "main div.raw-block"), ["Inside a div"]);
+}
+
+#[test]
+fn a_page_past_its_review_date_says_so_and_others_do_not() {
+    let overdue = case_study("Overdue", "2020-01-01", "review_due: 2021-01-01\n", "Old news.");
+    let current = case_study("Current", "2020-01-01", "review_due: 2999-01-01\n", "Fresh.");
+    let files =
+        [("content/case-studies/overdue.md", overdue.as_str()), ("content/case-studies/current.md", current.as_str())];
+    let built = build_edited("basic", &files, &[]);
+    let banner = select(&built.page("/case-studies/overdue/"), "main .inset--warning");
+    assert_eq!(banner.len(), 1);
+    assert!(banner[0].starts_with("Due for review."), "{banner:?}");
+    assert!(banner[0].contains("1 January 2021"), "{banner:?}");
+    assert!(select(&built.page("/case-studies/current/"), "main .inset--warning").is_empty());
+    assert!(built.stderr().contains("was due for review"), "{}", built.stderr());
+}
+
+#[test]
+fn an_old_address_redirects_to_its_page() {
+    let moved = case_study("Moved here", "2023-01-01", "aliases: [\"/old/moved/\", \"/older/moved.html\"]\n", "Text.");
+    let files = [("content/case-studies/moved.md", moved.as_str())];
+    let built = build_edited("basic", &files, &[]);
+    for old in ["/old/moved/", "/older/moved.html"] {
+        let page = built.page(old);
+        assert_eq!(attributes(&page, "main a", "href"), ["/case-studies/moved/"], "{old}");
+        assert_eq!(attributes(&page, "meta[http-equiv=refresh]", "content"), ["0; url=/case-studies/moved/"]);
+        assert_eq!(attributes(&page, "link[rel=canonical]", "href"), ["https://example.org/case-studies/moved/"]);
+    }
+}
+
+#[test]
+fn the_sitemap_lists_every_page_of_every_list_and_no_redirect() {
+    let moved = case_study("Moved here", "2023-01-01", "aliases: [\"/old/moved/\"]\n", "Text.");
+    let built = build_edited("basic", &[("content/case-studies/moved.md", moved.as_str())], &[]);
+    let paths = sitemap_paths(&built.text("/sitemap.xml"));
+    for wanted in ["/", "/case-studies/", "/case-studies/page/2/", "/themes/belonging/page/2/", "/case-studies/moved/"]
+    {
+        assert!(paths.contains(&wanted.to_string()), "{wanted} missing from {paths:?}");
+    }
+    assert!(!paths.contains(&"/old/moved/".to_string()), "{paths:?}");
+    assert!(!paths.iter().any(|path| path.ends_with(".xml") || path.ends_with("404.html")), "{paths:?}");
+}
+
+#[test]
+fn pages_of_one_date_are_listed_by_title_not_by_file_name() {
+    // File order (a-, b-) and title order (Alpha, Zeta) disagree on purpose.
+    let zeta = case_study("Zeta trust story", "2030-06-01", "", "Z.");
+    let alpha = case_study("Alpha trust story", "2030-06-01", "", "A.");
+    let files =
+        [("content/case-studies/a-zeta.md", zeta.as_str()), ("content/case-studies/b-alpha.md", alpha.as_str())];
+    let built = build_edited("basic", &files, &[]);
+    let titles = select(&built.page("/case-studies/"), "main .card__link");
+    assert_eq!(titles[..2], ["Alpha trust story", "Zeta trust story"]);
+    let feed = feed_entries(&built.text("/feed.xml"));
+    assert_eq!(feed[..2], ["/case-studies/b-alpha/", "/case-studies/a-zeta/"]);
+}
+
+#[test]
+fn headings_with_the_same_text_get_their_own_ids() {
+    let body =
+        "## Background\n\nOne.\n\n## Background\n\nTwo.\n\n## Results\n\nThree.\n\n[Second background](#background-1)";
+    let page = case_study("Repeated headings", "2023-01-01", "", body);
+    let built = build_edited("basic", &[("content/case-studies/repeated.md", page.as_str())], &[]);
+    let html = built.page("/case-studies/repeated/");
+    assert_eq!(attributes(&html, "main .prose h2", "id"), ["background", "background-1", "results"]);
+    let contents = attributes(&html, "main nav a", "href");
+    assert!(contents.starts_with(&["#background".to_string(), "#background-1".to_string()]), "{contents:?}");
+}
+
+#[test]
+fn quotes_in_front_matter_and_fence_tags_never_break_out_of_an_attribute() {
+    let body = "```x\"onmouseover=\"alert(1)\nprint()\n```";
+    let page =
+        "---\ntitle: 'The \"quoted\" <b>title</b> & more'\nsummary: \"It's a 'test'.\"\nthemes: [\"belonging\"]\n\
+                organisation: \"Test Trust\"\ndate: 2023-01-01\n---\n\n"
+            .to_string()
+            + body;
+    let built = build_edited("basic", &[("content/case-studies/quoted.md", page.as_str())], &[]);
+    let html = built.page("/case-studies/quoted/");
+    assert_eq!(select(&html, "main h1"), ["The \"quoted\" <b>title</b> & more"]);
+    assert_eq!(attributes(&html, "main pre code", "class"), ["language-x\"onmouseover=\"alert(1)"]);
+    let text = built.text("/case-studies/quoted/");
+    assert!(!Html::parse_document(&text).root_element().html().contains(" onmouseover="), "an attribute escaped");
+    let feed = built.text("/feed.xml");
+    assert!(feed.contains("<title>The &quot;quoted&quot; &lt;b&gt;title&lt;/b&gt; &amp; more</title>"), "{feed}");
+}
+
+#[test]
+fn a_template_error_met_on_many_pages_is_reported_once_per_template() {
+    let card = std::fs::read_to_string(crate::common::repo().join("themes/hub/templates/partials/card.html")).unwrap();
+    let broken = card.replacen("{{ card.title }}", "{{ card.no_such_field.title }}", 1);
+    assert_ne!(card, broken, "the card partial no longer shows `card.title`");
+    let dir = tempfile::tempdir().unwrap();
+    crate::common::copy_tree(&crate::common::fixture("basic"), dir.path());
+    let partial = dir.path().join("themes/hub/templates/partials/card.html");
+    std::fs::create_dir_all(partial.parent().unwrap()).unwrap();
+    std::fs::write(partial, broken).unwrap();
+    let check =
+        crate::common::belong(&["check", "--root", dir.path().to_str().unwrap(), "--format", "json"], dir.path());
+    let stdout = String::from_utf8_lossy(&check.stdout);
+    let files: Vec<String> = stdout
+        .lines()
+        .map(|line| serde_json::from_str::<serde_json::Value>(line).unwrap()["file"].as_str().unwrap().to_string())
+        .collect();
+    // Three case studies show related cards; each template's error is listed once.
+    let case_study_errors = files.iter().filter(|file| file.ends_with("case-study.html")).count();
+    assert_eq!(case_study_errors, 1, "{stdout}");
+    let mut distinct = files.clone();
+    distinct.dedup();
+    assert_eq!(files, distinct, "{stdout}");
+}
