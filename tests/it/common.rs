@@ -10,6 +10,14 @@ pub fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// The synthetic corpus generator: `BELONG_CORPUS_SCRIPT`, or
+/// `../shared/bench/gen_corpus.py` beside the repository.
+pub fn corpus_script() -> PathBuf {
+    std::env::var_os("BELONG_CORPUS_SCRIPT")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| repo().join("../shared/bench/gen_corpus.py"))
+}
+
 pub fn fixture(name: &str) -> PathBuf {
     repo().join("tests/fixtures").join(name)
 }

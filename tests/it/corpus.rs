@@ -6,7 +6,7 @@ use crate::common::{belong, repo};
 
 #[test]
 fn a_thousand_page_corpus_builds_without_problems() {
-    let generator = repo().join("../shared/bench/gen_corpus.py");
+    let generator = crate::common::corpus_script();
     assert!(generator.is_file(), "the corpus generator is expected at {}", generator.display());
     let dir = tempfile::tempdir().unwrap();
     let status = Command::new("python3")

@@ -44,7 +44,7 @@ fn a_build_that_fails_midway_leaves_the_previous_site() {
 #[test]
 fn a_killed_build_leaves_the_previous_site() {
     let dir = tempfile::tempdir().unwrap();
-    let generator = crate::common::repo().join("../shared/bench/gen_corpus.py");
+    let generator = crate::common::corpus_script();
     let made = std::process::Command::new("python3")
         .arg(&generator)
         .args(["--pages", "3000", "--out"])
