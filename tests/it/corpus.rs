@@ -2,7 +2,7 @@
 
 use std::process::Command;
 
-use crate::common::{belong, repo};
+use crate::common::belong;
 
 #[test]
 fn a_thousand_page_corpus_builds_without_problems() {
