@@ -178,3 +178,11 @@ fn a_template_error_met_on_many_pages_is_reported_once_per_template() {
     distinct.dedup();
     assert_eq!(files, distinct, "{stdout}");
 }
+
+#[test]
+fn a_file_in_static_replaces_the_themes_file_of_that_name() {
+    let icon = "<svg xmlns=\"http://www.w3.org/2000/svg\"><title>Our trust</title></svg>\n";
+    let built = build_edited("basic", &[("static/favicon.svg", icon)], &[]);
+    assert_eq!(built.text("/favicon.svg"), icon);
+    assert!(!built.stderr().contains("E010"), "{}", built.stderr());
+}
