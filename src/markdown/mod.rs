@@ -477,3 +477,6 @@ fn footnote_id(label: &str) -> String {
 fn reference_id(footnote_id: &str, citation: usize) -> String {
     if citation == 1 { format!("fnref-{footnote_id}") } else { format!("fnref-{footnote_id}-{citation}") }
 }
+
+#[cfg(test)]
+mod tests;
