@@ -67,3 +67,12 @@ fn a_note_cited_twice_links_back_to_each_citation_by_number() {
     assert!(html.contains("aria-label=\"Back to reference 2\""), "{html}");
     assert!(!html.contains("Back to reference 2 ("), "{html}");
 }
+
+#[test]
+fn each_citation_of_a_note_has_its_own_id_that_the_back_link_targets() {
+    let html = rendered("One.[^a] Two.[^a]\n\n[^a]: Cited twice.\n", false).html;
+    for id in ["fnref-a", "fnref-a-2"] {
+        assert_eq!(html.matches(&format!("id=\"{id}\"")).count(), 1, "{id}: {html}");
+        assert_eq!(html.matches(&format!("href=\"#{id}\"")).count(), 1, "{id}: {html}");
+    }
+}

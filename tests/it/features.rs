@@ -186,3 +186,12 @@ fn a_file_in_static_replaces_the_themes_file_of_that_name() {
     assert_eq!(built.text("/favicon.svg"), icon);
     assert!(!built.stderr().contains("E010"), "{}", built.stderr());
 }
+
+#[test]
+fn plain_pages_stay_out_of_the_feed_even_with_a_date() {
+    let page = "---\ntitle: \"Our privacy notice\"\ndate: 2031-01-01\n---\n\nHow we use your data.\n";
+    let built = build_edited("basic", &[("content/privacy.md", page)], &[]);
+    let entries = feed_entries(&built.text("/feed.xml"));
+    assert!(!entries.contains(&"/privacy/".to_string()), "{entries:?}");
+    assert_eq!(entries.first().map(String::as_str), Some("/case-studies/eeast/"));
+}

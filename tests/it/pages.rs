@@ -115,6 +115,19 @@ fn pagination_splits_a_long_list() {
     assert_eq!(attributes(&first, "nav.pagination a[rel=next]", "href"), ["/case-studies/page/2/"]);
     assert_eq!(attributes(&second, "nav.pagination a[rel=prev]", "href"), ["/case-studies/"]);
     assert_eq!(attributes(&second, "nav.pagination a[aria-current=page]", "href"), ["/case-studies/page/2/"]);
+    // The browser tab says which page of the list it is, after the first.
+    assert_eq!(select(&first, "title"), ["Case studies – Fixture hub"]);
+    assert_eq!(select(&second, "title"), ["Case studies (page 2 of 2) – Fixture hub"]);
+}
+
+#[test]
+fn taxonomy_pages_are_titled_and_linked_by_name() {
+    let built = build_ok("basic", &[]);
+    for (path, name) in [("/themes/", "Themes"), ("/organisations/", "Organisations"), ("/regions/", "Regions")] {
+        assert_eq!(select(&built.page(path), "main h1"), [name], "{path}");
+    }
+    let term = built.page("/regions/london/");
+    assert!(select(&term, "nav[aria-label=Breadcrumb] a").contains(&"Regions".to_string()), "{:?}", term.html());
 }
 
 #[test]
