@@ -93,8 +93,7 @@ impl<'s> Pass<'s, '_> {
     fn rooted_link(&mut self, url: &str, path: &str, line: usize) -> CowStr<'s> {
         let routes = self.links.routes;
         if routes.at_url(path).is_none() {
-            let as_folder = if path.is_empty() || path.ends_with('/') { path.to_string() } else { format!("{path}/") };
-            let hint = crate::diagnostics::closest(&as_folder, routes.iter().map(|(file, _)| routes::url_path(file)))
+            let hint = crate::diagnostics::closest(path, routes.iter().map(|(file, _)| routes::url_path(file)))
                 .map(|closest| format!("did you mean `/{closest}`?"))
                 .unwrap_or_else(|| {
                     "link to the page's .md file from this page's folder instead, such as ../toolkits/allyship.md"

@@ -76,3 +76,41 @@ fn each_citation_of_a_note_has_its_own_id_that_the_back_link_targets() {
         assert_eq!(html.matches(&format!("href=\"#{id}\"")).count(), 1, "{id}: {html}");
     }
 }
+
+/// The codes of a page's diagnostics, in order.
+fn codes(markdown: &str) -> Vec<&'static str> {
+    rendered(markdown, false).diagnostics.iter().map(|d| d.code.name()).collect()
+}
+
+#[test]
+fn links_that_run_code_are_refused_whatever_the_scheme() {
+    for link in ["javascript:alert(1)", "VBScript:msgbox", "data:text/html,<b>x</b>"] {
+        let page = rendered(&format!("[Click]({link})\n"), false);
+        assert_eq!(codes(&format!("[A name]({link})\n")), ["javascript-link"], "{link}");
+        assert!(page.html.contains("href=\"#\""), "{link}: {}", page.html);
+    }
+}
+
+#[test]
+fn web_addresses_and_scheme_relative_links_pass_untouched() {
+    for link in ["https://www.nhs.uk/", "mailto:hub@nhs.net", "//cdn.example.org/file.pdf", "tel:+441234"] {
+        let page = rendered(&format!("[The NHS site]({link})\n"), false);
+        assert!(page.diagnostics.is_empty(), "{link}: {:?}", page.diagnostics);
+        assert!(page.html.contains(&format!("href=\"{link}\"")), "{link}: {}", page.html);
+    }
+}
+
+#[test]
+fn a_missing_file_is_reported_for_links_as_well_as_images() {
+    assert_eq!(codes("[The annual report](report.pdf)\n"), ["broken-link"]);
+    assert_eq!(codes("![A chart of turnover](chart.png)\n"), ["broken-link"]);
+    assert_eq!(codes("[A section of the site](some-folder)\n"), Vec::<&str>::new());
+    assert_eq!(codes("[A page](../a/b:c.md)\n"), ["broken-link"]);
+}
+
+#[test]
+fn percent_escapes_in_a_link_name_the_file() {
+    let joined = super::join(Path::new("toolkits"), "caf%C3%A9%20notes%2d%41.md").unwrap();
+    assert_eq!(joined, Path::new("toolkits/café notes-A.md"));
+    assert_eq!(super::join(Path::new("toolkits"), "100%25%zz.md").unwrap(), Path::new("toolkits/100%%zz.md"));
+}

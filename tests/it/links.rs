@@ -83,3 +83,26 @@ fn links_are_rooted_at_the_sub_path() {
     let sitemap = built.text("/sitemap.xml");
     assert!(sitemap.contains("<loc>https://example.org/hub/case-studies/eeast/</loc>"));
 }
+
+#[test]
+fn a_broken_link_suggests_the_page_it_probably_meant() {
+    let dir = tempfile::tempdir().unwrap();
+    crate::common::copy_tree(&crate::common::fixture("basic"), dir.path());
+    let page = dir.path().join("content/case-studies/las.md");
+    let text = std::fs::read_to_string(&page).unwrap()
+        + "\nSee the [allyship toolkit](../toolkits/alyship.md), the [list of toolkits](/toolkit/), \
+           the [feed](/feed.xm) and the [EEAST story](../case-studies/eeast.md).\n";
+    std::fs::write(&page, text).unwrap();
+    let check =
+        crate::common::belong(&["check", "--root", dir.path().to_str().unwrap(), "--format", "json"], dir.path());
+    let hints: Vec<String> = String::from_utf8_lossy(&check.stdout)
+        .lines()
+        .map(|line| serde_json::from_str::<serde_json::Value>(line).unwrap())
+        .filter(|diagnostic| diagnostic["code"] == "E011")
+        .map(|diagnostic| diagnostic["hint"].as_str().unwrap_or("").to_string())
+        .collect();
+    assert_eq!(
+        hints,
+        ["did you mean `../toolkits/allyship.md`?", "did you mean `/feed.xml`?", "did you mean `/toolkits/`?"]
+    );
+}
