@@ -163,4 +163,29 @@ mod tests {
         assert!(svg.contains("role=\"img\""));
         assert!(svg.contains("14% before, 8% after; national average 11.8%."));
     }
+
+    /// The numbers of one attribute, in order, such as every `<text>`'s `y`.
+    fn numbers_after(svg: &str, prefix: &str) -> Vec<f64> {
+        svg.split(prefix)
+            .skip(1)
+            .filter_map(|rest| rest.split('"').next()?.trim_end_matches('%').parse().ok())
+            .collect()
+    }
+
+    #[test]
+    fn each_label_sits_just_above_its_own_bar_and_bars_never_overlap() {
+        let svg = svg(&[eeast()], "outcomes");
+        assert_eq!(numbers_after(&svg, "<text x=\"0\" y=\""), [16.0, 74.0, 132.0]);
+        assert_eq!(numbers_after(&svg, "<rect x=\"0\" y=\""), [22.0, 80.0, 138.0]);
+        assert!(svg.contains("height=\"162\" role=\"img\""), "the chart is as tall as its bars: {svg}");
+    }
+
+    #[test]
+    fn zero_is_drawn_as_a_sliver_and_printed_without_a_sign() {
+        assert_eq!(figure(0.0, "%"), "0%");
+        assert_eq!(figure(-0.001, ""), "0");
+        let nothing = Outcome { before: 0.0, after: 0.0, benchmark: None, ..eeast() };
+        let svg = svg(&[nothing], "outcomes");
+        assert_eq!(numbers_after(&svg, "width=\""), [100.0, 0.5, 0.5], "{svg}");
+    }
 }

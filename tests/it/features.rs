@@ -195,3 +195,22 @@ fn plain_pages_stay_out_of_the_feed_even_with_a_date() {
     assert!(!entries.contains(&"/privacy/".to_string()), "{entries:?}");
     assert_eq!(entries.first().map(String::as_str), Some("/case-studies/eeast/"));
 }
+
+#[test]
+fn a_broken_anchor_suggests_a_heading_of_the_page() {
+    let body = "## Results\n\nFell.[^one]\n\n[See the results](#reslts).\n\n[^one]: A note.";
+    let page = case_study("Anchors", "2023-01-01", "", body);
+    let dir = tempfile::tempdir().unwrap();
+    crate::common::copy_tree(&crate::common::fixture("basic"), dir.path());
+    std::fs::write(dir.path().join("content/case-studies/anchors.md"), page).unwrap();
+    let check =
+        crate::common::belong(&["check", "--root", dir.path().to_str().unwrap(), "--format", "json"], dir.path());
+    let stdout = String::from_utf8_lossy(&check.stdout);
+    let anchor: serde_json::Value = stdout
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .find(|d: &serde_json::Value| d["code"] == "E012")
+        .unwrap();
+    assert_eq!(anchor["line"], 13, "{stdout}");
+    assert_eq!(anchor["hint"], "did you mean `results`?", "{stdout}");
+}

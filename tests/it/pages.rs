@@ -212,3 +212,17 @@ fn front_matter_text_is_escaped() {
     assert!(page.contains("&lt;script&gt;alert"));
     assert!(!page.contains("<b>raw</b>"), "raw HTML in Markdown is escaped");
 }
+
+#[test]
+fn the_home_page_and_sections_show_their_introductions() {
+    let built = build_ok("basic", &[]);
+    let home = built.page("/");
+    assert!(select(&home, "main p").contains(&"A hub for testing. Start with the case studies.".to_string()));
+    assert_eq!(attributes(&home, "main p a", "href")[0], "/case-studies/");
+    let section = built.page("/case-studies/");
+    assert!(
+        select(&section, "main p").contains(&"Stories from NHS trusts.".to_string()),
+        "{:?}",
+        select(&section, "main p")
+    );
+}
