@@ -226,3 +226,24 @@ fn the_home_page_and_sections_show_their_introductions() {
         select(&section, "main p")
     );
 }
+
+#[test]
+fn the_footer_links_to_the_about_page_by_its_title() {
+    let built = build_ok("basic", &[]);
+    for path in ["/", "/case-studies/eeast/", "/themes/"] {
+        let page = built.page(path);
+        assert_eq!(select(&page, ".site-footer__list a")[0], "About this hub", "{path}");
+        assert_eq!(attributes(&page, ".site-footer__list a", "href")[0], "/about/", "{path}");
+    }
+}
+
+#[test]
+fn pages_and_cards_show_their_themes_as_links() {
+    let built = build_ok("basic", &[]);
+    let page = built.page("/case-studies/eeast/");
+    assert_eq!(select(&page, "main .page-meta__themes a"), ["Belonging", "Allyship"]);
+    assert_eq!(attributes(&page, "main .page-meta__themes a", "href"), ["/themes/belonging/", "/themes/allyship/"]);
+    let list = built.page("/case-studies/");
+    let card_themes = select(&list, "main .card .tag");
+    assert!(card_themes.contains(&"Belonging".to_string()), "{card_themes:?}");
+}
