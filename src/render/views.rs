@@ -372,3 +372,16 @@ pub fn term_links<'a>(site: &'a Site, listings: &'a [Listing]) -> Vec<TermLink<'
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::shown_numbers;
+
+    #[test]
+    fn pagination_shows_the_ends_and_two_either_side() {
+        assert_eq!(shown_numbers(1, 10), [1, 2, 3, 10]);
+        assert_eq!(shown_numbers(5, 10), [1, 3, 4, 5, 6, 7, 10]);
+        assert_eq!(shown_numbers(10, 10), [1, 8, 9, 10]);
+        assert_eq!(shown_numbers(2, 3), [1, 2, 3]);
+    }
+}

@@ -174,6 +174,25 @@ fn related_pages_share_the_most_themes() {
     let related = attributes(&built.page("/case-studies/eeast/"), "main .related a.card__link", "href");
     // Shares one theme with each; newest first among equals.
     assert_eq!(related, ["/case-studies/las/", "/discussions/questions/", "/toolkits/allyship/"]);
+    // Kent shares its one theme (staff networks) with LAS alone: no filler.
+    let kent = attributes(&built.page("/case-studies/kent/"), "main .related a.card__link", "href");
+    assert_eq!(kent, ["/case-studies/las/"]);
+}
+
+#[test]
+fn pages_with_the_same_themes_each_list_three_related() {
+    let story = |n: u32| {
+        format!(
+            "---\ntitle: \"Network story {n}\"\nsummary: \"S.\"\nthemes: [\"staff-networks\"]\n\
+             organisation: \"Test Trust\"\ndate: 2030-01-0{n}\n---\n\nText.\n"
+        )
+    };
+    let pages: Vec<(String, String)> =
+        (1..=5).map(|n| (format!("content/case-studies/net-{n}.md"), story(n))).collect();
+    let files: Vec<(&str, &str)> = pages.iter().map(|(path, text)| (path.as_str(), text.as_str())).collect();
+    let built = crate::common::build_edited("basic", &files, &[]);
+    let related = attributes(&built.page("/case-studies/net-5/"), "main .related a.card__link", "href");
+    assert_eq!(related, ["/case-studies/net-4/", "/case-studies/net-3/", "/case-studies/net-2/"]);
 }
 
 #[test]
