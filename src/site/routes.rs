@@ -81,14 +81,6 @@ impl Routes {
         self.files.iter().map(|(file, source)| (file.as_str(), source))
     }
 
-    pub fn len(&self) -> usize {
-        self.files.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.files.is_empty()
-    }
-
     /// What produces the output file at `file`, if the site has it.
     pub fn get(&self, file: &str) -> Option<&Source> {
         self.files.get(file)
@@ -123,11 +115,6 @@ impl Routes {
     /// True when `content_path` is a file under `content/` that is published.
     pub fn is_asset(&self, content_path: &str) -> bool {
         matches!(self.files.get(content_path), Some(Source::Asset(_)))
-    }
-
-    /// Every URL path of an HTML page (`toolkits/primer/`), for hints.
-    pub fn page_urls(&self) -> impl Iterator<Item = &str> {
-        self.files.keys().filter_map(|file| file.strip_suffix("index.html"))
     }
 }
 
@@ -263,7 +250,7 @@ impl Table<'_> {
     /// file among the two (the newer one when both are), naming the other.
     fn collision(&self, file: &str, existing: &Source, new: &Source) -> Diagnostic {
         let url = format!("/{}", url_path(file));
-        let (blamed, other) = if blame(new) >= blame(existing) { (new, existing) } else { (existing, new) };
+        let (blamed, other) = if is_content(new) || !is_content(existing) { (new, existing) } else { (existing, new) };
         let message = format!("{} and {} both publish {url}", self.name(file, blamed), self.name(file, other));
         let hint = match (blamed, other) {
             (Source::Alias { .. }, _) => "remove this alias, or point it at an address no other file uses",
@@ -320,15 +307,11 @@ impl Table<'_> {
     }
 }
 
-/// Which of two sources clashing over a path the error is reported at: the
-/// content an author is writing before a static file, a static file before the
-/// hub's own pages (which an author cannot rename).
-fn blame(source: &Source) -> u8 {
-    match source {
-        Source::Page(_) | Source::Alias { .. } | Source::Asset(_) => 2,
-        Source::Static => 1,
-        _ => 0,
-    }
+/// True for sources an author writes under `content/`. A clash is reported
+/// at the content file of the two, else at the newer source: static files are
+/// added after the hub's own pages, so a static file is blamed before them.
+fn is_content(source: &Source) -> bool {
+    matches!(source, Source::Page(_) | Source::Alias { .. } | Source::Asset(_))
 }
 
 /// `content/case-studies/eeast.md`: a page's file relative to the site root.

@@ -214,3 +214,14 @@ fn a_broken_anchor_suggests_a_heading_of_the_page() {
     assert_eq!(anchor["line"], 13, "{stdout}");
     assert_eq!(anchor["hint"], "did you mean `results`?", "{stdout}");
 }
+
+#[test]
+fn plain_pages_have_no_related_block_and_are_never_related() {
+    let page = "---\ntitle: \"Staff networks policy\"\nthemes: [\"belonging\", \"allyship\"]\n---\n\nThe policy.\n";
+    let built = build_edited("basic", &[("content/policy.md", page)], &[]);
+    assert!(select(&built.page("/policy/"), "main .related").is_empty());
+    for listed in ["/case-studies/eeast/", "/case-studies/las/", "/toolkits/allyship/", "/discussions/questions/"] {
+        let related = attributes(&built.page(listed), "main .related a.card__link", "href");
+        assert!(!related.contains(&"/policy/".to_string()), "{listed}: {related:?}");
+    }
+}

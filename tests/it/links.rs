@@ -91,7 +91,8 @@ fn a_broken_link_suggests_the_page_it_probably_meant() {
     let page = dir.path().join("content/case-studies/las.md");
     let text = std::fs::read_to_string(&page).unwrap()
         + "\nSee the [allyship toolkit](../toolkits/alyship.md), the [list of toolkits](/toolkit/), \
-           the [feed](/feed.xm) and the [EEAST story](../case-studies/eeast.md).\n";
+           the [feed](/feed.xm), \
+           ![A picture of the team](bundle/phto.png) and the [EEAST story](../case-studies/eeast.md).\n";
     std::fs::write(&page, text).unwrap();
     let check =
         crate::common::belong(&["check", "--root", dir.path().to_str().unwrap(), "--format", "json"], dir.path());
@@ -103,6 +104,32 @@ fn a_broken_link_suggests_the_page_it_probably_meant() {
         .collect();
     assert_eq!(
         hints,
-        ["did you mean `../toolkits/allyship.md`?", "did you mean `/feed.xml`?", "did you mean `/toolkits/`?"]
+        [
+            "did you mean `../toolkits/allyship.md`?",
+            "did you mean `/feed.xml`?",
+            "did you mean `/toolkits/`?",
+            "did you mean `bundle/photo.png`?"
+        ]
+    );
+}
+
+#[test]
+fn links_from_the_site_root_reach_pages_lists_feeds_and_files() {
+    let links = "[Toolkits](/toolkits/), [a toolkit](/toolkits/allyship/), [no slash](/toolkits/allyship), \
+                 [the feed](/feed.xml), [a picture](/case-studies/bundle/photo.png) and [home](/).";
+    let page = format!("---\ntitle: \"Links from the root\"\n---\n\n{links}\n");
+    let built = crate::common::build_edited("basic", &[("content/links.md", page.as_str())], &["--base-url", BASE]);
+    assert!(!built.stderr().contains("E011"), "{}", built.stderr());
+    let hrefs = crate::common::attributes(&built.page("/links/"), "main .prose a", "href");
+    assert_eq!(
+        hrefs,
+        [
+            "/hub/toolkits/",
+            "/hub/toolkits/allyship/",
+            "/hub/toolkits/allyship",
+            "/hub/feed.xml",
+            "/hub/case-studies/bundle/photo.png",
+            "/hub/"
+        ]
     );
 }
