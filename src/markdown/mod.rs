@@ -83,12 +83,14 @@ const VAGUE_LINK_TEXT: &[&str] =
 /// Renders `source` with links resolved against the site's `routes`, which
 /// live under `base_path`.
 pub fn render(source: &Source, routes: &Routes, base_path: &str) -> Rendered {
-    let options = Options::ENABLE_TABLES
-        | Options::ENABLE_FOOTNOTES
-        | Options::ENABLE_STRIKETHROUGH
-        | Options::ENABLE_TASKLISTS
-        | Options::ENABLE_SMART_PUNCTUATION
-        | Options::ENABLE_HEADING_ATTRIBUTES;
+    let options = Options::from_iter([
+        Options::ENABLE_TABLES,
+        Options::ENABLE_FOOTNOTES,
+        Options::ENABLE_STRIKETHROUGH,
+        Options::ENABLE_TASKLISTS,
+        Options::ENABLE_SMART_PUNCTUATION,
+        Options::ENABLE_HEADING_ATTRIBUTES,
+    ]);
     let mut pass = Pass::new(source, Links { routes, base_path });
     for (event, range) in Parser::new_ext(source.markdown, options).into_offset_iter() {
         pass.event(event, range.start);
