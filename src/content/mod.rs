@@ -37,6 +37,7 @@ impl PageKey {
         PageKey(relative.to_string_lossy().replace('\\', "/").into())
     }
 
+    /// The key as written in links: `case-studies/eeast.md`.
     pub fn as_str(&self) -> &str {
         &self.0
     }
