@@ -104,6 +104,20 @@ pub fn build_edited(name: &str, files: &[(&str, &str)], extra: &[&str]) -> Built
     Built { _dir: dir, root, public, output }
 }
 
+/// Copies fixture `name`, writes `files` over it, and runs `check --format
+/// json`: every diagnostic, as JSON objects in report order.
+pub fn check_edited(name: &str, files: &[(&str, &str)]) -> Vec<serde_json::Value> {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(&fixture(name), dir.path());
+    for (path, text) in files {
+        let file = dir.path().join(path);
+        std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+        std::fs::write(file, text).unwrap();
+    }
+    let check = belong(&["check", "--root", dir.path().to_str().unwrap(), "--format", "json"], dir.path());
+    String::from_utf8_lossy(&check.stdout).lines().map(|line| serde_json::from_str(line).unwrap()).collect()
+}
+
 /// The fixture's `site.toml` with `top` (top-level keys) put first and
 /// `bottom` (tables) put last.
 pub fn site_toml(name: &str, top: &str, bottom: &str) -> String {

@@ -5,7 +5,7 @@
 
 use scraper::Html;
 
-use crate::common::{attributes, build_edited, select, site_toml};
+use crate::common::{attributes, build_edited, check_edited, select, site_toml};
 
 /// A case study with these front-matter lines (after the required ones) and body.
 fn case_study(title: &str, date: &str, extra: &str, body: &str) -> String {
@@ -159,18 +159,9 @@ fn a_template_error_met_on_many_pages_is_reported_once_per_template() {
     let card = std::fs::read_to_string(crate::common::repo().join("themes/hub/templates/partials/card.html")).unwrap();
     let broken = card.replacen("{{ card.title }}", "{{ card.no_such_field.title }}", 1);
     assert_ne!(card, broken, "the card partial no longer shows `card.title`");
-    let dir = tempfile::tempdir().unwrap();
-    crate::common::copy_tree(&crate::common::fixture("basic"), dir.path());
-    let partial = dir.path().join("themes/hub/templates/partials/card.html");
-    std::fs::create_dir_all(partial.parent().unwrap()).unwrap();
-    std::fs::write(partial, broken).unwrap();
-    let check =
-        crate::common::belong(&["check", "--root", dir.path().to_str().unwrap(), "--format", "json"], dir.path());
-    let stdout = String::from_utf8_lossy(&check.stdout);
-    let files: Vec<String> = stdout
-        .lines()
-        .map(|line| serde_json::from_str::<serde_json::Value>(line).unwrap()["file"].as_str().unwrap().to_string())
-        .collect();
+    let diagnostics = check_edited("basic", &[("themes/hub/templates/partials/card.html", broken.as_str())]);
+    let files: Vec<&str> = diagnostics.iter().map(|diagnostic| diagnostic["file"].as_str().unwrap()).collect();
+    let stdout = format!("{diagnostics:#?}");
     // Three case studies show related cards; each template's error is listed once.
     let case_study_errors = files.iter().filter(|file| file.ends_with("case-study.html")).count();
     assert_eq!(case_study_errors, 1, "{stdout}");
@@ -200,17 +191,9 @@ fn plain_pages_stay_out_of_the_feed_even_with_a_date() {
 fn a_broken_anchor_suggests_a_heading_of_the_page() {
     let body = "## Results\n\nFell.[^one]\n\n[See the results](#reslts).\n\n[^one]: A note.";
     let page = case_study("Anchors", "2023-01-01", "", body);
-    let dir = tempfile::tempdir().unwrap();
-    crate::common::copy_tree(&crate::common::fixture("basic"), dir.path());
-    std::fs::write(dir.path().join("content/case-studies/anchors.md"), page).unwrap();
-    let check =
-        crate::common::belong(&["check", "--root", dir.path().to_str().unwrap(), "--format", "json"], dir.path());
-    let stdout = String::from_utf8_lossy(&check.stdout);
-    let anchor: serde_json::Value = stdout
-        .lines()
-        .map(|line| serde_json::from_str(line).unwrap())
-        .find(|d: &serde_json::Value| d["code"] == "E012")
-        .unwrap();
+    let diagnostics = check_edited("basic", &[("content/case-studies/anchors.md", page.as_str())]);
+    let stdout = format!("{diagnostics:#?}");
+    let anchor = diagnostics.iter().find(|diagnostic| diagnostic["code"] == "E012").unwrap();
     assert_eq!(anchor["line"], 13, "{stdout}");
     assert_eq!(anchor["hint"], "did you mean `results`?", "{stdout}");
 }
