@@ -34,13 +34,19 @@ pub struct PageKey(Arc<str>);
 impl PageKey {
     /// The key of a file at `relative` under `content/`.
     pub fn new(relative: &Path) -> PageKey {
-        PageKey(relative.to_string_lossy().replace('\\', "/").into())
+        PageKey(slash_path(relative).into())
     }
 
     /// The key as written in links: `case-studies/eeast.md`.
     pub fn as_str(&self) -> &str {
         &self.0
     }
+}
+
+/// A relative path written with `/` on every platform and no `/` at either
+/// end, as keys and URLs write it: `case-studies/eeast`.
+pub fn slash_path(path: &Path) -> String {
+    path.to_string_lossy().replace('\\', "/").trim_matches('/').to_string()
 }
 
 impl fmt::Display for PageKey {

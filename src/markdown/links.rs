@@ -59,7 +59,7 @@ impl<'s> Pass<'s, '_> {
             self.broken(url, line, "it climbs out of content/");
             return written.clone();
         };
-        let target = target.to_string_lossy().replace('\\', "/");
+        let target = crate::content::slash_path(&target);
         if path_part.ends_with(".md") {
             let Some((page_path, page)) = self.links.routes.markdown_source(&target) else {
                 self.broken(url, line, "there is no such page");

@@ -73,9 +73,11 @@ pub fn sitemap(site: &Site) -> String {
     );
     for (file, source) in site.routes.iter().filter(|(_, source)| source.in_sitemap()) {
         let _ = write!(xml, "<url><loc>{}</loc>", escape(&site.absolute_url(routes::url_path(file))));
-        if let Source::Page(key) = source
-            && let Some(lastmod) = site.page(key).meta.updated.or(site.page(key).meta.date)
-        {
+        let page = match source {
+            Source::Page(key) => Some(site.page(key)),
+            _ => None,
+        };
+        if let Some(lastmod) = page.and_then(|page| page.meta.updated.or(page.meta.date)) {
             let _ = write!(xml, "<lastmod>{lastmod}</lastmod>");
         }
         xml.push_str("</url>\n");

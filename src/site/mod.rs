@@ -13,7 +13,7 @@ use std::cmp::Ordering;
 use std::collections::{BTreeMap, HashMap};
 
 use crate::config::Config;
-use crate::content::{Asset, Content, KindName, Page, PageKey, SectionIndex};
+use crate::content::{Content, KindName, Page, PageKey, SectionIndex, slash_path};
 use crate::diagnostics::{Code, Diagnostic};
 use crate::slug::slugify;
 use crate::theme::StaticFile;
@@ -79,8 +79,6 @@ pub struct Site {
     pub config: Config,
     /// Every page, by source path.
     pub pages: BTreeMap<PageKey, Page>,
-    /// Each page's path under the site root, such as `case-studies/eeast/`.
-    paths: HashMap<PageKey, String>,
     pub sections: Vec<Section>,
     /// The home page's `_index.md`.
     pub home: Option<SectionIndex>,
@@ -92,7 +90,6 @@ pub struct Site {
     pub newest: Vec<PageKey>,
     /// Each page's related pages, best first.
     pub related: HashMap<PageKey, Vec<PageKey>>,
-    pub assets: Vec<Asset>,
     /// Every file the site publishes, and what Markdown links may name.
     pub routes: Routes,
     /// The URL path the site lives under: `/` or `/sub/path/`.
@@ -119,7 +116,7 @@ impl Site {
 
     /// A page's path under the site root, such as `case-studies/eeast/`.
     pub fn path(&self, key: &PageKey) -> &str {
-        self.paths.get(key).map_or("", String::as_str)
+        self.routes.markdown_source(key.as_str()).map_or("", |(path, _)| path)
     }
 
     /// The related pages of a page, best first.
@@ -203,21 +200,8 @@ pub fn model(content: Content, config: Config, static_files: &BTreeMap<String, S
     let (routes, clashes) = routes::build(&route_inputs);
     diagnostics.extend(clashes);
     let base_path = base_path(&config.base_url);
-    let site = Site {
-        config,
-        pages,
-        paths,
-        sections,
-        home,
-        themes,
-        organisations,
-        regions,
-        newest,
-        related,
-        assets: content.assets,
-        routes,
-        base_path,
-    };
+    let site =
+        Site { config, pages, sections, home, themes, organisations, regions, newest, related, routes, base_path };
     (site, diagnostics)
 }
 
@@ -227,7 +211,7 @@ fn sections(pages: &BTreeMap<PageKey, Page>, indexes: Vec<SectionIndex>) -> (Vec
     let mut home = None;
     let mut intros: HashMap<String, SectionIndex> = HashMap::new();
     for index in indexes {
-        let dir = index.dir.to_string_lossy().replace('\\', "/").trim_matches('/').to_string();
+        let dir = slash_path(&index.dir);
         if dir.is_empty() {
             home = Some(index);
         } else {

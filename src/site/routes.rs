@@ -9,8 +9,8 @@
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
-use crate::content::{Asset, DIR, KindName, Page, PageKey};
-use crate::diagnostics::{Code, Diagnostic};
+use crate::content::{Asset, DIR, KindName, Page, PageKey, slash_path};
+use crate::diagnostics::{Code, Diagnostic, display_path};
 use crate::theme::StaticFile;
 
 use super::{Listing, Section, Taxonomy, page_count, paginated_path};
@@ -126,8 +126,7 @@ pub fn url_path(file: &str) -> &str {
 
 /// `case-studies/eeast/`: a page's folder under `content/` and its slug.
 pub fn page_path(page: &Page) -> String {
-    let dir = page.dir.to_string_lossy().replace('\\', "/");
-    let dir = dir.trim_matches('/');
+    let dir = slash_path(&page.dir);
     if dir.is_empty() { format!("{}/", page.slug) } else { format!("{dir}/{}/", page.slug) }
 }
 
@@ -158,7 +157,7 @@ pub fn build(inputs: &Inputs) -> (Routes, Vec<Diagnostic>) {
         }
     }
     for asset in inputs.assets {
-        table.add(asset.path.to_string_lossy().replace('\\', "/"), Source::Asset(asset.source.clone()));
+        table.add(slash_path(&asset.path), Source::Asset(asset.source.clone()));
     }
     for file in inputs.static_files.keys() {
         table.add(file.clone(), Source::Static);
@@ -289,7 +288,7 @@ impl Table<'_> {
     /// which of the hub's own pages it is.
     fn name(&self, file: &str, source: &Source) -> String {
         if let Some((path, _, _)) = self.author_file(file, source) {
-            return path.to_string_lossy().replace('\\', "/");
+            return display_path(&path);
         }
         match source {
             Source::Home => "the hub's home page".to_string(),
