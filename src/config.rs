@@ -38,6 +38,8 @@ pub struct Config {
     pub themes: Vec<Theme>,
     #[serde(default)]
     pub feeds: Feeds,
+    #[serde(default)]
+    pub search: Search,
 }
 
 /// One entry of the controlled theme vocabulary.
@@ -64,6 +66,60 @@ impl Default for Feeds {
     }
 }
 
+/// `[search]`: whether the hub has a search index, which parts of a page it
+/// reads, and words too common to be worth finding.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Search {
+    #[serde(default = "default_true")]
+    pub enabled: bool,
+    #[serde(default = "SearchField::all")]
+    pub fields: Vec<SearchField>,
+    /// Words never indexed nor searched for, beside the built-in English list.
+    #[serde(default)]
+    pub stop_words: Vec<String>,
+}
+
+impl Default for Search {
+    fn default() -> Search {
+        Search { enabled: true, fields: SearchField::all(), stop_words: Vec::new() }
+    }
+}
+
+/// A part of a page the search index can read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SearchField {
+    Title,
+    Summary,
+    Headings,
+    Body,
+    Organisation,
+    Region,
+    Themes,
+    Questions,
+}
+
+impl SearchField {
+    pub const ALL: [SearchField; 8] = [
+        SearchField::Title,
+        SearchField::Summary,
+        SearchField::Headings,
+        SearchField::Body,
+        SearchField::Organisation,
+        SearchField::Region,
+        SearchField::Themes,
+        SearchField::Questions,
+    ];
+
+    fn all() -> Vec<SearchField> {
+        SearchField::ALL.to_vec()
+    }
+}
+
+fn default_true() -> bool {
+    true
+}
 fn default_language() -> String {
     "en-GB".to_string()
 }
@@ -93,6 +149,7 @@ const KNOWN_KEYS: &[&str] = &[
     "regions",
     "themes",
     "feeds",
+    "search",
 ];
 
 impl Config {

@@ -20,6 +20,7 @@ pub mod markdown;
 pub mod output;
 pub mod render;
 pub mod scaffold;
+pub mod search;
 pub mod site;
 pub mod slug;
 pub mod theme;
@@ -79,6 +80,7 @@ pub struct Model {
     pub site: Site,
     pub bodies: Bodies,
     pub theme: Theme,
+    pub search: search::Index,
     /// The day "due for review" is judged against.
     pub today: Date,
     /// Markdown pages found, loaded or not.
@@ -90,7 +92,7 @@ impl Model {
     /// `None` when the site has no such file.
     pub fn render(&self, file: &str) -> Option<Result<OutputFile, Diagnostic>> {
         let source = self.site.routes.get(file)?;
-        let inputs = Inputs::new(&self.site, &self.bodies, &self.theme, self.today);
+        let inputs = Inputs::new(&self.site, &self.bodies, &self.theme, &self.search, self.today);
         Some(render::render(file, source, &inputs))
     }
 
@@ -132,7 +134,10 @@ pub fn model(options: &Options) -> Result<(Model, Vec<Diagnostic>), Report> {
     let (bodies, body_problems) = render::bodies(&site);
     diagnostics.extend(body_problems);
     match theme {
-        Ok(theme) => Ok((Model { site, bodies, theme, today, page_files }, diagnostics)),
+        Ok(theme) => {
+            let search = search::index(&site, &bodies.pages);
+            Ok((Model { site, bodies, theme, search, today, page_files }, diagnostics))
+        }
         Err(theme_problems) => {
             diagnostics.extend(theme_problems);
             let mut report = fail(diagnostics);
@@ -149,7 +154,7 @@ fn render_all(
     model: &Model,
     sink: &(dyn Fn(&OutputFile) -> anyhow::Result<()> + Sync),
 ) -> anyhow::Result<(usize, Vec<Diagnostic>)> {
-    let inputs = Inputs::new(&model.site, &model.bodies, &model.theme, model.today);
+    let inputs = Inputs::new(&model.site, &model.bodies, &model.theme, &model.search, model.today);
     let routes: Vec<(&str, &Source)> = model.site.routes.iter().collect();
     let problems = Mutex::new(Vec::new());
     routes.par_iter().try_for_each(|(file, source)| match render::render(file, source, &inputs) {

@@ -38,6 +38,8 @@ const TEMPLATES: &[(&str, &str)] = &[
 const STATIC: &[(&str, &[u8])] = &[
     ("style.css", include_bytes!("../themes/hub/static/style.css")),
     ("favicon.svg", include_bytes!("../themes/hub/static/favicon.svg")),
+    ("search-engine.js", include_bytes!("../themes/hub/static/search-engine.js")),
+    ("search.js", include_bytes!("../themes/hub/static/search.js")),
 ];
 
 /// A static file to publish: where it comes from (for messages) and its bytes.

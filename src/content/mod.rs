@@ -69,6 +69,9 @@ impl KindName {
     /// The kinds that have a section of their own, in the order menus list them.
     pub const SECTIONS: [KindName; 3] = [KindName::CaseStudy, KindName::Toolkit, KindName::Discussion];
 
+    /// Every kind, sections first.
+    pub const ALL: [KindName; 4] = [KindName::CaseStudy, KindName::Toolkit, KindName::Discussion, KindName::Page];
+
     /// The kind of a page in the top-level folder `dir` of `content/`.
     pub fn of_section(dir: &str) -> KindName {
         match dir {

@@ -110,7 +110,7 @@ fn sources(site: &Site, source: &Source) -> BTreeSet<PageKey> {
             members(&mut sections().chain(taxonomies))
         }
         Source::SiteFeed => site.newest.iter().cloned().collect(),
-        Source::Sitemap => site.pages.keys().cloned().collect(),
+        Source::Sitemap | Source::SearchIndex(_) => site.pages.keys().cloned().collect(),
         Source::NotFound | Source::Robots | Source::Static | Source::Asset(_) => BTreeSet::new(),
     }
 }

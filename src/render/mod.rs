@@ -21,6 +21,7 @@ use std::path::PathBuf;
 use crate::content::KindName;
 use crate::date::Date;
 use crate::diagnostics::Diagnostic;
+use crate::search;
 use crate::site::{Listing, Section, Site, Source, Taxonomy, paginated_path};
 use crate::theme::{self, StaticContents, Theme};
 use views::{Card, Link, PageView, Pagination, SiteView, TermLink};
@@ -47,6 +48,7 @@ pub struct Inputs<'a> {
     pub site: &'a Site,
     pub bodies: &'a Bodies,
     pub theme: &'a Theme,
+    pub search: &'a search::Index,
     /// The day "due for review" is judged against.
     pub today: Date,
     /// The `site` value of templates, made once per menu entry that can be
@@ -55,7 +57,13 @@ pub struct Inputs<'a> {
 }
 
 impl<'a> Inputs<'a> {
-    pub fn new(site: &'a Site, bodies: &'a Bodies, theme: &'a Theme, today: Date) -> Inputs<'a> {
+    pub fn new(
+        site: &'a Site,
+        bodies: &'a Bodies,
+        theme: &'a Theme,
+        search: &'a search::Index,
+        today: Date,
+    ) -> Inputs<'a> {
         let mut currents: Vec<String> = vec![String::new(), "search".to_string()];
         currents.extend(site.sections.iter().map(|section| section.listing.slug.clone()));
         currents.extend(Taxonomy::ALL.iter().map(|taxonomy| taxonomy.segment().to_string()));
@@ -66,7 +74,7 @@ impl<'a> Inputs<'a> {
                 (current, view)
             })
             .collect();
-        Inputs { site, bodies, theme, today, site_views }
+        Inputs { site, bodies, theme, search, today, site_views }
     }
 
     fn site_view(&self, current: &str) -> tera::Value {
@@ -129,7 +137,11 @@ pub fn render(file: &str, source: &Source, inputs: &Inputs) -> Result<OutputFile
                 None => Err(missing(file)),
             }
         }
-        Source::Search => search(inputs, file),
+        Source::Search => search_page(inputs, file),
+        Source::SearchIndex(index_file) => match inputs.search.file(*index_file) {
+            Some(bytes) => Ok(OutputFile { path: file.to_string(), contents: Contents::Bytes(bytes.to_vec()) }),
+            None => Err(missing(file)),
+        },
         Source::NotFound => {
             let html = Html { file, canonical: "", current: "", title: "Page not found" };
             html_page(inputs, &html, source, &|_| {})
@@ -212,7 +224,7 @@ fn home(inputs: &Inputs, file: &str) -> Result<OutputFile, Diagnostic> {
     })
 }
 
-fn search(inputs: &Inputs, file: &str) -> Result<OutputFile, Diagnostic> {
+fn search_page(inputs: &Inputs, file: &str) -> Result<OutputFile, Diagnostic> {
     let site = inputs.site;
     let sections: Vec<TermLink> = site.sections.iter().map(|s| section_link(site, s)).collect();
     let themes = views::term_links(site, &site.themes);

@@ -47,6 +47,8 @@ pub struct SiteView<'a> {
     pub feed_url: String,
     pub stylesheet_url: String,
     pub frutiger: bool,
+    /// Whether the hub has a search index (`[search] enabled`).
+    pub search: bool,
     pub nav: Vec<NavItem<'a>>,
     pub footer: Vec<Link<'a>>,
 }
@@ -82,6 +84,7 @@ impl<'a> SiteView<'a> {
             feed_url: site.url("feed.xml"),
             stylesheet_url: site.url("style.css"),
             frutiger: site.config.frutiger,
+            search: site.config.search.enabled,
             nav,
             footer,
         }

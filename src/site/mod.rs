@@ -18,7 +18,7 @@ use crate::diagnostics::{Code, Diagnostic};
 use crate::slug::slugify;
 use crate::theme::StaticFile;
 
-pub use routes::{Routes, Source};
+pub use routes::{Routes, SearchFile, SearchPlan, Source};
 
 /// How many related pages each page lists.
 pub const RELATED: usize = 3;
@@ -196,6 +196,7 @@ pub fn model(content: Content, config: Config, static_files: &BTreeMap<String, S
         per_page: config.paginate,
         assets: &content.assets,
         static_files,
+        search: config.search.enabled,
     };
     let (routes, clashes) = routes::build(&route_inputs);
     diagnostics.extend(clashes);

@@ -48,6 +48,71 @@ pub enum Source {
     Static,
     /// A file under `content/` copied as it is, from this path on disk.
     Asset(PathBuf),
+    /// A file of the search index.
+    SearchIndex(SearchFile),
+}
+
+/// One file of the search index, under `search/`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum SearchFile {
+    /// `index.json`: what every query loads first; small whatever the site's size.
+    Manifest,
+    /// `facets.json`: each page's theme, type, organisation, region and audience.
+    Facets,
+    /// `terms/<n>.json`: the words of one alphabetical range, with their pages.
+    Terms(usize),
+    /// `docs/<n>.json`: what a result shows of a run of pages.
+    Docs(usize),
+}
+
+impl SearchFile {
+    /// The output path, such as `search/terms/3.json`.
+    pub fn path(self) -> String {
+        match self {
+            SearchFile::Manifest => "search/index.json".to_string(),
+            SearchFile::Facets => "search/facets.json".to_string(),
+            SearchFile::Terms(number) => format!("search/terms/{number}.json"),
+            SearchFile::Docs(number) => format!("search/docs/{number}.json"),
+        }
+    }
+}
+
+/// How a site's search index is split into files: at most one file per
+/// `PAGES_PER_FILE` pages, so a static host's cap on files is never near. A
+/// small hub gets one file holding everything (`inline`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SearchPlan {
+    pub shards: usize,
+    pub chunks: usize,
+    pub inline: bool,
+}
+
+impl SearchPlan {
+    pub const PAGES_PER_FILE: usize = 50;
+
+    pub fn for_pages(pages: usize) -> SearchPlan {
+        let files = pages.div_ceil(Self::PAGES_PER_FILE).max(1);
+        if files < 4 {
+            return SearchPlan { shards: 1, chunks: 1, inline: true };
+        }
+        // The manifest and the facets take two files. A query reads one term
+        // shard per word but a result chunk per result shown, so chunks get
+        // two thirds of the rest.
+        let rest = files - 2;
+        let shards = rest / 3;
+        SearchPlan { shards, chunks: rest - shards, inline: false }
+    }
+
+    /// Every file the index is written to.
+    pub fn files(self) -> Vec<SearchFile> {
+        if self.inline {
+            return vec![SearchFile::Manifest];
+        }
+        let mut files = vec![SearchFile::Manifest, SearchFile::Facets];
+        files.extend((0..self.shards).map(SearchFile::Terms));
+        files.extend((0..self.chunks).map(SearchFile::Docs));
+        files
+    }
 }
 
 impl Source {
@@ -73,6 +138,8 @@ pub struct Routes {
     /// Markdown sources under `content/` (`toolkits/primer.md`, and every
     /// section's `_index.md`) to their page path and, for pages, their key.
     sources: HashMap<String, (String, Option<PageKey>)>,
+    /// How the search index is split, when the hub has one.
+    search: Option<SearchPlan>,
 }
 
 impl Routes {
@@ -112,6 +179,11 @@ impl Routes {
         self.iter().filter(|(_, source)| matches!(source, Source::Asset(_))).map(|(file, _)| file)
     }
 
+    /// How the search index is split into files; `None` when search is off.
+    pub fn search_plan(&self) -> Option<SearchPlan> {
+        self.search
+    }
+
     /// True when `content_path` is a file under `content/` that is published.
     pub fn is_asset(&self, content_path: &str) -> bool {
         matches!(self.files.get(content_path), Some(Source::Asset(_)))
@@ -139,6 +211,8 @@ pub struct Inputs<'a> {
     pub per_page: usize,
     pub assets: &'a [Asset],
     pub static_files: &'a BTreeMap<String, StaticFile>,
+    /// Whether the hub has a search index.
+    pub search: bool,
 }
 
 /// Makes the routes table. Each path taken twice is reported once, at the
@@ -147,6 +221,13 @@ pub fn build(inputs: &Inputs) -> (Routes, Vec<Diagnostic>) {
     let mut table = Table { inputs, routes: Routes::default(), problems: Vec::new() };
     table.generated();
     table.lists();
+    if inputs.search {
+        let plan = SearchPlan::for_pages(inputs.pages.len());
+        for file in plan.files() {
+            table.add(file.path(), Source::SearchIndex(file));
+        }
+        table.routes.search = Some(plan);
+    }
     for (key, path) in sorted_paths(inputs.paths) {
         table.add(format!("{path}index.html"), Source::Page(key.clone()));
     }
@@ -297,6 +378,7 @@ impl Table<'_> {
             Source::SiteFeed | Source::ThemeFeed(_) => "the hub's Atom feed".to_string(),
             Source::Sitemap => "the hub's sitemap".to_string(),
             Source::Robots => "the hub's robots.txt".to_string(),
+            Source::SearchIndex(_) => "the hub's search index".to_string(),
             Source::Section { kind, .. } => format!("the hub's list of {}", kind.plural().to_lowercase()),
             Source::TaxonomyIndex(taxonomy) | Source::Term { taxonomy, .. } => {
                 format!("the hub's {} pages", taxonomy.title().to_lowercase())

@@ -17,28 +17,27 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { createRequire } from 'node:module';
 
-import { chromium } from 'playwright-core';
 import { HtmlValidate } from 'html-validate';
 
-const require = createRequire(import.meta.url);
-const HERE = path.dirname(fileURLToPath(import.meta.url));
-const REPO = path.resolve(HERE, '..', '..');
-const AXE = require.resolve('axe-core/axe.min.js');
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-const CORPUS_SCRIPT = process.env.BELONG_CORPUS_SCRIPT || path.resolve(REPO, '..', 'shared', 'bench', 'gen_corpus.py');
+import {
+  REPO,
+  CORPUS_SCRIPT,
+  WIDE,
+  NARROW,
+  MINUTE,
+  run,
+  build,
+  serve,
+  launch,
+  axeViolations,
+  describeViolations,
+} from './support.mjs';
+
 const SCREENSHOTS = process.env.SCREENSHOTS || path.join(REPO, 'target', 'screenshots');
-const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
-const WIDE = { width: 1280, height: 900 };
-const NARROW = { width: 320, height: 640 };
-const MINUTE = 60_000;
 
 // Filled in by `before`.
 let tmp;
@@ -87,70 +86,6 @@ function pages() {
 // ---------------------------------------------------------------------------
 // Build and serve
 
-function run(command, args, options = {}) {
-  const result = spawnSync(command, args, { encoding: 'utf8', maxBuffer: 64 << 20, ...options });
-  if (result.error) throw result.error;
-  if (result.status !== 0) {
-    throw new Error(`\`${command} ${args.join(' ')}\` exited ${result.status}\n${result.stdout}\n${result.stderr}`);
-  }
-  return result;
-}
-
-/** Builds the site at `root` into `output` with `baseUrl`. */
-function build(root, output, baseUrl) {
-  const args = ['build', '--root', root, '--output', output, '--base-url', baseUrl];
-  if (process.env.BELONG_BIN) {
-    run(process.env.BELONG_BIN, args, { cwd: REPO });
-  } else {
-    run('cargo', ['run', '--release', '--quiet', '--', ...args], { cwd: REPO });
-  }
-}
-
-const TYPES = {
-  '.html': 'text/html; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.json': 'application/json',
-  '.svg': 'image/svg+xml',
-  '.xml': 'application/xml',
-  '.txt': 'text/plain; charset=utf-8',
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.jpeg': 'image/jpeg',
-  '.webp': 'image/webp',
-  '.gif': 'image/gif',
-  '.ico': 'image/x-icon',
-};
-
-/** A static server for `root` on 127.0.0.1: folders serve index.html, missing files 404.html. */
-async function serve(root) {
-  const server = http.createServer((request, response) => {
-    let pathname;
-    try {
-      pathname = decodeURIComponent(new URL(request.url, 'http://127.0.0.1').pathname);
-    } catch {
-      response.writeHead(400).end();
-      return;
-    }
-    let file = path.join(root, path.normalize(pathname));
-    if (!file.startsWith(root)) {
-      response.writeHead(403).end();
-      return;
-    }
-    if (fs.existsSync(file) && fs.statSync(file).isDirectory()) file = path.join(file, 'index.html');
-    let status = 200;
-    if (!fs.existsSync(file) || !fs.statSync(file).isFile()) {
-      status = 404;
-      file = path.join(root, '404.html');
-    }
-    const type = TYPES[path.extname(file).toLowerCase()] || 'application/octet-stream';
-    response.writeHead(status, { 'content-type': type, 'cache-control': 'no-store' });
-    response.end(fs.readFileSync(file));
-  });
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { root, server, origin: `http://127.0.0.1:${server.address().port}` };
-}
-
 before(
   async () => {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'belong-browser-'));
@@ -167,21 +102,7 @@ before(
     fs.writeFileSync(toml, /^paginate\s*=/m.test(text) ? text.replace(/^paginate\s*=.*$/m, 'paginate = 8') : `paginate = 8\n${text}`);
     build(corpusSource, corpus.root, `${corpus.origin}/`);
 
-    context = await chromium.launchPersistentContext(path.join(tmp, 'chromium-profile'), {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--no-first-run',
-        '--disable-sync',
-        '--disable-quic',
-      ],
-      viewport: WIDE,
-      reducedMotion: 'reduce',
-    });
+    context = await launch(path.join(tmp, 'chromium-profile'));
     // Nothing leaves the two loopback servers.
     const allowed = [hub.origin, corpus.origin];
     await context.route('**/*', (route) => {
@@ -217,28 +138,6 @@ async function visit(page, site, pathname, status = 200) {
 // ---------------------------------------------------------------------------
 // 1 and 3. axe-core at 1280 px and 320 px; reflow at 320 px
 
-async function axeViolations(page) {
-  await page.addScriptTag({ path: AXE });
-  return page.evaluate(async (tags) => {
-    const results = await window.axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] });
-    return results.violations.map((violation) => ({
-      id: violation.id,
-      impact: violation.impact,
-      help: violation.help,
-      nodes: violation.nodes.map((node) => ({ html: node.html, target: node.target.join(' '), summary: node.failureSummary })),
-    }));
-  }, AXE_TAGS);
-}
-
-function describeViolations(violations) {
-  return violations
-    .map(
-      (v) =>
-        `- ${v.id} (${v.impact}): ${v.help}\n` +
-        v.nodes.map((node) => `    ${node.target}\n      ${node.html}\n      ${(node.summary || '').replace(/\n/g, '\n      ')}`).join('\n'),
-    )
-    .join('\n');
-}
 
 for (const [label, size, tab] of [
   ['1280 px', WIDE, () => wide],

@@ -17,6 +17,7 @@ const LAYERS: &[&[&str]] = &[
     &["site"],
     &["highlight"],
     &["markdown"],
+    &["search"],
     &["render"],
     &["output", "scaffold"],
 ];

@@ -1,0 +1,489 @@
+//! The search index: made once per build from the site model and the rendered
+//! bodies, written as the files `SearchPlan` names, read by the browser's
+//! `search-engine.js`. Pure: no I/O.
+//!
+//! Scores are computed here, not in the browser: each (word, page) pair gets
+//! its BM25 score with field weights (title > summary > headings > body),
+//! quantised to 0..=63. A query then only adds up numbers it downloads.
+//!
+//! The files (JSON, so hosts gzip them):
+//! - `search/index.json`, the manifest: the format, the first word of each term
+//!   shard, the stop words, how many pages a result chunk holds, and a
+//!   version the browser adds to every other file's URL so a new build is
+//!   never read against an old cache. Small hubs get everything inline here.
+//! - `search/facets.json`: the theme, type, organisation, region and audience
+//!   values, and each page's values as fixed-width codes (two to five
+//!   characters a page at 10,000 pages).
+//! - `search/terms/<n>.json`: words of one alphabetical range, as
+//!   `[word, gaps, scores]`: the pages' numbers as gaps (base-32 digits, the
+//!   upper half of the alphabet meaning "more digits follow") and one
+//!   character per page for the score.
+//! - `search/docs/<n>.json`: a run of pages as `[title, path, type, organisation,
+//!   date, excerpt]`, the type and organisation as facet codes.
+//!
+//! Pages are numbered sorted by type, organisation and region, so the facet
+//! codes form long runs that compress to almost nothing.
+
+pub mod tokenise;
+
+use std::collections::HashMap;
+
+use rayon::prelude::*;
+use serde_json::{Map, Value, json};
+
+use crate::config::SearchField;
+use crate::content::{Audience, KindName, Page, PageKey};
+use crate::markdown::Rendered;
+use crate::site::{SearchFile, Site};
+
+/// Bumped when the files change shape, so the browser can refuse a mismatch.
+pub const FORMAT: u32 = 1;
+
+/// Words too common to find anything with, never indexed nor searched for.
+/// `[search] stop_words` adds to them.
+pub const STOP_WORDS: &[&str] = &[
+    "a", "an", "and", "are", "as", "at", "be", "been", "but", "by", "for", "from", "had", "has", "have", "in", "is",
+    "it", "its", "of", "on", "or", "so", "that", "the", "their", "them", "then", "there", "these", "they", "this",
+    "to", "was", "we", "were", "which", "with", "our", "us",
+];
+
+/// The 64 characters the index writes numbers with; a value is its position.
+const DIGITS: &[u8; 64] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_";
+
+/// The highest quantised score.
+const MAX_SCORE: f64 = 63.0;
+
+/// BM25's term-frequency saturation.
+const K1: f64 = 1.2;
+
+/// Added to every word's inverse document frequency, so a word on every page
+/// (as "belonging" is on a belonging hub) still ranks a page with it in the
+/// title above one that mentions it once, instead of scoring zero everywhere.
+const IDF_FLOOR: f64 = 0.3;
+
+/// How much a word counts in a field, and how far the field's length tempers
+/// it (BM25F's weight and `b`).
+fn weight(field: SearchField) -> (f64, f64) {
+    match field {
+        SearchField::Title => (6.0, 0.3),
+        SearchField::Summary => (3.0, 0.5),
+        SearchField::Headings => (2.0, 0.5),
+        SearchField::Organisation => (2.0, 0.0),
+        SearchField::Themes => (2.0, 0.0),
+        SearchField::Region => (1.5, 0.0),
+        SearchField::Questions => (1.5, 0.75),
+        SearchField::Body => (1.0, 0.75),
+    }
+}
+
+const FIELDS: usize = SearchField::ALL.len();
+
+/// A count per field, in `SearchField::ALL` order.
+type Frequencies = [u32; FIELDS];
+
+/// The search index files, by file.
+#[derive(Debug, Default)]
+pub struct Index {
+    files: HashMap<SearchFile, Vec<u8>>,
+}
+
+impl Index {
+    /// The bytes of one index file; `None` when the site has no such file.
+    pub fn file(&self, file: SearchFile) -> Option<&[u8]> {
+        self.files.get(&file).map(Vec::as_slice)
+    }
+}
+
+/// One page as the index sees it.
+struct Doc<'a> {
+    key: &'a PageKey,
+    page: &'a Page,
+    body: Option<&'a Rendered>,
+}
+
+/// Builds the index files for `site`, reading each page's rendered `bodies`.
+/// Empty when search is off.
+pub fn index(site: &Site, bodies: &HashMap<PageKey, Rendered>) -> Index {
+    let Some(plan) = site.routes.search_plan() else { return Index::default() };
+    let mut docs: Vec<Doc> = site.pages.iter().map(|(key, page)| Doc { key, page, body: bodies.get(key) }).collect();
+    docs.sort_by(|a, b| {
+        let (a_page, b_page) = (a.page, b.page);
+        (a_page.kind_name(), a_page.organisation(), a_page.region(), a.key).cmp(&(
+            b_page.kind_name(),
+            b_page.organisation(),
+            b_page.region(),
+            b.key,
+        ))
+    });
+    let stop_words = stop_words(site);
+    let postings = postings(site, &docs, &stop_words);
+    let facets = facets(site, &docs);
+    let chunk_size = docs.len().div_ceil(plan.chunks).max(1);
+    let mut chunks: Vec<Value> =
+        docs.chunks(chunk_size).map(|run| run.iter().map(|doc| record(site, doc, &facets.codes)).collect()).collect();
+    chunks.resize(plan.chunks.max(chunks.len()), Value::Array(Vec::new()));
+    let shards = shards(&postings, plan.shards);
+    // A word belongs to the last shard whose first word is not after it; the
+    // first shard starts at "" so every word has one.
+    let firsts: Vec<&str> = shards
+        .iter()
+        .enumerate()
+        .map(|(number, shard)| if number == 0 { "" } else { shard.first().map_or("", |entry| entry.0) })
+        .collect();
+    let mut manifest = json!({
+        "format": FORMAT,
+        "pages": docs.len(),
+        "chunk": chunk_size,
+        "shards": firsts,
+        "stop": stop_words,
+    });
+    let mut files = HashMap::new();
+    if plan.inline {
+        let mut inline = Map::new();
+        inline.insert("facets".to_string(), facets.value);
+        inline.insert("terms/0".to_string(), shard_value(shards.first().map_or(&[][..], Vec::as_slice)));
+        inline.insert("docs/0".to_string(), chunks.into_iter().next().unwrap_or(Value::Array(Vec::new())));
+        manifest["inline"] = Value::Object(inline);
+    } else {
+        files.insert(SearchFile::Facets, encode(&facets.value));
+        for number in 0..plan.shards {
+            let shard = shards.get(number).map_or(&[][..], Vec::as_slice);
+            files.insert(SearchFile::Terms(number), encode(&shard_value(shard)));
+        }
+        for (number, chunk) in chunks.iter().enumerate() {
+            files.insert(SearchFile::Docs(number), encode(chunk));
+        }
+        manifest["version"] = Value::String(version(&files));
+    }
+    files.insert(SearchFile::Manifest, encode(&manifest));
+    Index { files }
+}
+
+/// A value as compact JSON.
+fn encode(value: &Value) -> Vec<u8> {
+    value.to_string().into_bytes()
+}
+
+/// The built-in stop words and the hub's own, folded as search words are.
+fn stop_words(site: &Site) -> Vec<String> {
+    let mut words: Vec<String> = STOP_WORDS.iter().map(|word| word.to_string()).collect();
+    for extra in &site.config.search.stop_words {
+        words.extend(tokenise::tokenise(extra));
+    }
+    words.sort();
+    words.dedup();
+    words
+}
+
+/// A version string for the files: a hash of their bytes, in file order.
+fn version(files: &HashMap<SearchFile, Vec<u8>>) -> String {
+    let mut sorted: Vec<(&SearchFile, &Vec<u8>)> = files.iter().collect();
+    sorted.sort_by_key(|(file, _)| **file);
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in sorted.iter().flat_map(|(_, bytes)| bytes.iter()) {
+        hash ^= u64::from(*byte);
+        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    format!("{hash:016x}")
+}
+
+/// The text of each field of a page, as configured.
+fn field_texts<'a>(site: &'a Site, doc: &Doc<'a>) -> Vec<(SearchField, Vec<&'a str>)> {
+    let page = doc.page;
+    let meta = &page.meta;
+    site.config
+        .search
+        .fields
+        .iter()
+        .map(|&field| {
+            let texts: Vec<&str> = match field {
+                SearchField::Title => vec![meta.title.as_str()],
+                SearchField::Summary => meta.summary.iter().map(String::as_str).collect(),
+                SearchField::Headings => {
+                    doc.body.map(|body| body.headings.iter().map(|h| h.text.as_str()).collect()).unwrap_or_default()
+                }
+                SearchField::Body => doc.body.map(|body| vec![body.text.as_str()]).unwrap_or_default(),
+                SearchField::Organisation => page.organisation().into_iter().collect(),
+                SearchField::Region => page.region().into_iter().collect(),
+                SearchField::Themes => meta
+                    .themes
+                    .iter()
+                    .map(|slug| site.config.theme(slug).map_or(slug.as_str(), |theme| theme.name.as_str()))
+                    .collect(),
+                SearchField::Questions => match &page.kind {
+                    crate::content::Kind::Discussion(discussion) => {
+                        discussion.questions.iter().map(String::as_str).collect()
+                    }
+                    _ => Vec::new(),
+                },
+            };
+            (field, texts)
+        })
+        .collect()
+}
+
+/// One page's words: how often each occurs in each field, and each field's length.
+struct Counts {
+    terms: HashMap<String, [u32; FIELDS]>,
+    lengths: [u32; FIELDS],
+}
+
+fn field_index(field: SearchField) -> usize {
+    SearchField::ALL.iter().position(|f| *f == field).unwrap_or(0)
+}
+
+fn count(site: &Site, doc: &Doc, stop_words: &[String]) -> Counts {
+    let mut counts = Counts { terms: HashMap::new(), lengths: [0; FIELDS] };
+    for (field, texts) in field_texts(site, doc) {
+        let slot = field_index(field);
+        for text in texts {
+            tokenise::tokenise_into(text, &mut |word| {
+                if stop_words.binary_search_by(|stop| stop.as_str().cmp(word)).is_ok() {
+                    return;
+                }
+                counts.lengths[slot] += 1;
+                match counts.terms.get_mut(word) {
+                    Some(tf) => tf[slot] += 1,
+                    None => {
+                        let mut tf = [0; FIELDS];
+                        tf[slot] = 1;
+                        counts.terms.insert(word.to_string(), tf);
+                    }
+                }
+            });
+        }
+    }
+    counts
+}
+
+/// Every word with the pages it is on, as (page number, quantised score) in
+/// page order; words sorted as JavaScript compares strings (UTF-16 units).
+fn postings(site: &Site, docs: &[Doc], stop_words: &[String]) -> Vec<(String, Vec<(u32, u8)>)> {
+    let counts: Vec<Counts> = docs.par_iter().map(|doc| count(site, doc, stop_words)).collect();
+    let pages = docs.len() as f64;
+    let mut average = [0.0f64; FIELDS];
+    for counts in &counts {
+        for (slot, length) in counts.lengths.iter().enumerate() {
+            average[slot] += f64::from(*length) / pages.max(1.0);
+        }
+    }
+    let mut ids: HashMap<String, u32> = HashMap::new();
+    let mut words: Vec<String> = Vec::new();
+    let mut frequency: Vec<u32> = Vec::new();
+    let per_doc: Vec<(Vec<(u32, Frequencies)>, Frequencies)> = counts
+        .into_iter()
+        .map(|counts| {
+            let mut terms: Vec<(u32, Frequencies)> = counts
+                .terms
+                .into_iter()
+                .map(|(word, tf)| {
+                    let id = *ids.entry(word).or_insert_with_key(|word| {
+                        words.push(word.clone());
+                        frequency.push(0);
+                        (words.len() - 1) as u32
+                    });
+                    frequency[id as usize] += 1;
+                    (id, tf)
+                })
+                .collect();
+            terms.sort_unstable_by_key(|(id, _)| *id);
+            (terms, counts.lengths)
+        })
+        .collect();
+    let scored: Vec<Vec<(u32, f64)>> = per_doc
+        .par_iter()
+        .map(|(terms, lengths)| {
+            terms
+                .iter()
+                .map(|(id, tf)| {
+                    let df = f64::from(frequency[*id as usize]);
+                    let idf = (1.0 + (pages - df + 0.5) / (df + 0.5)).ln() + IDF_FLOOR;
+                    (*id, idf * saturate(tf, lengths, &average))
+                })
+                .collect()
+        })
+        .collect();
+    let top = scored.iter().flatten().map(|(_, score)| *score).fold(0.0f64, f64::max);
+    let mut lists: Vec<Vec<(u32, u8)>> = vec![Vec::new(); words.len()];
+    for (doc, terms) in scored.iter().enumerate() {
+        for (id, score) in terms {
+            lists[*id as usize].push((doc as u32, quantise(*score, top)));
+        }
+    }
+    let mut postings: Vec<(String, Vec<(u32, u8)>)> = words.into_iter().zip(lists).collect();
+    postings.sort_by(|a, b| a.0.encode_utf16().cmp(b.0.encode_utf16()));
+    postings
+}
+
+/// A word's weight on a page before its rarity: per field, BM25's saturated,
+/// length-normalised frequency times the field's weight, added up. Saturating
+/// each field apart keeps the order title > summary > headings > body: no
+/// number of mentions in the body outweighs the title.
+fn saturate(tf: &[u32; FIELDS], lengths: &[u32; FIELDS], average: &[f64; FIELDS]) -> f64 {
+    SearchField::ALL
+        .iter()
+        .enumerate()
+        .filter(|(slot, _)| tf[*slot] > 0)
+        .map(|(slot, field)| {
+            let (weight, b) = weight(*field);
+            let relative = if average[slot] > 0.0 { f64::from(lengths[slot]) / average[slot] } else { 1.0 };
+            let frequency = f64::from(tf[slot]) / (1.0 - b + b * relative);
+            weight * frequency * (K1 + 1.0) / (frequency + K1)
+        })
+        .sum()
+}
+
+/// A score as 0..=63 on a log scale, so small differences between weak
+/// matches still order them.
+fn quantise(score: f64, top: f64) -> u8 {
+    if top <= 0.0 {
+        return 0;
+    }
+    ((1.0 + score).ln() / (1.0 + top).ln() * MAX_SCORE).round().clamp(0.0, MAX_SCORE) as u8
+}
+
+type Entry<'a> = (&'a str, &'a [(u32, u8)]);
+
+/// Splits the sorted words into at most `count` alphabetical ranges of about
+/// equal size.
+fn shards(postings: &[(String, Vec<(u32, u8)>)], count: usize) -> Vec<Vec<Entry<'_>>> {
+    let size = |entry: &(String, Vec<(u32, u8)>)| entry.0.len() + 2 * entry.1.len() + 8;
+    let total: usize = postings.iter().map(size).sum::<usize>().max(1);
+    let mut shards: Vec<Vec<Entry>> = Vec::new();
+    let mut before = 0;
+    let mut current = usize::MAX;
+    for entry in postings {
+        let target = (before * count / total).min(count.saturating_sub(1));
+        if target != current || shards.is_empty() {
+            shards.push(Vec::new());
+            current = target;
+        }
+        if let Some(shard) = shards.last_mut() {
+            shard.push((entry.0.as_str(), entry.1.as_slice()));
+        }
+        before += size(entry);
+    }
+    shards
+}
+
+fn shard_value(shard: &[Entry]) -> Value {
+    Value::Array(shard.iter().map(|(word, list)| json!([word, gaps(list), scores(list)])).collect())
+}
+
+/// Page numbers as gaps from the one before (minus one), in base-32 digits.
+fn gaps(list: &[(u32, u8)]) -> String {
+    let mut out = String::with_capacity(list.len());
+    let mut previous: i64 = -1;
+    for (doc, _) in list {
+        let gap = (i64::from(*doc) - previous - 1) as u64;
+        previous = i64::from(*doc);
+        let mut groups = Vec::new();
+        let mut rest = gap;
+        loop {
+            groups.push((rest % 32) as usize);
+            rest /= 32;
+            if rest == 0 {
+                break;
+            }
+        }
+        for (position, group) in groups.iter().rev().enumerate() {
+            let more = if position + 1 < groups.len() { 32 } else { 0 };
+            out.push(DIGITS[group + more] as char);
+        }
+    }
+    out
+}
+
+fn scores(list: &[(u32, u8)]) -> String {
+    list.iter().map(|(_, score)| DIGITS[usize::from(*score)] as char).collect()
+}
+
+/// The facet vocabularies and each page's codes.
+struct Facets {
+    value: Value,
+    /// Each page's type and organisation codes, for its result record.
+    codes: HashMap<PageKey, (usize, usize)>,
+}
+
+fn facets(site: &Site, docs: &[Doc]) -> Facets {
+    let themes: Vec<(String, String)> =
+        site.config.themes.iter().map(|theme| (theme.slug.clone(), theme.name.clone())).collect();
+    let kinds: Vec<(String, String)> =
+        KindName::ALL.iter().map(|kind| (kind.slug().to_string(), kind.label().to_string())).collect();
+    let organisations: Vec<(String, String)> =
+        site.organisations.iter().map(|term| (term.slug.clone(), term.name.clone())).collect();
+    let regions: Vec<(String, String)> =
+        site.regions.iter().map(|term| (term.slug.clone(), term.name.clone())).collect();
+    let audiences: Vec<(String, String)> =
+        Audience::ALL.iter().map(|audience| (audience.slug().to_string(), audience.label().to_string())).collect();
+    let position = |values: &[(String, String)], name: Option<&str>| {
+        name.and_then(|name| values.iter().position(|(_, value)| value == name)).map_or(0, |index| index + 1)
+    };
+    let mut codes = HashMap::new();
+    let mut columns: [Vec<Vec<usize>>; 5] = Default::default();
+    for doc in docs {
+        let page = doc.page;
+        let kind = KindName::ALL.iter().position(|kind| *kind == page.kind_name()).map_or(0, |index| index + 1);
+        let organisation = position(&organisations, page.organisation());
+        codes.insert(doc.key.clone(), (kind, organisation));
+        let theme_codes =
+            page.meta.themes.iter().filter_map(|slug| themes.iter().position(|(s, _)| s == slug)).collect();
+        let audience_codes = page.audience().iter().filter_map(|a| Audience::ALL.iter().position(|b| b == a)).collect();
+        columns[0].push(theme_codes);
+        columns[1].push(vec![kind]);
+        columns[2].push(vec![organisation]);
+        columns[3].push(vec![position(&regions, page.region())]);
+        columns[4].push(audience_codes);
+    }
+    let [theme, kind, organisation, region, audience] = columns;
+    let value = json!({
+        "theme": facet(&themes, &theme, true),
+        "type": facet(&kinds, &kind, false),
+        "organisation": facet(&organisations, &organisation, false),
+        "region": facet(&regions, &region, false),
+        "audience": facet(&audiences, &audience, true),
+    });
+    Facets { value, codes }
+}
+
+/// One facet: its values as `[slug, name]` and every page's code, each
+/// `width` characters. A multi-valued facet's code is a bit set of value
+/// positions, six to a character; a single value's is its position plus one,
+/// 0 meaning none.
+fn facet(values: &[(String, String)], pages: &[Vec<usize>], multi: bool) -> Value {
+    let width = if multi { values.len().div_ceil(6) } else { digits(values.len() + 1) };
+    let mut codes = String::with_capacity(width * pages.len());
+    for page in pages {
+        let number: u128 = if multi { page.iter().map(|bit| 1u128 << bit).sum() } else { page[0] as u128 };
+        for place in (0..width).rev() {
+            codes.push(DIGITS[((number >> (6 * place)) & 63) as usize] as char);
+        }
+    }
+    json!({ "values": values, "multi": multi, "width": width, "pages": codes })
+}
+
+/// How many base-64 digits write numbers below `limit`.
+fn digits(limit: usize) -> usize {
+    let mut width = 1;
+    while 64usize.pow(width as u32) < limit {
+        width += 1;
+    }
+    width
+}
+
+fn record(site: &Site, doc: &Doc, codes: &HashMap<PageKey, (usize, usize)>) -> Value {
+    let meta = &doc.page.meta;
+    let (kind, organisation) = codes.get(doc.key).copied().unwrap_or_default();
+    let date = meta.date.map(|date| date.to_string()).unwrap_or_default();
+    let excerpt = match &meta.summary {
+        Some(summary) => summary.clone(),
+        None => opening(doc.body.map_or("", |body| body.text.as_str())),
+    };
+    json!([meta.title, site.path(doc.key), kind, organisation, date, excerpt])
+}
+
+/// The first 30 words of a text, for a page without a summary.
+fn opening(text: &str) -> String {
+    let words: Vec<&str> = text.split_whitespace().take(31).collect();
+    if words.len() > 30 { format!("{}…", words[..30].join(" ")) } else { words.join(" ") }
+}

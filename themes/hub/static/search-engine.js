@@ -1,0 +1,465 @@
+/* The hub's search engine: reads the index `belong build` writes under
+ * search/ and answers queries. No page, no DOM: search.js draws the results,
+ * and the tests run this same file under Node.
+ *
+ * How words match (the tokeniser is the Rust one's twin; the shared vectors
+ * in tests/vectors/tokenise.json hold both to it):
+ *   - a word matches itself, and every indexed word it starts ("allysh"
+ *     finds "allyship" while it is being typed);
+ *   - a word also matches by its stem ("mentors" finds "mentoring");
+ *   - a word that is not indexed matches indexed words one edit away
+ *     ("alyship", "psycological"), whole or as the start of a longer word;
+ *   - a page must match every word; its score is the sum, per word, of the
+ *     best of its matches (exact > prefix and stem > one edit away).
+ */
+var BelongSearch = (function () {
+  "use strict";
+
+  var DIGITS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_";
+  var VALUE = {};
+  for (var i = 0; i < DIGITS.length; i++) VALUE[DIGITS[i]] = i;
+
+  var FORMAT = 1;
+  var MAX_LEN = 40;
+  var WORD_CHAR = /[\p{Alphabetic}\p{N}]/u;
+  var DIGIT = /[0-9]/;
+  var MARK = /\p{M}/gu;
+  var WEIGHT = { exact: 1, prefix: 0.8, stem: 0.75, typo: 0.5, typoPrefix: 0.4 };
+  /* Words a prefix or a typo may stand for, at most, so a short prefix
+   * cannot make a query read every shard. */
+  var MAX_EXPANSIONS = 40;
+  var MAX_SHARDS_PER_WORD = 3;
+  var FACETS = ["theme", "type", "organisation", "region", "audience"];
+
+  /* ---- words ---------------------------------------------------------- */
+
+  function fold(text) {
+    return text.normalize("NFKD").replace(MARK, "").toLowerCase();
+  }
+
+  /* The search words of a text: see src/search/tokenise.rs for the rules. */
+  function tokenise(text) {
+    var chars = Array.from(fold(text));
+    var words = [];
+    var parts = [];
+    var word = "";
+    function isWord(c) { return c !== undefined && WORD_CHAR.test(c); }
+    function isDigit(c) { return c !== undefined && DIGIT.test(c); }
+    function finish() {
+      if (word === "" && parts.length === 0) return;
+      parts.push(word);
+      word = "";
+      var emit = function (w) { if (w !== "" && Array.from(w).length <= MAX_LEN) words.push(w); };
+      if (parts.length === 1) emit(parts[0]);
+      else { parts.forEach(emit); emit(parts.join("")); }
+      parts = [];
+    }
+    for (var i = 0; i < chars.length; i++) {
+      var c = chars[i], previous = chars[i - 1], next = chars[i + 1];
+      var betweenWords = isWord(previous) && isWord(next);
+      var betweenDigits = isDigit(previous) && isDigit(next);
+      if (isWord(c)) word += c;
+      else if ((c === "'" || c === "\u2019") && betweenWords) { /* dropped */ }
+      else if (c === "," && betweenDigits) { /* dropped */ }
+      else if (c === "." && betweenDigits) word += ".";
+      else if ((c === "-" || c === "\u2010" || c === "\u2011") && betweenWords) { parts.push(word); word = ""; }
+      else {
+        if (c === "%" && isDigit(previous)) word += "%";
+        finish();
+      }
+    }
+    finish();
+    return words;
+  }
+
+  /* A light English stem, used only as a prefix: "mentors" -> "mentor",
+   * "belonging" -> "belong", "policies" -> "polic". */
+  function stem(word) {
+    if (!/^[a-z]+$/.test(word)) return word;
+    var rules = [[/ies$/, "", 6], [/ing$/, "", 6], [/ed$/, "", 5], [/(ss|us|is)$/, "$1", 0], [/s$/, "", 4]];
+    for (var r = 0; r < rules.length; r++) {
+      var rule = rules[r];
+      if (rule[0].test(word)) return word.length >= rule[2] ? word.replace(rule[0], rule[1]) : word;
+    }
+    return word;
+  }
+
+  /* Optimal string alignment distance, stopping early above `limit`. */
+  function distance(a, b, limit) {
+    if (Math.abs(a.length - b.length) > limit) return limit + 1;
+    var previous2 = null, previous = [], current;
+    for (var j = 0; j <= b.length; j++) previous.push(j);
+    for (var i = 1; i <= a.length; i++) {
+      current = [i];
+      var best = i;
+      for (var k = 1; k <= b.length; k++) {
+        var cost = a[i - 1] === b[k - 1] ? 0 : 1;
+        var value = Math.min(previous[k] + 1, current[k - 1] + 1, previous[k - 1] + cost);
+        if (previous2 && i > 1 && k > 1 && a[i - 1] === b[k - 2] && a[i - 2] === b[k - 1]) {
+          value = Math.min(value, previous2[k - 2] + 1);
+        }
+        current.push(value);
+        if (value < best) best = value;
+      }
+      if (best > limit) return limit + 1;
+      previous2 = previous;
+      previous = current;
+    }
+    return previous[b.length];
+  }
+
+  /* ---- the index ------------------------------------------------------ */
+
+  function decodePostings(gaps, scores) {
+    var ids = new Uint32Array(scores.length);
+    var id = -1, value = 0, n = 0;
+    for (var i = 0; i < gaps.length; i++) {
+      var digit = VALUE[gaps[i]];
+      if (digit >= 32) value = value * 32 + digit - 32;
+      else { id += value * 32 + digit + 1; ids[n++] = id; value = 0; }
+    }
+    var weights = new Uint8Array(scores.length);
+    for (var s = 0; s < scores.length; s++) weights[s] = VALUE[scores[s]];
+    return { ids: ids, scores: weights };
+  }
+
+  function Shard(entries) {
+    this.words = entries.map(function (entry) { return entry[0]; });
+    this.entries = new Map(entries.map(function (entry) { return [entry[0], entry]; }));
+    this.decoded = new Map();
+  }
+  Shard.prototype.postings = function (word) {
+    var found = this.decoded.get(word);
+    if (found) return found;
+    var entry = this.entries.get(word);
+    if (!entry) return null;
+    found = decodePostings(entry[1], entry[2]);
+    this.decoded.set(word, found);
+    return found;
+  };
+  /* The words of this shard that start with `prefix`, in order. */
+  Shard.prototype.startingWith = function (prefix) {
+    var low = 0, high = this.words.length;
+    while (low < high) {
+      var middle = (low + high) >> 1;
+      if (this.words[middle] < prefix) low = middle + 1; else high = middle;
+    }
+    var found = [];
+    for (var i = low; i < this.words.length && this.words[i].startsWith(prefix); i++) found.push(this.words[i]);
+    return found;
+  };
+
+  function Facets(data) {
+    this.data = data;
+  }
+  /* The value positions page `id` has in `facet`. */
+  Facets.prototype.values = function (facet, id) {
+    var column = this.data[facet], width = column.width, positions = [];
+    var code = 0;
+    for (var i = 0; i < width; i++) {
+      var digit = VALUE[column.pages[id * width + i]];
+      if (!column.multi) { code = code * 64 + digit; continue; }
+      for (var bit = 0; bit < 6; bit++) if (digit & (1 << bit)) positions.push((width - 1 - i) * 6 + bit);
+    }
+    if (!column.multi) return code === 0 ? [] : [code - 1];
+    return positions.sort(function (a, b) { return a - b; });
+  };
+  /* The value positions of `filters` ({theme: ["belonging"]}), as sets by facet. */
+  Facets.prototype.selection = function (filters) {
+    var data = this.data, selection = {};
+    FACETS.forEach(function (facet) {
+      var slugs = filters[facet] || [];
+      if (slugs.length === 0) return;
+      selection[facet] = new Set();
+      data[facet].values.forEach(function (value, position) {
+        if (slugs.indexOf(value[0]) >= 0) selection[facet].add(position);
+      });
+    });
+    return selection;
+  };
+
+  /* An index at `base` (the URL of the search/ folder, ending in "/"), read
+   * with `fetchJson(url)`, which resolves to the parsed file. */
+  function Index(base, fetchJson) {
+    this.base = base;
+    this.fetchJson = fetchJson;
+    this.files = new Map();
+    this.manifest = null;
+  }
+
+  Index.prototype.load = function (name) {
+    var self = this;
+    if (!this.files.has(name)) {
+      var promise = this.manifestLoaded().then(function (manifest) {
+        if (manifest.inline) return manifest.inline[name];
+        return self.fetchJson(self.base + name + ".json?v=" + manifest.version);
+      });
+      this.files.set(name, promise);
+    }
+    return this.files.get(name);
+  };
+
+  Index.prototype.manifestLoaded = function () {
+    var self = this;
+    if (!this.manifest) {
+      this.manifest = this.fetchJson(this.base + "index.json").then(function (manifest) {
+        if (manifest.format !== FORMAT) throw new Error("search index format " + manifest.format + " is not " + FORMAT);
+        self.stop = new Set(manifest.stop);
+        return manifest;
+      });
+    }
+    return this.manifest;
+  };
+
+  Index.prototype.shard = function (number) {
+    var self = this;
+    self.shards = self.shards || new Map();
+    if (!self.shards.has(number)) {
+      self.shards.set(number, self.load("terms/" + number).then(function (entries) { return new Shard(entries || []); }));
+    }
+    return self.shards.get(number);
+  };
+
+  Index.prototype.facets = function () {
+    var self = this;
+    if (!this.facetsLoaded) this.facetsLoaded = this.load("facets").then(function (data) { return new Facets(data); });
+    return this.facetsLoaded;
+  };
+
+  /* The shard numbers holding words from `low` up to words starting with `high`. */
+  function shardRange(manifest, low, high) {
+    var firsts = manifest.shards, numbers = [];
+    for (var i = 0; i < firsts.length; i++) {
+      var next = firsts[i + 1];
+      var startsAfterLow = next === undefined || next > low;
+      var beginsBeforeHigh = firsts[i] <= high || firsts[i].startsWith(high);
+      if (startsAfterLow && beginsBeforeHigh) numbers.push(i);
+    }
+    return numbers.slice(0, MAX_SHARDS_PER_WORD);
+  }
+
+  function shardsFor(index, low, high) {
+    return index.manifestLoaded().then(function (manifest) {
+      return Promise.all(shardRange(manifest, low, high).map(function (n) { return index.shard(n); }));
+    });
+  }
+
+  /* Indexed words a query word stands for: [word, weight, shard] each. */
+  function expand(index, word) {
+    var stemmed = stem(word);
+    var wanted = [shardsFor(index, word, word)];
+    if (stemmed !== word && stemmed.length >= 4) wanted.push(shardsFor(index, stemmed, stemmed));
+    return Promise.all(wanted).then(function (found) {
+      var matches = new Map();
+      function add(shard, candidate, weight) {
+        var known = matches.get(candidate);
+        if (!known || known[1] < weight) matches.set(candidate, [candidate, weight, shard]);
+      }
+      found[0].forEach(function (shard) {
+        if (shard.entries.has(word)) add(shard, word, WEIGHT.exact);
+        if (word.length >= 2) shard.startingWith(word).slice(0, MAX_EXPANSIONS).forEach(function (w) { add(shard, w, WEIGHT.prefix); });
+      });
+      (found[1] || []).forEach(function (shard) {
+        shard.startingWith(stemmed).slice(0, MAX_EXPANSIONS).forEach(function (w) { add(shard, w, WEIGHT.stem); });
+      });
+      if (matches.size > 0 || Array.from(word).length < 4) return Array.from(matches.values());
+      return typos(index, word);
+    });
+  }
+
+  /* Indexed words one edit from `word`, whole or as the start of a longer
+   * word. A typo in the first two letters is not looked for: that would mean
+   * reading every shard. */
+  function typos(index, word) {
+    var start = word.slice(0, 2);
+    return shardsFor(index, start, start).then(function (shards) {
+      var matches = [];
+      shards.forEach(function (shard) {
+        shard.startingWith(start).forEach(function (candidate) {
+          if (distance(word, candidate, 1) <= 1) matches.push([candidate, WEIGHT.typo, shard]);
+          else if (word.length >= 5 && candidate.length > word.length &&
+                   distance(word, candidate.slice(0, word.length), 1) <= 1) {
+            matches.push([candidate, WEIGHT.typoPrefix, shard]);
+          }
+        });
+      });
+      return matches.slice(0, MAX_EXPANSIONS);
+    });
+  }
+
+  /* Indexed words near a word nothing matched, most used first: for "no
+   * results" help. */
+  function nearest(index, word) {
+    var start = word.slice(0, 1);
+    return Promise.all([shardsFor(index, word, word), shardsFor(index, start, start)]).then(function (found) {
+      var seen = new Map();
+      found[0].concat(found[1]).forEach(function (shard) {
+        shard.words.forEach(function (candidate) {
+          if (seen.has(candidate) || /^[0-9]/.test(candidate)) return;
+          var d = distance(word, candidate, 3);
+          if (d <= 3) seen.set(candidate, { word: candidate, distance: d, pages: shard.postings(candidate).ids.length });
+        });
+      });
+      return Array.from(seen.values()).sort(function (a, b) {
+        return a.distance - b.distance || b.pages - a.pages || (a.word < b.word ? -1 : 1);
+      }).slice(0, 5).map(function (found) { return found.word; });
+    });
+  }
+
+  /* ---- a query -------------------------------------------------------- */
+
+  /* Searches for `query`, keeping pages whose facets have one of the values
+   * in `filters` ({theme: ["belonging"], ...}; none = any). Resolves to
+   *   words        the query's search words, stop words left out;
+   *   total        how many pages match;
+   *   ranked       their page numbers, best first;
+   *   facets       {facet: [{slug, name, count, selected}]}, values with no
+   *                matching page left out unless selected;
+   *   unmatched    words no indexed word matches (left out of the search);
+   *   suggestions  indexed words near the unmatched ones;
+   *   partial      true when no page has every word, so pages with any are shown;
+   *   terms        the indexed words that matched, for marking excerpts. */
+  Index.prototype.search = function (query, filters) {
+    var self = this;
+    filters = filters || {};
+    return this.manifestLoaded().then(function () {
+      var words = tokenise(query).filter(function (word) { return !self.stop.has(word); });
+      words = words.filter(function (word, i) { return words.indexOf(word) === i; });
+      if (words.length === 0) return result(words, [], null, null);
+      return Promise.all([Promise.all(words.map(function (word) { return expand(self, word); })), self.facets()])
+        .then(function (loaded) {
+          var expansions = loaded[0], facets = loaded[1];
+          var unmatched = words.filter(function (word, i) { return expansions[i].length === 0; });
+          var matched = expansions.filter(function (matches) { return matches.length > 0; });
+          return Promise.all(unmatched.map(function (word) { return nearest(self, word); })).then(function (lists) {
+            var found = result(words, unmatched, lists, facets);
+            if (matched.length === 0) {
+              found.facets = countFacets(facets, [], filters);
+              return found;
+            }
+            var scores = score(matched, true, found.terms);
+            if (scores.size === 0 && matched.length > 1) {
+              scores = score(matched, false, found.terms);
+              found.partial = true;
+            }
+            var matching = Array.from(scores.keys());
+            var selection = facets.selection(filters);
+            found.ranked = matching.filter(function (id) { return passes(facets, id, selection, null); });
+            found.ranked.sort(function (a, b) { return scores.get(b) - scores.get(a) || a - b; });
+            found.total = found.ranked.length;
+            found.facets = countFacets(facets, matching, filters);
+            return found;
+          });
+        });
+    });
+  };
+
+  function result(words, unmatched, nearestLists, facets) {
+    var suggestions = [];
+    (nearestLists || []).forEach(function (list) {
+      list.forEach(function (word) { if (suggestions.indexOf(word) < 0) suggestions.push(word); });
+    });
+    return {
+      words: words, total: 0, ranked: [], facets: null, unmatched: unmatched,
+      suggestions: suggestions.slice(0, 6), partial: false, terms: new Set(),
+    };
+  }
+
+  /* Each page's score: per query word, the best of its matches' scores,
+   * added up over the words. `every` keeps only pages matching every word. */
+  function score(expansions, every, terms) {
+    var scores = new Map(), words = new Map();
+    expansions.forEach(function (matches) {
+      var best = new Map();
+      matches.forEach(function (match) {
+        terms.add(match[0]);
+        var postings = match[2].postings(match[0]);
+        for (var i = 0; i < postings.ids.length; i++) {
+          var id = postings.ids[i], value = (postings.scores[i] + 1) * match[1];
+          if (!(best.get(id) >= value)) best.set(id, value);
+        }
+      });
+      best.forEach(function (value, id) {
+        scores.set(id, (scores.get(id) || 0) + value);
+        words.set(id, (words.get(id) || 0) + 1);
+      });
+    });
+    scores.forEach(function (value, id) {
+      if (every && words.get(id) < expansions.length) scores.delete(id);
+      /* With some words only, a page with more of them comes first. */
+      else if (!every) scores.set(id, value + 1000 * words.get(id));
+    });
+    return scores;
+  }
+
+  /* True when page `id` has a selected value of every filtered facet but `except`. */
+  function passes(facets, id, selection, except) {
+    return FACETS.every(function (facet) {
+      var selected = selection[facet];
+      if (facet === except || !selected) return true;
+      return facets.values(facet, id).some(function (position) { return selected.has(position); });
+    });
+  }
+
+  /* Each facet's values with how many matching pages have them, counting
+   * with every other facet's filter applied (so choosing a theme still shows
+   * how many pages the other themes would give). */
+  function countFacets(facets, matching, filters) {
+    var result = {}, selection = facets.selection(filters);
+    FACETS.forEach(function (facet) {
+      var column = facets.data[facet];
+      var counts = column.values.map(function () { return 0; });
+      matching.forEach(function (id) {
+        if (!passes(facets, id, selection, facet)) return;
+        facets.values(facet, id).forEach(function (position) { counts[position]++; });
+      });
+      var selected = filters[facet] || [];
+      result[facet] = column.values.map(function (value, position) {
+        return { slug: value[0], name: value[1], count: counts[position], selected: selected.indexOf(value[0]) >= 0 };
+      }).filter(function (value) { return value.count > 0 || value.selected; });
+    });
+    return result;
+  }
+
+  /* What results show of pages `ids`: {title, path, type, organisation, date, excerpt} each. */
+  Index.prototype.records = function (ids) {
+    var self = this;
+    return Promise.all([this.manifestLoaded(), this.facets()]).then(function (loaded) {
+      var manifest = loaded[0], facets = loaded[1];
+      return Promise.all(ids.map(function (id) {
+        return self.load("docs/" + Math.floor(id / manifest.chunk)).then(function (chunk) {
+          var record = chunk[id % manifest.chunk];
+          var type = facets.data.type.values[record[2] - 1];
+          var organisation = facets.data.organisation.values[record[3] - 1];
+          return {
+            id: id, title: record[0], path: record[1], type: type ? type[1] : "",
+            organisation: organisation ? organisation[1] : "", date: record[4], excerpt: record[5],
+          };
+        });
+      }));
+    });
+  };
+
+  /* Splits `text` into [piece, marked] runs, marking the words a query matched. */
+  function highlight(text, result) {
+    var runs = [], last = 0, pattern = /[\p{Alphabetic}\p{N}]+(?:['\u2019\-.,][\p{Alphabetic}\p{N}]+)*%?/gu, found;
+    while ((found = pattern.exec(text)) !== null) {
+      var hit = tokenise(found[0]).some(function (word) {
+        return result.terms.has(word) || result.words.some(function (w) { return w.length >= 3 && word.startsWith(w); });
+      });
+      if (!hit) continue;
+      if (found.index > last) runs.push([text.slice(last, found.index), false]);
+      runs.push([found[0], true]);
+      last = found.index + found[0].length;
+    }
+    if (last < text.length) runs.push([text.slice(last), false]);
+    return runs;
+  }
+
+  var api = {
+    FACETS: FACETS, tokenise: tokenise, stem: stem, distance: distance, highlight: highlight,
+    open: function (base, fetchJson) { return new Index(base, fetchJson); },
+  };
+  if (typeof module === "object" && module.exports) module.exports = api;
+  return api;
+})();

@@ -1,0 +1,362 @@
+/* The search page: results as you type, facet filters with counts, and the
+ * query in the address so links, reload and Back work. The engine
+ * (search-engine.js) does the searching; this file only draws.
+ *
+ * Accessibility: the one live region (#search-status, role=status) gets the
+ * result count, once per search; loading, help and results are not live.
+ * Everything is a native control (input, checkbox, button, link). */
+(function () {
+  "use strict";
+
+  var form = document.getElementById("search-form");
+  if (!form || typeof BelongSearch === "undefined") return;
+  var input = document.getElementById("search-q");
+  var status = document.getElementById("search-status");
+  var note = document.getElementById("search-note");
+  var layout = document.getElementById("search-layout");
+  var facetsBox = document.getElementById("search-facets");
+  var list = document.getElementById("search-results");
+  var more = document.getElementById("search-more");
+  var home = form.getAttribute("data-home");
+  var pageTitle = document.title;
+
+  var PAGE = 10;
+  var DEBOUNCE_MS = 180;
+  var LOADING_AFTER_MS = 250;
+  var LABELS = { theme: "Theme", type: "Type", organisation: "Organisation", region: "Region", audience: "Audience" };
+  /* Long facets start closed, unless one of their values is chosen; on a
+   * narrow screen all do, so the results are not pushed off the screen. */
+  var CLOSED = { organisation: true, region: true };
+  if (window.matchMedia("(max-width: 768px)").matches) {
+    BelongSearch.FACETS.forEach(function (facet) { CLOSED[facet] = true; });
+  }
+  var MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
+    "October", "November", "December"];
+
+  if (location.protocol === "file:") {
+    showNote([
+      text("p", "Search needs the hub to be served by a web server: a browser does not let a page opened " +
+        "from a file read the search index."),
+      text("p", "Open the published hub instead, or serve this folder: in the folder that holds index.html, " +
+        "run python3 -m http.server and open http://localhost:8000/search/. The lists below work as they are."),
+    ]);
+    return;
+  }
+
+  var index = BelongSearch.open(form.getAttribute("data-index"), function (url) {
+    return fetch(url).then(function (response) {
+      if (!response.ok) throw new Error(url + ": " + response.status);
+      return response.json();
+    });
+  });
+
+  var state = readAddress();
+  var current = null; /* the latest search's result, and how many are shown */
+  var shown = 0;
+  var sequence = 0;
+  var timer = null;
+  /* True when the address holds a finished search: the next keystroke then
+   * starts a new history entry, and later ones replace it. */
+  var settled = true;
+
+  input.value = state.q;
+  run();
+
+  input.addEventListener("input", function () {
+    clearTimeout(timer);
+    timer = setTimeout(function () {
+      state.q = input.value;
+      record(settled ? "push" : "replace");
+      settled = false;
+      run();
+    }, DEBOUNCE_MS);
+  });
+  input.addEventListener("blur", function () { settled = true; });
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    clearTimeout(timer);
+    if (state.q !== input.value) {
+      state.q = input.value;
+      record(settled ? "push" : "replace");
+    }
+    settled = true;
+    run();
+  });
+  facetsBox.addEventListener("change", function (event) {
+    var box = event.target;
+    if (!box.matches("input[type=checkbox]")) return;
+    var facet = box.getAttribute("data-facet");
+    var chosen = state.filters[facet] || [];
+    chosen = chosen.filter(function (slug) { return slug !== box.value; });
+    if (box.checked) chosen.push(box.value);
+    state.filters[facet] = chosen;
+    record("push");
+    settled = true;
+    run();
+  });
+  facetsBox.addEventListener("toggle", function (event) {
+    var facet = event.target.getAttribute("data-facet");
+    if (facet) CLOSED[facet] = !event.target.open;
+  }, true);
+  more.addEventListener("click", function () { showMore(true); });
+  window.addEventListener("popstate", function () {
+    state = readAddress();
+    input.value = state.q;
+    settled = true;
+    run();
+  });
+
+  /* ---- the address ---------------------------------------------------- */
+
+  function readAddress() {
+    var params = new URLSearchParams(location.search);
+    var filters = {};
+    BelongSearch.FACETS.forEach(function (facet) { filters[facet] = params.getAll(facet); });
+    return { q: params.get("q") || "", filters: filters };
+  }
+
+  function record(how) {
+    var params = new URLSearchParams();
+    if (state.q) params.set("q", state.q);
+    BelongSearch.FACETS.forEach(function (facet) {
+      (state.filters[facet] || []).forEach(function (slug) { params.append(facet, slug); });
+    });
+    var query = params.toString();
+    var url = location.pathname + (query ? "?" + query : "");
+    if (url === location.pathname + location.search) return;
+    if (how === "push") history.pushState(null, "", url);
+    else history.replaceState(null, "", url);
+  }
+
+  /* ---- searching ------------------------------------------------------ */
+
+  function run() {
+    var mine = ++sequence;
+    var query = state.q.trim();
+    if (query === "") {
+      current = null;
+      layout.hidden = true;
+      hideNote();
+      setStatus("");
+      document.title = pageTitle;
+      return;
+    }
+    var loading = setTimeout(function () {
+      if (mine === sequence) showNote([text("p", "Searching…")], "search-note--loading");
+    }, LOADING_AFTER_MS);
+    layout.setAttribute("aria-busy", "true");
+    index.search(query, state.filters).then(function (result) {
+      current = result;
+      shown = 0;
+      return index.records(result.ranked.slice(0, PAGE)).then(function (records) {
+        if (mine !== sequence) return;
+        clearTimeout(loading);
+        draw(result, records);
+      });
+    }).catch(function (error) {
+      if (mine !== sequence) return;
+      clearTimeout(loading);
+      layout.hidden = true;
+      showNote([text("p", "Search could not load its index (" + error.message + "). Check your connection " +
+        "and try again, or browse the lists below.")], "search-note--error");
+      setStatus("Search is not available");
+    }).then(function () { layout.removeAttribute("aria-busy"); });
+  }
+
+  function draw(result, records) {
+    var query = state.q.trim();
+    document.title = query + " \u2013 " + pageTitle;
+    drawHelp(result, query);
+    if (result.total === 0) {
+      layout.hidden = !hasFilters();
+      list.replaceChildren();
+      list.hidden = true;
+      more.hidden = true;
+      drawFacets(result.facets);
+      setStatus("No results for \u201c" + query + "\u201d" + (hasFilters() ? " with these filters" : ""));
+      return;
+    }
+    layout.hidden = false;
+    list.hidden = false;
+    list.replaceChildren();
+    drawFacets(result.facets);
+    append(records, false);
+    setStatus(result.total + (result.total === 1 ? " result" : " results") + " for \u201c" + query + "\u201d" +
+      (hasFilters() ? " with these filters" : ""));
+  }
+
+  function showMore(focus) {
+    if (!current) return;
+    var ids = current.ranked.slice(shown, shown + PAGE);
+    var mine = sequence;
+    more.disabled = true;
+    index.records(ids).then(function (records) {
+      if (mine !== sequence) return;
+      more.disabled = false;
+      append(records, focus);
+    });
+  }
+
+  function append(records, focus) {
+    var first = null;
+    records.forEach(function (record) {
+      var item = resultItem(record);
+      first = first || item;
+      list.appendChild(item);
+    });
+    shown += records.length;
+    more.hidden = shown >= current.total;
+    more.textContent = "Show more results (" + (current.total - shown) + " more)";
+    if (focus && first) first.querySelector("a").focus();
+  }
+
+  /* ---- drawing -------------------------------------------------------- */
+
+  function resultItem(record) {
+    var item = element("li", "search-result");
+    var heading = element("h3", "search-result__title");
+    var link = element("a");
+    link.href = home + record.path;
+    marked(link, record.title);
+    heading.appendChild(link);
+    item.appendChild(heading);
+    var meta = element("p", "search-result__meta");
+    var parts = [record.type, record.organisation].filter(Boolean);
+    meta.textContent = parts.join(" \u00b7 ");
+    if (record.date) {
+      if (parts.length) meta.appendChild(document.createTextNode(" \u00b7 "));
+      var time = element("time");
+      time.dateTime = record.date;
+      time.textContent = longDate(record.date);
+      meta.appendChild(time);
+    }
+    item.appendChild(meta);
+    var excerpt = element("p", "search-result__excerpt");
+    marked(excerpt, record.excerpt);
+    item.appendChild(excerpt);
+    return item;
+  }
+
+  /* Fills `parent` with `words`, the query's matches in <mark>. */
+  function marked(parent, words) {
+    BelongSearch.highlight(words, current).forEach(function (run) {
+      if (run[1]) parent.appendChild(text("mark", run[0]));
+      else parent.appendChild(document.createTextNode(run[0]));
+    });
+  }
+
+  function drawHelp(result, query) {
+    var parts = [];
+    if (result.unmatched.length > 0 && result.total > 0) {
+      parts.push(text("p", "Nothing in the hub matches " + quoted(result.unmatched) +
+        ", so these results leave " + (result.unmatched.length === 1 ? "it" : "them") + " out."));
+    }
+    if (result.partial) parts.push(text("p", "No page has all of these words: pages with some of them come first."));
+    if (result.total === 0) {
+      parts.push(text("h2", "No pages match \u201c" + query + "\u201d" + (hasFilters() ? " with these filters" : "")));
+      var tips = element("ul");
+      if (hasFilters()) tips.appendChild(text("li", "Clear some of the filters."));
+      tips.appendChild(text("li", "Check the spelling, or try fewer or different words."));
+      tips.appendChild(text("li", "Browse the hub by type, theme, organisation or region below."));
+      parts.push(tips);
+    }
+    if (result.suggestions.length > 0) {
+      var suggestion = element("p");
+      suggestion.appendChild(document.createTextNode("Words in the hub close to " + quoted(result.unmatched) + ": "));
+      result.suggestions.forEach(function (word, i) {
+        if (i > 0) suggestion.appendChild(document.createTextNode(", "));
+        var link = text("a", word);
+        link.href = location.pathname + "?q=" + encodeURIComponent(word);
+        suggestion.appendChild(link);
+      });
+      parts.push(suggestion);
+    }
+    if (parts.length > 0) showNote(parts, result.total === 0 ? "search-note--empty" : "");
+    else hideNote();
+  }
+
+  function drawFacets(facets) {
+    var focused = document.activeElement && facetsBox.contains(document.activeElement) ? document.activeElement.id : null;
+    facetsBox.replaceChildren();
+    BelongSearch.FACETS.forEach(function (facet) {
+      var values = (facets && facets[facet]) || [];
+      if (values.length === 0) return;
+      var chosen = values.some(function (value) { return value.selected; });
+      var group = element("details", "search-facet");
+      group.setAttribute("data-facet", facet);
+      group.open = chosen || !CLOSED[facet];
+      var summary = text("summary", LABELS[facet]);
+      summary.className = "search-facet__summary";
+      group.appendChild(summary);
+      var fieldset = element("fieldset", "search-facet__fieldset");
+      fieldset.appendChild(text("legend", LABELS[facet]));
+      fieldset.firstChild.className = "visually-hidden";
+      values.forEach(function (value) {
+        var id = "filter-" + facet + "-" + value.slug;
+        var row = element("div", "search-facet__option");
+        var box = element("input");
+        box.type = "checkbox";
+        box.id = id;
+        box.value = value.slug;
+        box.checked = value.selected;
+        box.setAttribute("data-facet", facet);
+        var label = element("label");
+        label.htmlFor = id;
+        label.appendChild(document.createTextNode(value.name + " "));
+        label.appendChild(text("span", "(" + value.count + ")"));
+        label.lastChild.className = "search-facet__count";
+        row.appendChild(box);
+        row.appendChild(label);
+        fieldset.appendChild(row);
+      });
+      group.appendChild(fieldset);
+      facetsBox.appendChild(group);
+    });
+    if (focused) {
+      var again = document.getElementById(focused);
+      if (again) again.focus();
+    }
+  }
+
+  /* ---- small helpers -------------------------------------------------- */
+
+  function setStatus(message) {
+    if (status.textContent !== message) status.textContent = message;
+  }
+
+  function showNote(children, modifier) {
+    note.className = "search-note" + (modifier ? " " + modifier : "");
+    note.replaceChildren.apply(note, children);
+    note.hidden = false;
+  }
+
+  function hideNote() {
+    note.hidden = true;
+    note.replaceChildren();
+  }
+
+  function hasFilters() {
+    return BelongSearch.FACETS.some(function (facet) { return (state.filters[facet] || []).length > 0; });
+  }
+
+  function quoted(words) {
+    return words.map(function (word) { return "\u201c" + word + "\u201d"; }).join(", ");
+  }
+
+  function longDate(iso) {
+    var parts = iso.split("-");
+    return Number(parts[2]) + " " + MONTHS[Number(parts[1]) - 1] + " " + parts[0];
+  }
+
+  function element(name, className) {
+    var made = document.createElement(name);
+    if (className) made.className = className;
+    return made;
+  }
+
+  function text(name, content) {
+    var made = document.createElement(name);
+    made.textContent = content;
+    return made;
+  }
+})();
