@@ -76,7 +76,7 @@ var BelongSearch = (function () {
    * "belonging" -> "belong", "policies" -> "polic". */
   function stem(word) {
     if (!/^[a-z]+$/.test(word)) return word;
-    var rules = [[/ies$/, "", 6], [/ing$/, "", 6], [/ed$/, "", 5], [/(ss|us|is)$/, "$1", 0], [/s$/, "", 4]];
+    var rules = [[/ies$/, "", 6], [/ing$/, "", 6], [/ed$/, "", 5], [/(ss|us|is)$/, "$1", 0], [/s$/, "", 5]];
     for (var r = 0; r < rules.length; r++) {
       var rule = rules[r];
       if (rule[0].test(word)) return word.length >= rule[2] ? word.replace(rule[0], rule[1]) : word;
@@ -287,8 +287,9 @@ var BelongSearch = (function () {
     });
   }
 
-  /* Indexed words near a word nothing matched, most used first: for "no
-   * results" help. */
+  /* Indexed words near a word nothing matched, for "no results" help: those
+   * two edits away or fewer, then those sharing its first four letters or
+   * more ("mentorshipz" -> "mentors"), closest and most used first. */
   function nearest(index, word) {
     var start = word.slice(0, 1);
     return Promise.all([shardsFor(index, word, word), shardsFor(index, start, start)]).then(function (found) {
@@ -296,13 +297,16 @@ var BelongSearch = (function () {
       found[0].concat(found[1]).forEach(function (shard) {
         shard.words.forEach(function (candidate) {
           if (seen.has(candidate) || /^[0-9]/.test(candidate)) return;
-          var d = distance(word, candidate, 3);
-          if (d <= 3) seen.set(candidate, { word: candidate, distance: d, pages: shard.postings(candidate).ids.length });
+          var edits = distance(word, candidate, 2);
+          var shared = 0;
+          while (shared < word.length && word[shared] === candidate[shared]) shared++;
+          if (edits > 2 && shared < 4) return;
+          seen.set(candidate, { word: candidate, edits: edits, shared: shared, pages: shard.postings(candidate).ids.length });
         });
       });
       return Array.from(seen.values()).sort(function (a, b) {
-        return a.distance - b.distance || b.pages - a.pages || (a.word < b.word ? -1 : 1);
-      }).slice(0, 5).map(function (found) { return found.word; });
+        return a.edits - b.edits || b.shared - a.shared || b.pages - a.pages || (a.word < b.word ? -1 : 1);
+      }).slice(0, 5).map(function (near) { return near.word; });
     });
   }
 

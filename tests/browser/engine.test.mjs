@@ -1,0 +1,202 @@
+// The search engine (themes/hub/static/search-engine.js) under Node, over
+// indexes that `belong build` writes: the shared tokeniser vectors, how words
+// match, the relevance of real queries over the hub, and facet counts.
+//
+// Run: cd tests/browser && npm ci && npm test (with the browser suites), or
+// node --test engine.test.mjs alone. Environment as in support.mjs.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+
+import { REPO, CORPUS_SCRIPT, MINUTE, run, build } from './support.mjs';
+
+const require = createRequire(import.meta.url);
+const VECTORS = JSON.parse(fs.readFileSync(path.join(REPO, 'tests', 'vectors', 'tokenise.json'), 'utf8'));
+const RELEVANCE = JSON.parse(fs.readFileSync(path.join(REPO, 'tests', 'relevance.json'), 'utf8'));
+
+let tmp;
+let hub; // { engine, index } over the real hub
+let corpus; // the same over a generated corpus
+
+/** The engine a built site publishes, reading the site's index from disk. */
+function open(site) {
+  const engine = require(path.join(site, 'search-engine.js'));
+  const reads = [];
+  const index = engine.open(`${site}/search/`, async (url) => {
+    reads.push(url);
+    return JSON.parse(fs.readFileSync(url.split('?')[0], 'utf8'));
+  });
+  return { engine, index, reads };
+}
+
+before(
+  () => {
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'belong-engine-'));
+    build(REPO, path.join(tmp, 'hub'), 'https://example.org/');
+    run('python3', [CORPUS_SCRIPT, '--pages', '400', '--out', path.join(tmp, 'corpus')]);
+    build(path.join(tmp, 'corpus'), path.join(tmp, 'corpus-site'), 'https://example.org/');
+    hub = open(path.join(tmp, 'hub'));
+    corpus = open(path.join(tmp, 'corpus-site'));
+  },
+  { timeout: 30 * MINUTE },
+);
+
+after(() => {
+  if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+});
+
+test('the browser tokenises every shared vector as the Rust indexer does', () => {
+  assert.ok(VECTORS.cases.length >= 15);
+  for (const { text, words } of VECTORS.cases) {
+    assert.deepEqual(hub.engine.tokenise(text), words, `tokenising ${JSON.stringify(text)}`);
+  }
+});
+
+test('stems are prefixes that reach the other forms of a word', () => {
+  const { stem } = hub.engine;
+  assert.equal(stem('mentors'), 'mentor');
+  assert.equal(stem('mentoring'), 'mentor');
+  assert.equal(stem('belonging'), 'belong');
+  assert.equal(stem('policies'), 'polic');
+  assert.equal(stem('supported'), 'support');
+  assert.equal(stem('business'), 'business');
+  assert.equal(stem('retention'), 'retention');
+  assert.equal(stem('wres'), 'wres', 'short words keep their s');
+});
+
+test('one edit is a transposition, an insertion, a deletion or a change', () => {
+  const { distance } = hub.engine;
+  assert.equal(distance('alyship', 'allyship', 1), 1);
+  assert.equal(distance('psycological', 'psychological', 1), 1);
+  assert.equal(distance('nuerse', 'nurse', 1), 1);
+  assert.equal(distance('nurse', 'nurse', 1), 0);
+  assert.equal(distance('xqzvy', 'allyship', 1), 2, 'stops counting past the limit');
+});
+
+async function top(site, query, count = 3, filters = {}) {
+  const result = await site.index.search(query, filters);
+  const records = await site.index.records(result.ranked.slice(0, count));
+  return { result, paths: records.map((record) => record.path), records };
+}
+
+test(`relevance: at least 90% of ${RELEVANCE.queries.length} real queries find the expected page in the top 3`, async () => {
+  assert.ok(RELEVANCE.queries.length >= 25);
+  const misses = [];
+  for (const { q, expect } of RELEVANCE.queries) {
+    const { paths } = await top(hub, q);
+    if (!paths.includes(expect)) misses.push(`"${q}": expected ${expect}, got ${paths.join(', ') || 'nothing'}`);
+  }
+  const found = RELEVANCE.queries.length - misses.length;
+  assert.ok(found / RELEVANCE.queries.length >= 0.9, `${found} of ${RELEVANCE.queries.length} in the top 3:\n${misses.join('\n')}`);
+});
+
+test('a word while it is typed matches the words it starts, and a stem the other forms', async () => {
+  for (const typed of ['allysh', 'psychol', 'turno']) {
+    const { result, records } = await top(hub, typed);
+    assert.ok(result.total > 0, `"${typed}" finds nothing`);
+    const shown = records.map((record) => `${record.title} ${record.excerpt}`.toLowerCase()).join(' ');
+    assert.ok(shown.includes(typed), `"${typed}": results do not show the word: ${shown.slice(0, 200)}`);
+  }
+  const mentors = await top(hub, 'mentors');
+  assert.ok(mentors.paths.includes('case-studies/northamptonshire-wres/'), 'mentors finds reverse mentoring');
+});
+
+test('misspellings one edit away find their page; words with nothing near find nothing', async () => {
+  for (const [typo, expected] of [
+    ['alyship', 'toolkits/belonging-primer/'],
+    ['psycological', 'toolkits/belonging-primer/'],
+    ['turnvoer', 'case-studies/eeast-belonging/'],
+    ['psychoterapy', 'case-studies/las-belonging/'],
+  ]) {
+    const { paths } = await top(hub, typo);
+    assert.ok(paths.includes(expected), `"${typo}" gives ${paths.join(', ') || 'nothing'}`);
+  }
+  const nonsense = await hub.index.search('xqzvy');
+  assert.equal(nonsense.total, 0);
+  assert.deepEqual(nonsense.unmatched, ['xqzvy']);
+});
+
+test('no results offers indexed words near the one typed', async () => {
+  const result = await hub.index.search('turnovre staffing');
+  assert.ok(result.total > 0, 'the word that matches still gives results');
+  const near = await hub.index.search('bellonging');
+  assert.ok(near.total > 0, 'one edit away is found');
+  const far = await hub.index.search('belongign');
+  assert.ok(far.total > 0 || far.suggestions.includes('belonging'), JSON.stringify(far.suggestions));
+  const none = await hub.index.search('mentorshipz');
+  assert.equal(none.total, 0);
+  assert.ok(none.suggestions.length > 0, 'suggests something');
+  assert.ok(none.suggestions.every((word) => word.startsWith('m')), none.suggestions.join(', '));
+});
+
+test('stop words are left out of queries, and a query of only stop words searches nothing', async () => {
+  const result = await hub.index.search('the and of');
+  assert.deepEqual(result.words, []);
+  assert.equal(result.total, 0);
+  const withStop = await top(hub, 'the turnover');
+  assert.equal(withStop.paths[0], 'case-studies/eeast-belonging/');
+});
+
+test('every page is found by its own title, and results are the same twice', async () => {
+  const manifest = JSON.parse(fs.readFileSync(path.join(tmp, 'hub', 'search', 'index.json'), 'utf8'));
+  for (const record of manifest.inline['docs/0']) {
+    const { paths } = await top(hub, record[0], 3);
+    assert.ok(paths.includes(record[1]), `"${record[0]}" does not find ${record[1]}: ${paths.join(', ')}`);
+  }
+  const first = await hub.index.search('staff network');
+  const second = await hub.index.search('staff network');
+  assert.deepEqual(first.ranked, second.ranked);
+});
+
+test('facet counts: each value counts the pages a filter on it gives, with the other filters applied', async () => {
+  const query = 'staff';
+  const all = await corpus.index.search(query);
+  assert.ok(all.total > 100, `${all.total} pages`);
+  for (const facet of ['theme', 'type', 'region']) {
+    const values = all.facets[facet];
+    assert.ok(values.length > 1, `${facet} has values`);
+    for (const value of values.slice(0, 4)) {
+      const filtered = await corpus.index.search(query, { [facet]: [value.slug] });
+      assert.equal(filtered.total, value.count, `${facet}=${value.slug}`);
+    }
+  }
+  // Two values of one facet give either; a second facet narrows.
+  const [a, b] = all.facets.theme;
+  const either = await corpus.index.search(query, { theme: [a.slug, b.slug] });
+  assert.ok(either.total >= Math.max(a.count, b.count) && either.total <= a.count + b.count);
+  const region = either.facets.region[0];
+  const narrowed = await corpus.index.search(query, { theme: [a.slug, b.slug], region: [region.slug] });
+  assert.equal(narrowed.total, region.count);
+  assert.ok(narrowed.total < either.total);
+  // The theme counts under a region filter are that region's.
+  const themeCount = narrowed.facets.theme.find((value) => value.slug === a.slug);
+  const alone = await corpus.index.search(query, { theme: [a.slug], region: [region.slug] });
+  assert.equal(themeCount ? themeCount.count : 0, alone.total);
+});
+
+test('the filtered results are exactly the pages of that theme with the word (or its stem)', async () => {
+  const { result } = await top(corpus, 'porters', 0, { theme: ['allyship'] });
+  const records = await corpus.index.records(result.ranked);
+  const themePages = fs
+    .readdirSync(path.join(tmp, 'corpus', 'content'), { recursive: true })
+    .filter((file) => file.endsWith('.md') && !file.endsWith('_index.md'))
+    .map((file) => fs.readFileSync(path.join(tmp, 'corpus', 'content', file), 'utf8'))
+    .filter((text) => /\n  - "allyship"/.test(text.split('\n---')[0]) && /\bporters?\b/i.test(text));
+  assert.equal(records.length, themePages.length);
+});
+
+test('a query reads the manifest, the facets, one shard per word and one chunk per result chunk', async () => {
+  const fresh = open(path.join(tmp, 'corpus-site'));
+  const { records } = await top(fresh, 'retention', 10);
+  assert.equal(records.length, 10);
+  const kinds = fresh.reads.map((url) => url.split('/search/')[1].split('?')[0]);
+  assert.equal(kinds.filter((file) => file === 'index.json').length, 1);
+  assert.equal(kinds.filter((file) => file === 'facets.json').length, 1);
+  assert.ok(kinds.filter((file) => file.startsWith('terms/')).length <= 3, kinds.join(' '));
+  assert.ok(kinds.filter((file) => file.startsWith('docs/')).length <= 10, kinds.join(' '));
+  assert.ok(fresh.reads.slice(1).every((url) => /\?v=[0-9a-f]{16}$/.test(url)), 'files carry the build version');
+});
