@@ -322,7 +322,8 @@ var BelongSearch = (function () {
    *   unmatched    words no indexed word matches (left out of the search);
    *   suggestions  indexed words near the unmatched ones;
    *   partial      true when no page has every word, so pages with any are shown;
-   *   terms        the indexed words that matched, for marking excerpts. */
+   *   terms        the indexed words that matched, for marking excerpts;
+   *   matches      by page number, the indexed word each query word matched. */
   Index.prototype.search = function (query, filters) {
     var self = this;
     filters = filters || {};
@@ -341,9 +342,9 @@ var BelongSearch = (function () {
               found.facets = countFacets(facets, [], filters);
               return found;
             }
-            var scores = score(matched, true, found.terms);
+            var scores = score(matched, true, found.terms, found.matches);
             if (scores.size === 0 && matched.length > 1) {
-              scores = score(matched, false, found.terms);
+              scores = score(matched, false, found.terms, found.matches);
               found.partial = true;
             }
             var matching = Array.from(scores.keys());
@@ -365,27 +366,31 @@ var BelongSearch = (function () {
     });
     return {
       words: words, total: 0, ranked: [], facets: null, unmatched: unmatched,
-      suggestions: suggestions.slice(0, 6), partial: false, terms: new Set(),
+      suggestions: suggestions.slice(0, 6), partial: false, terms: new Set(), matches: new Map(),
     };
   }
 
   /* Each page's score: per query word, the best of its matches' scores,
-   * added up over the words. `every` keeps only pages matching every word. */
-  function score(expansions, every, terms) {
+   * added up over the words. `every` keeps only pages matching every word.
+   * `pageWords` gets, per page, the indexed word that matched each query word. */
+  function score(expansions, every, terms, pageWords) {
     var scores = new Map(), words = new Map();
+    pageWords.clear();
     expansions.forEach(function (matches) {
-      var best = new Map();
+      var best = new Map(), bestWord = new Map();
       matches.forEach(function (match) {
         terms.add(match[0]);
         var postings = match[2].postings(match[0]);
         for (var i = 0; i < postings.ids.length; i++) {
           var id = postings.ids[i], value = (postings.scores[i] + 1) * match[1];
-          if (!(best.get(id) >= value)) best.set(id, value);
+          if (!(best.get(id) >= value)) { best.set(id, value); bestWord.set(id, match[0]); }
         }
       });
       best.forEach(function (value, id) {
         scores.set(id, (scores.get(id) || 0) + value);
         words.set(id, (words.get(id) || 0) + 1);
+        if (!pageWords.has(id)) pageWords.set(id, []);
+        pageWords.get(id).push(bestWord.get(id));
       });
     });
     scores.forEach(function (value, id) {

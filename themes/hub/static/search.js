@@ -33,15 +33,8 @@
   var MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
     "October", "November", "December"];
 
-  if (location.protocol === "file:") {
-    showNote([
-      text("p", "Search needs the hub to be served by a web server: a browser does not let a page opened " +
-        "from a file read the search index."),
-      text("p", "Open the published hub instead, or serve this folder: in the folder that holds index.html, " +
-        "run python3 -m http.server and open http://localhost:8000/search/. The lists below work as they are."),
-    ]);
-    return;
-  }
+  /* Opened from a file, the page's own inline script shows why search cannot work. */
+  if (location.protocol === "file:") return;
 
   var index = BelongSearch.open(form.getAttribute("data-index"), function (url) {
     return fetch(url).then(function (response) {
@@ -234,6 +227,18 @@
     var excerpt = element("p", "search-result__excerpt");
     marked(excerpt, record.excerpt);
     item.appendChild(excerpt);
+    /* A page found by words its title and summary do not show says which. */
+    var words = current.matches.get(record.id) || [];
+    var shownWords = heading.querySelector("mark") || excerpt.querySelector("mark");
+    if (!shownWords && words.length > 0) {
+      var mentions = element("p", "search-result__mentions");
+      mentions.appendChild(document.createTextNode("Mentions "));
+      words.forEach(function (word, i) {
+        if (i > 0) mentions.appendChild(document.createTextNode(", "));
+        mentions.appendChild(text("mark", word));
+      });
+      item.appendChild(mentions);
+    }
     return item;
   }
 
