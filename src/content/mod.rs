@@ -8,6 +8,7 @@
 //!    problem with its file, line and field.
 
 pub mod front_matter;
+mod outcome;
 mod validate;
 
 use std::fmt;
@@ -20,6 +21,8 @@ use serde::Serialize;
 use crate::config::Config;
 use crate::date::Date;
 use crate::diagnostics::{Code, Diagnostic};
+
+pub use outcome::{benchmark_label, describe, figure};
 
 /// The folder, relative to the site root, that holds the hub's Markdown.
 pub const DIR: &str = "content";

@@ -209,10 +209,10 @@ impl<'a> PageView<'a> {
                     .iter()
                     .map(|outcome| OutcomeRow {
                         measure: &outcome.measure,
-                        before: chart::figure(outcome.before, &outcome.unit),
-                        after: chart::figure(outcome.after, &outcome.unit),
-                        benchmark: outcome.benchmark.map(|value| chart::figure(value, &outcome.unit)),
-                        benchmark_label: chart::benchmark_label(outcome),
+                        before: crate::content::figure(outcome.before, &outcome.unit),
+                        after: crate::content::figure(outcome.after, &outcome.unit),
+                        benchmark: outcome.benchmark.map(|value| crate::content::figure(value, &outcome.unit)),
+                        benchmark_label: crate::content::benchmark_label(outcome),
                         period: outcome.period.as_deref(),
                     })
                     .collect(),

@@ -26,13 +26,14 @@
 
 pub mod tokenise;
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use rayon::prelude::*;
 use serde_json::{Map, Value, json};
 
 use crate::config::SearchField;
-use crate::content::{Audience, KindName, Page, PageKey};
+use crate::content::{Audience, Kind, KindName, Page, PageKey, describe};
 use crate::markdown::Rendered;
 use crate::site::{SearchFile, Site};
 
@@ -66,8 +67,8 @@ const IDF_FLOOR: f64 = 0.3;
 fn weight(field: SearchField) -> (f64, f64) {
     match field {
         SearchField::Title => (6.0, 0.3),
-        SearchField::Summary => (3.0, 0.5),
-        SearchField::Headings => (2.0, 0.5),
+        SearchField::Summary => (3.5, 0.5),
+        SearchField::Headings => (2.5, 0.5),
         SearchField::Organisation => (2.0, 0.0),
         SearchField::Themes => (2.0, 0.0),
         SearchField::Region => (1.5, 0.0),
@@ -187,33 +188,40 @@ fn version(files: &HashMap<SearchFile, Vec<u8>>) -> String {
     format!("{hash:016x}")
 }
 
-/// The text of each field of a page, as configured.
-fn field_texts<'a>(site: &'a Site, doc: &Doc<'a>) -> Vec<(SearchField, Vec<&'a str>)> {
+/// The text of each field of a page, as configured. A case study's outcomes
+/// count as body text, in the sentences its chart describes them with.
+fn field_texts<'a>(site: &'a Site, doc: &Doc<'a>) -> Vec<(SearchField, Vec<Cow<'a, str>>)> {
     let page = doc.page;
     let meta = &page.meta;
+    let borrowed = |texts: Vec<&'a str>| texts.into_iter().map(Cow::Borrowed).collect::<Vec<_>>();
     site.config
         .search
         .fields
         .iter()
         .map(|&field| {
-            let texts: Vec<&str> = match field {
-                SearchField::Title => vec![meta.title.as_str()],
-                SearchField::Summary => meta.summary.iter().map(String::as_str).collect(),
-                SearchField::Headings => {
-                    doc.body.map(|body| body.headings.iter().map(|h| h.text.as_str()).collect()).unwrap_or_default()
-                }
-                SearchField::Body => doc.body.map(|body| vec![body.text.as_str()]).unwrap_or_default(),
-                SearchField::Organisation => page.organisation().into_iter().collect(),
-                SearchField::Region => page.region().into_iter().collect(),
-                SearchField::Themes => meta
-                    .themes
-                    .iter()
-                    .map(|slug| site.config.theme(slug).map_or(slug.as_str(), |theme| theme.name.as_str()))
-                    .collect(),
-                SearchField::Questions => match &page.kind {
-                    crate::content::Kind::Discussion(discussion) => {
-                        discussion.questions.iter().map(String::as_str).collect()
+            let texts = match field {
+                SearchField::Title => borrowed(vec![meta.title.as_str()]),
+                SearchField::Summary => borrowed(meta.summary.iter().map(String::as_str).collect()),
+                SearchField::Headings => borrowed(
+                    doc.body.map(|body| body.headings.iter().map(|h| h.text.as_str()).collect()).unwrap_or_default(),
+                ),
+                SearchField::Body => {
+                    let mut texts = borrowed(doc.body.map(|body| vec![body.text.as_str()]).unwrap_or_default());
+                    if let Kind::CaseStudy(case) = &page.kind {
+                        texts.extend(case.outcomes.iter().map(|outcome| Cow::Owned(describe(outcome))));
                     }
+                    texts
+                }
+                SearchField::Organisation => borrowed(page.organisation().into_iter().collect()),
+                SearchField::Region => borrowed(page.region().into_iter().collect()),
+                SearchField::Themes => borrowed(
+                    meta.themes
+                        .iter()
+                        .map(|slug| site.config.theme(slug).map_or(slug.as_str(), |theme| theme.name.as_str()))
+                        .collect(),
+                ),
+                SearchField::Questions => match &page.kind {
+                    Kind::Discussion(discussion) => borrowed(discussion.questions.iter().map(String::as_str).collect()),
                     _ => Vec::new(),
                 },
             };
@@ -236,7 +244,7 @@ fn count(site: &Site, doc: &Doc, stop_words: &[String]) -> Counts {
     let mut counts = Counts { terms: HashMap::new(), lengths: [0; FIELDS] };
     for (field, texts) in field_texts(site, doc) {
         let slot = field_index(field);
-        for text in texts {
+        for text in &texts {
             tokenise::tokenise_into(text, &mut |word| {
                 if stop_words.binary_search_by(|stop| stop.as_str().cmp(word)).is_ok() {
                     return;
@@ -486,4 +494,97 @@ fn record(site: &Site, doc: &Doc, codes: &HashMap<PageKey, (usize, usize)>) -> V
 fn opening(text: &str) -> String {
     let words: Vec<&str> = text.split_whitespace().take(31).collect();
     if words.len() > 30 { format!("{}…", words[..30].join(" ")) } else { words.join(" ") }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Reads gaps back as search-engine.js does.
+    fn decode(gaps: &str) -> Vec<u32> {
+        let mut ids = Vec::new();
+        let (mut id, mut value) = (-1i64, 0i64);
+        for c in gaps.bytes() {
+            let digit = DIGITS.iter().position(|d| *d == c).unwrap() as i64;
+            if digit >= 32 {
+                value = value * 32 + digit - 32;
+            } else {
+                id += value * 32 + digit + 1;
+                ids.push(id as u32);
+                value = 0;
+            }
+        }
+        ids
+    }
+
+    #[test]
+    fn page_numbers_survive_gap_encoding_with_one_character_for_neighbours() {
+        let ids = [0u32, 1, 2, 40, 41, 1_000, 33_000, 33_001, 1_048_600];
+        let list: Vec<(u32, u8)> = ids.iter().map(|id| (*id, 5)).collect();
+        let encoded = gaps(&list);
+        assert_eq!(decode(&encoded), ids);
+        assert_eq!(&encoded[..3], "000", "consecutive pages cost one character each");
+        assert_eq!(scores(&list), "555555555");
+    }
+
+    #[test]
+    fn quantised_scores_keep_their_order_and_range() {
+        let top = 20.0;
+        let quantised: Vec<u8> = [0.0, 0.05, 0.5, 2.0, 10.0, 20.0, 40.0].iter().map(|s| quantise(*s, top)).collect();
+        assert_eq!(quantised[0], 0);
+        assert_eq!(quantised[5], 63);
+        assert_eq!(quantised[6], 63, "clamped");
+        assert!(quantised.windows(2).all(|pair| pair[0] <= pair[1]), "{quantised:?}");
+        assert!(quantised[1] > 0, "a weak match still scores");
+        assert_eq!(quantise(3.0, 0.0), 0);
+    }
+
+    #[test]
+    fn a_title_match_outweighs_any_number_of_body_mentions() {
+        let average = [8.0, 20.0, 10.0, 800.0, 5.0, 3.0, 2.0, 20.0];
+        let lengths = [8, 20, 10, 800, 5, 3, 2, 0];
+        let title = saturate(&[1, 0, 0, 0, 0, 0, 0, 0], &lengths, &average);
+        let summary = saturate(&[0, 1, 0, 0, 0, 0, 0, 0], &lengths, &average);
+        let heading = saturate(&[0, 0, 1, 0, 0, 0, 0, 0], &lengths, &average);
+        let body = saturate(&[0, 0, 0, 50, 0, 0, 0, 0], &lengths, &average);
+        assert!(title > summary && summary > heading && heading > body, "{title} {summary} {heading} {body}");
+        let both = saturate(&[1, 0, 0, 3, 0, 0, 0, 0], &lengths, &average);
+        assert!(both > title, "more fields, more weight");
+    }
+
+    #[test]
+    fn shards_are_alphabetical_ranges_of_about_equal_size() {
+        let postings: Vec<(String, Vec<(u32, u8)>)> =
+            (0..100).map(|n| (format!("w{n:03}"), (0..10).map(|id| (id, 1)).collect())).collect();
+        let shards = shards(&postings, 4);
+        assert_eq!(shards.len(), 4);
+        assert!(
+            shards.iter().all(|shard| (20..=30).contains(&shard.len())),
+            "{:?}",
+            shards.iter().map(Vec::len).collect::<Vec<_>>()
+        );
+        let words: Vec<&str> = shards.iter().flatten().map(|entry| entry.0).collect();
+        assert_eq!(words, postings.iter().map(|p| p.0.as_str()).collect::<Vec<_>>(), "in order, each once");
+        // One word bigger than a shard's share still gets one shard, and no shard is empty.
+        let mut lopsided = postings.clone();
+        lopsided[0].1 = (0..10_000).map(|id| (id, 1)).collect();
+        assert!(shards_of(&lopsided, 4).iter().all(|shard| !shard.is_empty()));
+    }
+
+    fn shards_of(postings: &[(String, Vec<(u32, u8)>)], count: usize) -> Vec<Vec<Entry<'_>>> {
+        shards(postings, count)
+    }
+
+    #[test]
+    fn facet_codes_have_one_fixed_width_code_per_page() {
+        let values: Vec<(String, String)> = (0..8).map(|n| (format!("v{n}"), format!("V{n}"))).collect();
+        let multi = facet(&values, &[vec![0, 7], vec![], vec![6]], true);
+        assert_eq!(multi["width"], 2);
+        assert_eq!(multi["pages"], "210010", "bits 0 and 7 make 129, 2 then 1 in base 64; bit 6 makes 64");
+        let single = facet(&values, &[vec![0], vec![3]], false);
+        assert_eq!(single["width"], 1);
+        assert_eq!(single["pages"], "03");
+        assert_eq!(digits(64), 1);
+        assert_eq!(digits(65), 2);
+    }
 }

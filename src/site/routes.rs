@@ -99,7 +99,7 @@ impl SearchPlan {
         // shard per word but a result chunk per result shown, so chunks get
         // two thirds of the rest.
         let rest = files - 2;
-        let shards = rest / 3;
+        let shards = (rest / 3).max(1);
         SearchPlan { shards, chunks: rest - shards, inline: false }
     }
 
@@ -398,4 +398,24 @@ fn is_content(source: &Source) -> bool {
 /// `content/case-studies/eeast.md`: a page's file relative to the site root.
 fn page_file(key: &PageKey) -> PathBuf {
     Path::new(DIR).join(key.as_str())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn search_index_files_stay_within_one_per_fifty_pages() {
+        for pages in [0, 1, 40, 149, 150, 151, 1_000, 10_000, 100_000] {
+            let plan = SearchPlan::for_pages(pages);
+            let files = plan.files().len();
+            assert!(files <= pages.div_ceil(SearchPlan::PAGES_PER_FILE).max(1), "{pages} pages: {files} files");
+            assert!(plan.shards >= 1 && plan.chunks >= 1);
+            assert_eq!(plan.inline, files == 1);
+        }
+        assert!(SearchPlan::for_pages(149).inline);
+        let big = SearchPlan::for_pages(10_000);
+        assert!(!big.inline);
+        assert!(big.chunks > big.shards, "results need more, smaller files than words: {big:?}");
+    }
 }

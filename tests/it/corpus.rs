@@ -22,4 +22,29 @@ fn a_thousand_page_corpus_builds_without_problems() {
     assert!(stderr.contains("no problems in 1000 pages"), "{stderr}");
     let pages = crate::common::html_files(&dir.path().join("public")).len();
     assert!(pages > 1000, "only {pages} HTML files");
+
+    // The search index is split, at most one file per 50 pages, and a second
+    // build writes the same bytes.
+    let search = dir.path().join("public/search");
+    let files = search_files(&search);
+    assert!(files.len() <= 20 && files.len() > 4, "{} search files for 1000 pages", files.len());
+    assert!(files.keys().any(|file| file.starts_with("terms/")) && files.keys().any(|file| file.starts_with("docs/")));
+    let again = dir.path().join("again");
+    let build =
+        belong(&["build", "--root", dir.path().to_str().unwrap(), "--output", again.to_str().unwrap()], dir.path());
+    assert!(build.status.success());
+    assert!(search_files(&again.join("search")) == files, "the search index differs between builds");
+}
+
+/// The search index's files (`index.html`, the page, aside), by path.
+fn search_files(search: &std::path::Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(search)
+        .into_iter()
+        .map(Result::unwrap)
+        .filter(|entry| entry.file_type().is_file() && entry.file_name() != "index.html")
+        .map(|entry| {
+            let relative = entry.path().strip_prefix(search).unwrap().to_string_lossy().replace('\\', "/");
+            (relative, std::fs::read(entry.path()).unwrap())
+        })
+        .collect()
 }

@@ -14,4 +14,5 @@ mod links;
 mod pages;
 mod safety;
 mod scaffold;
+mod search;
 mod tidy;

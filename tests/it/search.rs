@@ -1,0 +1,122 @@
+//! The search index `belong build` writes: its files, what `[search]` in
+//! site.toml changes, and the search page without JavaScript. How queries
+//! behave is tested in the browser suites (tests/browser), which run the
+//! engine over these files.
+
+use serde_json::Value;
+
+use crate::common::{attributes, build_edited, build_ok, check_edited, select, site_toml};
+
+fn manifest(built: &crate::common::Built) -> Value {
+    serde_json::from_str(&built.text("/search/index.json")).unwrap()
+}
+
+/// Every indexed word of a small (inline) index.
+fn words(manifest: &Value) -> Vec<String> {
+    manifest["inline"]["terms/0"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|entry| entry[0].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn a_small_hub_gets_one_search_file_with_every_page_and_field() {
+    let built = build_ok("basic", &[]);
+    let search: Vec<_> =
+        std::fs::read_dir(built.public.join("search")).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(search.len(), 2, "index.html and index.json only: {search:?}");
+    let manifest = manifest(&built);
+    assert_eq!(manifest["format"], 1);
+    let docs = manifest["inline"]["docs/0"].as_array().unwrap();
+    let paths: Vec<&str> = docs.iter().map(|doc| doc[1].as_str().unwrap()).collect();
+    for path in ["case-studies/eeast/", "toolkits/allyship/", "discussions/questions/", "about/"] {
+        assert!(paths.contains(&path), "{path} not indexed: {paths:?}");
+    }
+    let eeast = docs.iter().find(|doc| doc[1] == "case-studies/eeast/").unwrap();
+    assert_eq!(eeast[0], "EEAST: rebuilding trust");
+    assert_eq!(eeast[4], "2023-08-14");
+    assert_eq!(eeast[5], "East of England Ambulance Service cut turnover in emergency operations.");
+    let words = words(&manifest);
+    // title, summary, headings, body, organisation, region, theme names, and numbers kept
+    for word in ["eeast", "turnover", "forums", "admitted", "ambulance", "england", "allyship", "14%"] {
+        assert!(words.contains(&word.to_string()), "{word} not indexed");
+    }
+    for stop in ["the", "and", "of"] {
+        assert!(!words.contains(&stop.to_string()), "stop word {stop} indexed");
+    }
+    let facets = &manifest["inline"]["facets"];
+    for facet in ["theme", "type", "organisation", "region", "audience"] {
+        let pages = facets[facet]["pages"].as_str().unwrap();
+        let width = facets[facet]["width"].as_u64().unwrap() as usize;
+        assert_eq!(pages.len(), width * docs.len(), "{facet}: one code per page");
+    }
+}
+
+#[test]
+fn search_fields_and_stop_words_come_from_site_toml() {
+    let toml =
+        site_toml("basic", "", "[search]\nfields = [\"title\", \"summary\"]\nstop_words = [\"EEAST\", \"rebuilding\"]");
+    let built = build_edited("basic", &[("site.toml", &toml)], &[]);
+    let manifest = manifest(&built);
+    let words = words(&manifest);
+    assert!(words.contains(&"turnover".to_string()), "summary words are indexed");
+    assert!(!words.contains(&"forums".to_string()), "body words are not");
+    assert!(!words.contains(&"eeast".to_string()) && !words.contains(&"rebuilding".to_string()));
+    let stop: Vec<&str> = manifest["stop"].as_array().unwrap().iter().map(|w| w.as_str().unwrap()).collect();
+    assert!(stop.contains(&"eeast") && stop.contains(&"the"), "the browser drops them from queries too: {stop:?}");
+}
+
+#[test]
+fn search_switched_off_writes_no_index_and_no_search_boxes() {
+    let toml = site_toml("basic", "", "[search]\nenabled = false");
+    let built = build_edited("basic", &[("site.toml", &toml)], &[]);
+    assert!(!built.public.join("search/index.json").exists());
+    let home = built.page("/");
+    assert!(select(&home, "form[role=search]").is_empty(), "no search box that finds nothing");
+    let page = built.page("/search/");
+    assert!(select(&page, "#search-form").is_empty());
+    assert!(attributes(&page, "script", "src").is_empty());
+    assert!(select(&page, "h3").contains(&"By theme".to_string()), "the browse lists stay");
+}
+
+#[test]
+fn a_misspelt_search_field_is_an_error_at_its_line() {
+    let toml = site_toml("basic", "", "[search]\nfields = [\"title\", \"bodyy\"]");
+    let diagnostics = check_edited("basic", &[("site.toml", &toml)]);
+    let error = diagnostics.iter().find(|d| d["file"] == "site.toml").expect("a site.toml error");
+    let message = error["message"].as_str().unwrap();
+    assert!(message.contains("bodyy") && message.contains("body"), "{message}");
+    let line = error["line"].as_u64().unwrap() as usize;
+    assert_eq!(toml.lines().nth(line - 1).unwrap(), "fields = [\"title\", \"bodyy\"]");
+}
+
+#[test]
+fn the_search_page_works_without_javascript_and_under_a_sub_path() {
+    let built = build_ok("basic", &["--base-url", "https://example.org/hub/"]);
+    let page = built.page("/search/");
+    assert_eq!(attributes(&page, "#search-form", "data-index"), ["/hub/search/"]);
+    assert_eq!(attributes(&page, "#search-form", "action"), ["/hub/search/"]);
+    assert_eq!(select(&page, "label[for=search-q]"), ["Words to find"]);
+    assert_eq!(attributes(&page, "script[src]", "src"), ["/hub/search-engine.js", "/hub/search.js"]);
+    assert_eq!(attributes(&page, "[role=status]", "id"), ["search-status"]);
+    // Without JavaScript: the lists by type, theme, organisation and region.
+    let headings = select(&page, "h3");
+    for heading in ["By type", "By theme", "By organisation", "By region"] {
+        assert!(headings.contains(&heading.to_string()), "{heading}: {headings:?}");
+    }
+    assert!(attributes(&page, ".browse-grid a", "href").contains(&"/hub/themes/belonging/".to_string()));
+    // Every page's header box leads to the search page.
+    let case_study = built.page("/case-studies/eeast/");
+    assert_eq!(attributes(&case_study, "form.site-search", "action"), ["/hub/search/"]);
+    assert!(built.text("/search-engine.js").contains("function tokenise"));
+}
+
+#[test]
+fn search_files_are_not_in_the_sitemap() {
+    let built = build_ok("basic", &[]);
+    let sitemap = built.text("/sitemap.xml");
+    assert!(sitemap.contains("https://example.org/search/</loc>"));
+    assert!(!sitemap.contains("index.json"));
+}
