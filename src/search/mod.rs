@@ -17,7 +17,9 @@
 //! - `search/terms/<n>.json`: words of one alphabetical range, as
 //!   `[word, gaps, scores]`: the pages' numbers as gaps (base-32 digits, the
 //!   upper half of the alphabet meaning "more digits follow") and one
-//!   character per page for the score.
+//!   character per page for the score. A word on more than `SCORED` pages
+//!   keeps the scores of its best pages only, and adds a fourth string: their
+//!   positions in its page list, as gaps.
 //! - `search/docs/<n>.json`: a run of pages as `[title, path, type, organisation,
 //!   date, excerpt]`, the type and organisation as facet codes.
 //!
@@ -28,6 +30,7 @@ pub mod tokenise;
 
 use std::borrow::Cow;
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 
 use rayon::prelude::*;
 use serde_json::{Map, Value, json};
@@ -53,6 +56,12 @@ const DIGITS: &[u8; 64] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnop
 
 /// The highest quantised score.
 const MAX_SCORE: f64 = 63.0;
+
+/// How many of a word's pages keep their score: its best ones. Its other
+/// pages still match (they count, and filters see them) but rank after these,
+/// in page order. Dropping the scores of the many pages where a common word
+/// is only mentioned makes its shard a fraction of the size.
+pub const SCORED: usize = 128;
 
 /// BM25's term-frequency saturation.
 const K1: f64 = 1.2;
@@ -123,7 +132,7 @@ pub fn index(site: &Site, bodies: &HashMap<PageKey, Rendered>) -> Index {
     let mut chunks: Vec<Value> =
         docs.chunks(chunk_size).map(|run| run.iter().map(|doc| record(site, doc, &facets.codes)).collect()).collect();
     chunks.resize(plan.chunks.max(chunks.len()), Value::Array(Vec::new()));
-    let shards = shards(&postings, plan.shards);
+    let shards = shards(&postings, docs.len(), plan.shards);
     // A word belongs to the last shard whose first word is not after it; the
     // first shard starts at "" so every word has one.
     let firsts: Vec<&str> = shards
@@ -147,9 +156,12 @@ pub fn index(site: &Site, bodies: &HashMap<PageKey, Rendered>) -> Index {
         manifest["inline"] = Value::Object(inline);
     } else {
         files.insert(SearchFile::Facets, encode(&facets.value));
-        for number in 0..plan.shards {
-            let shard = shards.get(number).map_or(&[][..], Vec::as_slice);
-            files.insert(SearchFile::Terms(number), encode(&shard_value(shard)));
+        let encoded: Vec<Vec<u8>> = (0..plan.shards)
+            .into_par_iter()
+            .map(|number| encode(&shard_value(shards.get(number).map_or(&[][..], Vec::as_slice))))
+            .collect();
+        for (number, bytes) in encoded.into_iter().enumerate() {
+            files.insert(SearchFile::Terms(number), bytes);
         }
         for (number, chunk) in chunks.iter().enumerate() {
             files.insert(SearchFile::Docs(number), encode(chunk));
@@ -180,13 +192,45 @@ fn stop_words(site: &Site) -> Vec<String> {
 fn version(files: &HashMap<SearchFile, Vec<u8>>) -> String {
     let mut sorted: Vec<(&SearchFile, &Vec<u8>)> = files.iter().collect();
     sorted.sort_by_key(|(file, _)| **file);
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for byte in sorted.iter().flat_map(|(_, bytes)| bytes.iter()) {
-        hash ^= u64::from(*byte);
-        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+    let mut hash = Quick::default();
+    for (_, bytes) in sorted {
+        hash.write(bytes);
     }
-    format!("{hash:016x}")
+    format!("{:016x}", hash.finish())
 }
+
+/// A fast, stable hash (the multiply-and-rotate one rustc uses, eight bytes
+/// at a time) for the index's word maps, where the standard library's
+/// SipHash, made to resist hostile keys, was a fifth of indexing; and for the
+/// version string, which must not change between builds.
+#[derive(Default)]
+struct Quick(u64);
+
+impl Quick {
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+}
+
+impl Hasher for Quick {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            let mut eight = [0u8; 8];
+            eight.copy_from_slice(chunk);
+            self.add(u64::from_le_bytes(eight));
+        }
+        let mut rest = [0u8; 8];
+        rest[..chunks.remainder().len()].copy_from_slice(chunks.remainder());
+        self.add(u64::from_le_bytes(rest) ^ bytes.len() as u64);
+    }
+}
+
+type WordMap<V> = HashMap<String, V, BuildHasherDefault<Quick>>;
 
 /// The text of each field of a page, as configured. A case study's outcomes
 /// count as body text, in the sentences its chart describes them with.
@@ -230,92 +274,146 @@ fn field_texts<'a>(site: &'a Site, doc: &Doc<'a>) -> Vec<(SearchField, Vec<Cow<'
         .collect()
 }
 
-/// One page's words: how often each occurs in each field, and each field's length.
-struct Counts {
-    terms: HashMap<String, [u32; FIELDS]>,
-    lengths: [u32; FIELDS],
-}
-
 fn field_index(field: SearchField) -> usize {
     SearchField::ALL.iter().position(|f| *f == field).unwrap_or(0)
 }
 
-fn count(site: &Site, doc: &Doc, stop_words: &[String]) -> Counts {
-    let mut counts = Counts { terms: HashMap::new(), lengths: [0; FIELDS] };
-    for (field, texts) in field_texts(site, doc) {
-        let slot = field_index(field);
-        for text in &texts {
-            tokenise::tokenise_into(text, &mut |word| {
-                if stop_words.binary_search_by(|stop| stop.as_str().cmp(word)).is_ok() {
-                    return;
-                }
-                counts.lengths[slot] += 1;
-                match counts.terms.get_mut(word) {
-                    Some(tf) => tf[slot] += 1,
-                    None => {
-                        let mut tf = [0; FIELDS];
-                        tf[slot] = 1;
-                        counts.terms.insert(word.to_string(), tf);
-                    }
-                }
-            });
+/// One page's words, by number in its run's vocabulary, with how often each
+/// occurs in each field; and each field's length.
+struct PageWords {
+    terms: Vec<(u32, Frequencies)>,
+    lengths: Frequencies,
+}
+
+/// A run of pages counted together (one per thread's share of the work), so
+/// each word is hashed once and only a word new to the run allocates.
+#[derive(Default)]
+struct Run {
+    /// The run's words, by number.
+    words: Vec<String>,
+    numbers: WordMap<u32>,
+    /// Per word: whether it is a stop word, the last page it was seen on and
+    /// where in that page's list it is.
+    stop: Vec<bool>,
+    last_page: Vec<usize>,
+    slot: Vec<usize>,
+    pages: Vec<PageWords>,
+}
+
+impl Run {
+    fn number(&mut self, word: &str, stop_words: &[String]) -> u32 {
+        if let Some(number) = self.numbers.get(word) {
+            return *number;
         }
+        let number = self.words.len() as u32;
+        self.words.push(word.to_string());
+        self.numbers.insert(word.to_string(), number);
+        self.stop.push(stop_words.binary_search_by(|stop| stop.as_str().cmp(word)).is_ok());
+        self.last_page.push(usize::MAX);
+        self.slot.push(0);
+        number
     }
-    counts
+
+    fn count(&mut self, site: &Site, doc: &Doc, stop_words: &[String]) {
+        let page = self.pages.len();
+        let mut words = PageWords { terms: Vec::new(), lengths: [0; FIELDS] };
+        for (field, texts) in field_texts(site, doc) {
+            let field = field_index(field);
+            for text in &texts {
+                tokenise::tokenise_into(text, &mut |word| {
+                    words.lengths[field] += 1;
+                    let number = self.number(word, stop_words) as usize;
+                    if self.stop[number] {
+                        return;
+                    }
+                    if self.last_page[number] != page {
+                        self.last_page[number] = page;
+                        self.slot[number] = words.terms.len();
+                        words.terms.push((number as u32, [0; FIELDS]));
+                    }
+                    words.terms[self.slot[number]].1[field] += 1;
+                });
+            }
+        }
+        self.pages.push(words);
+    }
 }
 
 /// Every word with the pages it is on, as (page number, quantised score) in
 /// page order; words sorted as JavaScript compares strings (UTF-16 units).
 fn postings(site: &Site, docs: &[Doc], stop_words: &[String]) -> Vec<(String, Vec<(u32, u8)>)> {
-    let counts: Vec<Counts> = docs.par_iter().map(|doc| count(site, doc, stop_words)).collect();
+    let run_size = docs.len().div_ceil(4 * rayon::current_num_threads()).max(1);
+    let runs: Vec<Run> = docs
+        .par_chunks(run_size)
+        .map(|docs| {
+            let mut run =
+                Run { numbers: WordMap::with_capacity_and_hasher(1 << 14, Default::default()), ..Run::default() };
+            for doc in docs {
+                run.count(site, doc, stop_words);
+            }
+            run
+        })
+        .collect();
+    // One vocabulary: each run's words numbered anew, in page order.
+    let mut numbers: WordMap<u32> = WordMap::default();
+    let mut words: Vec<String> = Vec::new();
+    let renumbered: Vec<Vec<u32>> = runs
+        .iter()
+        .map(|run| {
+            run.words
+                .iter()
+                .map(|word| {
+                    *numbers.entry(word.clone()).or_insert_with(|| {
+                        words.push(word.clone());
+                        (words.len() - 1) as u32
+                    })
+                })
+                .collect()
+        })
+        .collect();
+    let per_doc: Vec<(Vec<(u32, Frequencies)>, Frequencies)> = runs
+        .into_par_iter()
+        .zip(renumbered.par_iter())
+        .flat_map_iter(|(run, global)| {
+            run.pages.into_iter().map(move |page| {
+                let terms = page.terms.into_iter().map(|(number, tf)| (global[number as usize], tf)).collect();
+                (terms, page.lengths)
+            })
+        })
+        .collect();
     let pages = docs.len() as f64;
     let mut average = [0.0f64; FIELDS];
-    for counts in &counts {
-        for (slot, length) in counts.lengths.iter().enumerate() {
+    let mut frequency: Vec<u32> = vec![0; words.len()];
+    for (terms, lengths) in &per_doc {
+        for (slot, length) in lengths.iter().enumerate() {
             average[slot] += f64::from(*length) / pages.max(1.0);
         }
+        for (number, _) in terms {
+            frequency[*number as usize] += 1;
+        }
     }
-    let mut ids: HashMap<String, u32> = HashMap::new();
-    let mut words: Vec<String> = Vec::new();
-    let mut frequency: Vec<u32> = Vec::new();
-    let per_doc: Vec<(Vec<(u32, Frequencies)>, Frequencies)> = counts
-        .into_iter()
-        .map(|counts| {
-            let mut terms: Vec<(u32, Frequencies)> = counts
-                .terms
-                .into_iter()
-                .map(|(word, tf)| {
-                    let id = *ids.entry(word).or_insert_with_key(|word| {
-                        words.push(word.clone());
-                        frequency.push(0);
-                        (words.len() - 1) as u32
-                    });
-                    frequency[id as usize] += 1;
-                    (id, tf)
-                })
-                .collect();
-            terms.sort_unstable_by_key(|(id, _)| *id);
-            (terms, counts.lengths)
+    let idf: Vec<f64> = frequency
+        .iter()
+        .map(|df| {
+            let df = f64::from(*df);
+            (1.0 + (pages - df + 0.5) / (df + 0.5)).ln() + IDF_FLOOR
         })
         .collect();
     let scored: Vec<Vec<(u32, f64)>> = per_doc
         .par_iter()
         .map(|(terms, lengths)| {
-            terms
-                .iter()
-                .map(|(id, tf)| {
-                    let df = f64::from(frequency[*id as usize]);
-                    let idf = (1.0 + (pages - df + 0.5) / (df + 0.5)).ln() + IDF_FLOOR;
-                    (*id, idf * saturate(tf, lengths, &average))
-                })
-                .collect()
+            terms.iter().map(|(id, tf)| (*id, idf[*id as usize] * saturate(tf, lengths, &average))).collect()
         })
         .collect();
-    let top = scored.iter().flatten().map(|(_, score)| *score).fold(0.0f64, f64::max);
-    let mut lists: Vec<Vec<(u32, u8)>> = vec![Vec::new(); words.len()];
-    for (doc, terms) in scored.iter().enumerate() {
+    let top = scored.par_iter().flatten().map(|(_, score)| *score).reduce(|| 0.0, f64::max);
+    let quantised: Vec<Vec<(u32, u8)>> = scored
+        .into_par_iter()
+        .map(|terms| terms.into_iter().map(|(id, score)| (id, quantise(score, top))).collect())
+        .collect();
+    let mut lists: Vec<Vec<(u32, u8)>> = frequency.iter().map(|df| Vec::with_capacity(*df as usize)).collect();
+    for (doc, terms) in quantised.iter().enumerate() {
         for (id, score) in terms {
-            lists[*id as usize].push((doc as u32, quantise(*score, top)));
+            lists[*id as usize].push((doc as u32, *score));
         }
     }
     let mut postings: Vec<(String, Vec<(u32, u8)>)> = words.into_iter().zip(lists).collect();
@@ -352,10 +450,10 @@ fn quantise(score: f64, top: f64) -> u8 {
 
 type Entry<'a> = (&'a str, &'a [(u32, u8)]);
 
-/// Splits the sorted words into at most `count` alphabetical ranges of about
-/// equal size.
-fn shards(postings: &[(String, Vec<(u32, u8)>)], count: usize) -> Vec<Vec<Entry<'_>>> {
-    let size = |entry: &(String, Vec<(u32, u8)>)| entry.0.len() + 2 * entry.1.len() + 8;
+/// Splits the sorted words of a site of `pages` pages into at most `count`
+/// alphabetical ranges of about equal size once compressed.
+fn shards(postings: &[(String, Vec<(u32, u8)>)], pages: usize, count: usize) -> Vec<Vec<Entry<'_>>> {
+    let size = |entry: &(String, Vec<(u32, u8)>)| compressed_size(entry.0.len(), entry.1.len(), pages);
     let total: usize = postings.iter().map(size).sum::<usize>().max(1);
     let mut shards: Vec<Vec<Entry>> = Vec::new();
     let mut before = 0;
@@ -374,8 +472,34 @@ fn shards(postings: &[(String, Vec<(u32, u8)>)], count: usize) -> Vec<Vec<Entry<
     shards
 }
 
+/// A shard as `[word, gaps, scores]` per word; a word on more than `SCORED`
+/// pages adds the positions (in its page list, as gaps) of the pages its
+/// scores are for.
+/// About how many bytes a word's entry takes once gzipped: the information in
+/// its page gaps (a word on every page costs almost nothing), a byte or two
+/// per scored page, and the word itself.
+fn compressed_size(word: usize, list: usize, pages: usize) -> usize {
+    let bits_per_gap = (1.0 + pages as f64 / list.max(1) as f64).log2();
+    word + 8 + (list as f64 * bits_per_gap / 8.0).ceil() as usize + 2 * list.min(SCORED)
+}
+
 fn shard_value(shard: &[Entry]) -> Value {
-    Value::Array(shard.iter().map(|(word, list)| json!([word, gaps(list), scores(list)])).collect())
+    Value::Array(
+        shard
+            .iter()
+            .map(|(word, list)| {
+                if list.len() <= SCORED {
+                    return json!([word, gaps(list), scores(list)]);
+                }
+                let mut best: Vec<usize> = (0..list.len()).collect();
+                best.select_nth_unstable_by(SCORED - 1, |a, b| list[*b].1.cmp(&list[*a].1).then(a.cmp(b)));
+                best.truncate(SCORED);
+                best.sort_unstable();
+                let top: Vec<(u32, u8)> = best.iter().map(|&at| (at as u32, list[at].1)).collect();
+                json!([word, gaps(list), scores(&top), gaps(&top)])
+            })
+            .collect(),
+    )
 }
 
 /// Page numbers as gaps from the one before (minus one), in base-32 digits.
@@ -556,7 +680,7 @@ mod tests {
     fn shards_are_alphabetical_ranges_of_about_equal_size() {
         let postings: Vec<(String, Vec<(u32, u8)>)> =
             (0..100).map(|n| (format!("w{n:03}"), (0..10).map(|id| (id, 1)).collect())).collect();
-        let shards = shards(&postings, 4);
+        let shards = shards(&postings, 10, 4);
         assert_eq!(shards.len(), 4);
         assert!(
             shards.iter().all(|shard| (20..=30).contains(&shard.len())),
@@ -572,7 +696,7 @@ mod tests {
     }
 
     fn shards_of(postings: &[(String, Vec<(u32, u8)>)], count: usize) -> Vec<Vec<Entry<'_>>> {
-        shards(postings, count)
+        shards(postings, 10_000, count)
     }
 
     #[test]

@@ -25,59 +25,100 @@ pub fn tokenise(text: &str) -> Vec<String> {
 }
 
 /// Calls `emit` with each search word of `text`, in order.
+///
+/// The text is read in runs between ASCII spaces and line breaks: no rule
+/// looks across one, so this gives the words the whole text would, and a run
+/// of plain ASCII (most of a hub) skips Unicode decomposition.
 pub fn tokenise_into(text: &str, emit: &mut dyn FnMut(&str)) {
-    let folded = fold(text);
-    let chars: Vec<char> = folded.chars().collect();
-    let mut parts: Vec<String> = Vec::new();
-    let mut word = String::new();
-    let mut index = 0;
-    while index < chars.len() {
-        let c = chars[index];
-        let previous = index.checked_sub(1).map(|i| chars[i]);
-        let next = chars.get(index + 1).copied();
-        let between_words = previous.is_some_and(is_word_char) && next.is_some_and(is_word_char);
-        let between_digits = previous.is_some_and(|p| p.is_ascii_digit()) && next.is_some_and(|n| n.is_ascii_digit());
-        if is_word_char(c) {
-            word.push(c);
-        } else if is_apostrophe(c) && between_words {
-            // dropped: "women's" is one word
-        } else if c == ',' && between_digits {
-            // dropped: "2,000" is 2000
-        } else if c == '.' && between_digits {
-            word.push('.');
-        } else if is_hyphen(c) && between_words {
-            parts.push(std::mem::take(&mut word));
-        } else {
-            if c == '%' && previous.is_some_and(|p| p.is_ascii_digit()) {
-                word.push('%');
-            }
-            finish(&mut parts, &mut word, emit);
+    let mut chars: Vec<char> = Vec::new();
+    let mut word = Word::default();
+    for run in text.split_ascii_whitespace() {
+        if let Some(plain) = plain_word(run) {
+            word.text.clear();
+            word.text.push_str(plain);
+            word.text.make_ascii_lowercase();
+            emit_short(&word.text, emit);
+            word.text.clear();
+            continue;
         }
-        index += 1;
+        chars.clear();
+        if run.is_ascii() {
+            chars.extend(run.bytes().map(|byte| char::from(byte.to_ascii_lowercase())));
+        } else {
+            chars.extend(fold(run).chars());
+        }
+        words(&chars, &mut word, emit);
     }
-    finish(&mut parts, &mut word, emit);
 }
 
-/// Emits the word just read: alone, or as a hyphenated word's parts and join.
-fn finish(parts: &mut Vec<String>, word: &mut String, emit: &mut dyn FnMut(&str)) {
-    if word.is_empty() && parts.is_empty() {
-        return;
+/// The one word of a run that is ASCII letters and digits, with at most an
+/// opening bracket or quote before it and one closing punctuation mark after
+/// it (`(staff`, `teams.`, `said,`): most of a hub's text, read without the
+/// rules below, which give the same word.
+fn plain_word(run: &str) -> Option<&str> {
+    let bytes = run.as_bytes();
+    let start = usize::from(matches!(bytes.first(), Some(b'(' | b'"' | b'\'')));
+    let end = bytes.len()
+        - usize::from(matches!(bytes.last(), Some(b'.' | b',' | b';' | b':' | b'!' | b'?' | b')' | b'"' | b'\'')));
+    let word = bytes.get(start..end)?;
+    (!word.is_empty() && word.iter().all(u8::is_ascii_alphanumeric)).then(|| &run[start..end])
+}
+
+fn emit_short(word: &str, emit: &mut dyn FnMut(&str)) {
+    if !word.is_empty() && (word.len() <= MAX_LEN || word.chars().count() <= MAX_LEN) {
+        emit(word);
     }
-    parts.push(std::mem::take(word));
-    let mut emit_short = |word: &str| {
-        if !word.is_empty() && word.chars().count() <= MAX_LEN {
-            emit(word);
+}
+
+/// The word being read: its characters, and where each hyphenated part ends.
+#[derive(Default)]
+struct Word {
+    text: String,
+    cuts: Vec<usize>,
+}
+
+impl Word {
+    /// Emits the word just read: alone, or as a hyphenated word's parts and then
+    /// the parts joined.
+    fn finish(&mut self, emit: &mut dyn FnMut(&str)) {
+        if !self.cuts.is_empty() {
+            let mut start = 0;
+            for end in self.cuts.iter().copied().chain([self.text.len()]) {
+                emit_short(&self.text[start..end], emit);
+                start = end;
+            }
         }
-    };
-    if parts.len() == 1 {
-        emit_short(&parts[0]);
-    } else {
-        for part in parts.iter() {
-            emit_short(part);
-        }
-        emit_short(&parts.concat());
+        emit_short(&self.text, emit);
+        self.text.clear();
+        self.cuts.clear();
     }
-    parts.clear();
+}
+
+/// The words of folded characters, by the rules above.
+fn words(chars: &[char], word: &mut Word, emit: &mut dyn FnMut(&str)) {
+    for (index, &c) in chars.iter().enumerate() {
+        let previous = index.checked_sub(1).map(|i| chars[i]);
+        let next = chars.get(index + 1).copied();
+        if is_word_char(c) {
+            word.text.push(c);
+            continue;
+        }
+        let between_words = previous.is_some_and(is_word_char) && next.is_some_and(is_word_char);
+        let between_digits = previous.is_some_and(|p| p.is_ascii_digit()) && next.is_some_and(|n| n.is_ascii_digit());
+        if is_apostrophe(c) && between_words || c == ',' && between_digits {
+            // dropped: "women's" is one word, "2,000" is 2000
+        } else if c == '.' && between_digits {
+            word.text.push('.');
+        } else if is_hyphen(c) && between_words {
+            word.cuts.push(word.text.len());
+        } else {
+            if c == '%' && previous.is_some_and(|p| p.is_ascii_digit()) {
+                word.text.push('%');
+            }
+            word.finish(emit);
+        }
+    }
+    word.finish(emit);
 }
 
 /// NFKD, combining marks dropped, lower-cased. ASCII text (most of a hub) skips

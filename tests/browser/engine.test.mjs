@@ -178,6 +178,14 @@ test('facet counts: each value counts the pages a filter on it gives, with the o
   assert.equal(themeCount ? themeCount.count : 0, alone.total);
 });
 
+test('a word on most pages still ranks the pages with it in the title first', async () => {
+  const manifest = JSON.parse(fs.readFileSync(path.join(tmp, 'corpus-site', 'search', 'index.json'), 'utf8'));
+  assert.equal(manifest.pages, 400);
+  const { result, records } = await top(corpus, 'belonging', 5);
+  assert.ok(result.total > 200, `${result.total} pages: the word is common enough to keep only its best scores`);
+  assert.ok(records.every((record) => /belonging/i.test(record.title)), records.map((record) => record.title).join('\n'));
+});
+
 test('the filtered results are exactly the pages of that theme with the word (or its stem)', async () => {
   const { result } = await top(corpus, 'porters', 0, { theme: ['allyship'] });
   const records = await corpus.index.records(result.ranked);

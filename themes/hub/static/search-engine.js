@@ -28,6 +28,8 @@ var BelongSearch = (function () {
   /* Words a prefix or a typo may stand for, at most, so a short prefix
    * cannot make a query read every shard. */
   var MAX_EXPANSIONS = 40;
+  /* Shorter words match only themselves: "st" would stand for half the index. */
+  var MIN_PREFIX = 3;
   var MAX_SHARDS_PER_WORD = 3;
   var FACETS = ["theme", "type", "organisation", "region", "audience"];
 
@@ -110,16 +112,26 @@ var BelongSearch = (function () {
 
   /* ---- the index ------------------------------------------------------ */
 
-  function decodePostings(gaps, scores) {
-    var ids = new Uint32Array(scores.length);
-    var id = -1, value = 0, n = 0;
+  /* Numbers written as gaps: base-32 digits, the upper half of the
+   * alphabet meaning "more digits follow"; each number is one more than the
+   * last plus its gap. */
+  function decodeGaps(gaps) {
+    var numbers = [], number = -1, value = 0;
     for (var i = 0; i < gaps.length; i++) {
       var digit = VALUE[gaps[i]];
       if (digit >= 32) value = value * 32 + digit - 32;
-      else { id += value * 32 + digit + 1; ids[n++] = id; value = 0; }
+      else { number += value * 32 + digit + 1; numbers.push(number); value = 0; }
     }
-    var weights = new Uint8Array(scores.length);
-    for (var s = 0; s < scores.length; s++) weights[s] = VALUE[scores[s]];
+    return numbers;
+  }
+
+  /* A word's pages and their scores. A common word's entry scores only its
+   * best pages (`positions` in its page list); its other pages score 0. */
+  function decodePostings(gaps, scores, positions) {
+    var ids = Uint32Array.from(decodeGaps(gaps));
+    var weights = new Uint8Array(ids.length);
+    var at = positions ? decodeGaps(positions) : null;
+    for (var s = 0; s < scores.length; s++) weights[at ? at[s] : s] = VALUE[scores[s]];
     return { ids: ids, scores: weights };
   }
 
@@ -133,7 +145,7 @@ var BelongSearch = (function () {
     if (found) return found;
     var entry = this.entries.get(word);
     if (!entry) return null;
-    found = decodePostings(entry[1], entry[2]);
+    found = decodePostings(entry[1], entry[2], entry[3]);
     this.decoded.set(word, found);
     return found;
   };
@@ -257,7 +269,7 @@ var BelongSearch = (function () {
       }
       found[0].forEach(function (shard) {
         if (shard.entries.has(word)) add(shard, word, WEIGHT.exact);
-        if (word.length >= 2) shard.startingWith(word).slice(0, MAX_EXPANSIONS).forEach(function (w) { add(shard, w, WEIGHT.prefix); });
+        if (word.length >= MIN_PREFIX) shard.startingWith(word).slice(0, MAX_EXPANSIONS).forEach(function (w) { add(shard, w, WEIGHT.prefix); });
       });
       (found[1] || []).forEach(function (shard) {
         shard.startingWith(stemmed).slice(0, MAX_EXPANSIONS).forEach(function (w) { add(shard, w, WEIGHT.stem); });

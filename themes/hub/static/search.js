@@ -21,7 +21,8 @@
   var pageTitle = document.title;
 
   var PAGE = 10;
-  var DEBOUNCE_MS = 180;
+  /* Short enough that results follow the last keystroke within 100 ms. */
+  var DEBOUNCE_MS = 60;
   var LOADING_AFTER_MS = 250;
   var LABELS = { theme: "Theme", type: "Type", organisation: "Organisation", region: "Region", audience: "Audience" };
   /* Long facets start closed, unless one of their values is chosen; on a
