@@ -416,7 +416,9 @@ fn postings(site: &Site, docs: &[Doc], stop_words: &[String]) -> Vec<(String, Ve
             lists[*id as usize].push((doc as u32, *score));
         }
     }
-    let mut postings: Vec<(String, Vec<(u32, u8)>)> = words.into_iter().zip(lists).collect();
+    // Stop words have a number in the vocabulary but no pages.
+    let mut postings: Vec<(String, Vec<(u32, u8)>)> =
+        words.into_iter().zip(lists).filter(|(_, list)| !list.is_empty()).collect();
     postings.sort_by(|a, b| a.0.encode_utf16().cmp(b.0.encode_utf16()));
     postings
 }
