@@ -1,0 +1,327 @@
+//! Pages to words and scores: each page's fields tokenised and counted, then
+//! each (word, page) pair scored with BM25 and field weights, quantised to
+//! 0..=63. The browser only adds these numbers up.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+use rayon::prelude::*;
+
+use crate::config::SearchField;
+use crate::content::{Kind, describe};
+use crate::site::Site;
+
+use super::{Doc, tokenise};
+
+/// The highest quantised score.
+const MAX_SCORE: f64 = 63.0;
+
+/// BM25's term-frequency saturation.
+const K1: f64 = 1.2;
+
+/// Added to every word's inverse document frequency, so a word on every page
+/// (as "belonging" is on a belonging hub) still ranks a page with it in the
+/// title above one that mentions it once, instead of scoring zero everywhere.
+const IDF_FLOOR: f64 = 0.3;
+
+/// How much a word counts in a field, and how far the field's length tempers
+/// it (BM25F's weight and `b`).
+fn weight(field: SearchField) -> (f64, f64) {
+    match field {
+        SearchField::Title => (6.0, 0.3),
+        SearchField::Summary => (3.5, 0.5),
+        SearchField::Headings => (2.5, 0.5),
+        SearchField::Organisation => (2.0, 0.0),
+        SearchField::Themes => (2.0, 0.0),
+        SearchField::Region => (1.5, 0.0),
+        SearchField::Questions => (1.5, 0.75),
+        SearchField::Body => (1.0, 0.75),
+    }
+}
+
+const FIELDS: usize = SearchField::ALL.len();
+
+/// A count per field, in `SearchField::ALL` order.
+type Frequencies = [u32; FIELDS];
+
+/// A fast, stable hash (the multiply-and-rotate one rustc uses, eight bytes
+/// at a time) for the index's word maps, where the standard library's
+/// SipHash, made to resist hostile keys, was a fifth of indexing; and for the
+/// version string, which must not change between builds.
+#[derive(Default)]
+pub(super) struct Quick(u64);
+
+impl Quick {
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+}
+
+impl Hasher for Quick {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            let mut eight = [0u8; 8];
+            eight.copy_from_slice(chunk);
+            self.add(u64::from_le_bytes(eight));
+        }
+        let mut rest = [0u8; 8];
+        rest[..chunks.remainder().len()].copy_from_slice(chunks.remainder());
+        self.add(u64::from_le_bytes(rest) ^ bytes.len() as u64);
+    }
+}
+
+type WordMap<V> = HashMap<String, V, BuildHasherDefault<Quick>>;
+
+/// The text of each field of a page, as configured. A case study's outcomes
+/// count as body text, in the sentences its chart describes them with.
+fn field_texts<'a>(site: &'a Site, doc: &Doc<'a>) -> Vec<(SearchField, Vec<Cow<'a, str>>)> {
+    let page = doc.page;
+    let meta = &page.meta;
+    let borrowed = |texts: Vec<&'a str>| texts.into_iter().map(Cow::Borrowed).collect::<Vec<_>>();
+    site.config
+        .search
+        .fields
+        .iter()
+        .map(|&field| {
+            let texts = match field {
+                SearchField::Title => borrowed(vec![meta.title.as_str()]),
+                SearchField::Summary => borrowed(meta.summary.iter().map(String::as_str).collect()),
+                SearchField::Headings => borrowed(
+                    doc.body.map(|body| body.headings.iter().map(|h| h.text.as_str()).collect()).unwrap_or_default(),
+                ),
+                SearchField::Body => {
+                    let mut texts = borrowed(doc.body.map(|body| vec![body.text.as_str()]).unwrap_or_default());
+                    if let Kind::CaseStudy(case) = &page.kind {
+                        texts.extend(case.outcomes.iter().map(|outcome| Cow::Owned(describe(outcome))));
+                    }
+                    texts
+                }
+                SearchField::Organisation => borrowed(page.organisation().into_iter().collect()),
+                SearchField::Region => borrowed(page.region().into_iter().collect()),
+                SearchField::Themes => borrowed(
+                    meta.themes
+                        .iter()
+                        .map(|slug| site.config.theme(slug).map_or(slug.as_str(), |theme| theme.name.as_str()))
+                        .collect(),
+                ),
+                SearchField::Questions => match &page.kind {
+                    Kind::Discussion(discussion) => borrowed(discussion.questions.iter().map(String::as_str).collect()),
+                    _ => Vec::new(),
+                },
+            };
+            (field, texts)
+        })
+        .collect()
+}
+
+fn field_index(field: SearchField) -> usize {
+    SearchField::ALL.iter().position(|f| *f == field).unwrap_or(0)
+}
+
+/// One page's words, by number in its run's vocabulary, with how often each
+/// occurs in each field; and each field's length.
+struct PageWords {
+    terms: Vec<(u32, Frequencies)>,
+    lengths: Frequencies,
+}
+
+/// A run of pages counted together (one per thread's share of the work), so
+/// each word is hashed once and only a word new to the run allocates.
+#[derive(Default)]
+struct Run {
+    /// The run's words, by number.
+    words: Vec<String>,
+    numbers: WordMap<u32>,
+    /// Per word: whether it is a stop word, the last page it was seen on and
+    /// where in that page's list it is.
+    stop: Vec<bool>,
+    last_page: Vec<usize>,
+    slot: Vec<usize>,
+    pages: Vec<PageWords>,
+}
+
+impl Run {
+    fn number(&mut self, word: &str, stop_words: &[String]) -> u32 {
+        if let Some(number) = self.numbers.get(word) {
+            return *number;
+        }
+        let number = self.words.len() as u32;
+        self.words.push(word.to_string());
+        self.numbers.insert(word.to_string(), number);
+        self.stop.push(stop_words.binary_search_by(|stop| stop.as_str().cmp(word)).is_ok());
+        self.last_page.push(usize::MAX);
+        self.slot.push(0);
+        number
+    }
+
+    fn count(&mut self, site: &Site, doc: &Doc, stop_words: &[String]) {
+        let page = self.pages.len();
+        let mut words = PageWords { terms: Vec::new(), lengths: [0; FIELDS] };
+        for (field, texts) in field_texts(site, doc) {
+            let field = field_index(field);
+            for text in &texts {
+                tokenise::tokenise_into(text, &mut |word| {
+                    words.lengths[field] += 1;
+                    let number = self.number(word, stop_words) as usize;
+                    if self.stop[number] {
+                        return;
+                    }
+                    if self.last_page[number] != page {
+                        self.last_page[number] = page;
+                        self.slot[number] = words.terms.len();
+                        words.terms.push((number as u32, [0; FIELDS]));
+                    }
+                    words.terms[self.slot[number]].1[field] += 1;
+                });
+            }
+        }
+        self.pages.push(words);
+    }
+}
+
+/// Every word with the pages it is on, as (page number, quantised score) in
+/// page order; words sorted as JavaScript compares strings (UTF-16 units).
+pub(super) fn postings(site: &Site, docs: &[Doc], stop_words: &[String]) -> Vec<(String, Vec<(u32, u8)>)> {
+    let run_size = docs.len().div_ceil(4 * rayon::current_num_threads()).max(1);
+    let runs: Vec<Run> = docs
+        .par_chunks(run_size)
+        .map(|docs| {
+            let mut run =
+                Run { numbers: WordMap::with_capacity_and_hasher(1 << 14, Default::default()), ..Run::default() };
+            for doc in docs {
+                run.count(site, doc, stop_words);
+            }
+            run
+        })
+        .collect();
+    // One vocabulary: each run's words numbered anew, in page order.
+    let mut numbers: WordMap<u32> = WordMap::default();
+    let mut words: Vec<String> = Vec::new();
+    let renumbered: Vec<Vec<u32>> = runs
+        .iter()
+        .map(|run| {
+            run.words
+                .iter()
+                .map(|word| {
+                    *numbers.entry(word.clone()).or_insert_with(|| {
+                        words.push(word.clone());
+                        (words.len() - 1) as u32
+                    })
+                })
+                .collect()
+        })
+        .collect();
+    let per_doc: Vec<(Vec<(u32, Frequencies)>, Frequencies)> = runs
+        .into_par_iter()
+        .zip(renumbered.par_iter())
+        .flat_map_iter(|(run, global)| {
+            run.pages.into_iter().map(move |page| {
+                let terms = page.terms.into_iter().map(|(number, tf)| (global[number as usize], tf)).collect();
+                (terms, page.lengths)
+            })
+        })
+        .collect();
+    let pages = docs.len() as f64;
+    let mut average = [0.0f64; FIELDS];
+    let mut frequency: Vec<u32> = vec![0; words.len()];
+    for (terms, lengths) in &per_doc {
+        for (slot, length) in lengths.iter().enumerate() {
+            average[slot] += f64::from(*length) / pages.max(1.0);
+        }
+        for (number, _) in terms {
+            frequency[*number as usize] += 1;
+        }
+    }
+    let idf: Vec<f64> = frequency
+        .iter()
+        .map(|df| {
+            let df = f64::from(*df);
+            (1.0 + (pages - df + 0.5) / (df + 0.5)).ln() + IDF_FLOOR
+        })
+        .collect();
+    let scored: Vec<Vec<(u32, f64)>> = per_doc
+        .par_iter()
+        .map(|(terms, lengths)| {
+            terms.iter().map(|(id, tf)| (*id, idf[*id as usize] * saturate(tf, lengths, &average))).collect()
+        })
+        .collect();
+    let top = scored.par_iter().flatten().map(|(_, score)| *score).reduce(|| 0.0, f64::max);
+    let quantised: Vec<Vec<(u32, u8)>> = scored
+        .into_par_iter()
+        .map(|terms| terms.into_iter().map(|(id, score)| (id, quantise(score, top))).collect())
+        .collect();
+    let mut lists: Vec<Vec<(u32, u8)>> = frequency.iter().map(|df| Vec::with_capacity(*df as usize)).collect();
+    for (doc, terms) in quantised.iter().enumerate() {
+        for (id, score) in terms {
+            lists[*id as usize].push((doc as u32, *score));
+        }
+    }
+    // Stop words have a number in the vocabulary but no pages.
+    let mut postings: Vec<(String, Vec<(u32, u8)>)> =
+        words.into_iter().zip(lists).filter(|(_, list)| !list.is_empty()).collect();
+    postings.sort_by(|a, b| a.0.encode_utf16().cmp(b.0.encode_utf16()));
+    postings
+}
+
+/// A word's weight on a page before its rarity: per field, BM25's saturated,
+/// length-normalised frequency times the field's weight, added up. Saturating
+/// each field apart keeps the order title > summary > headings > body: no
+/// number of mentions in the body outweighs the title.
+fn saturate(tf: &[u32; FIELDS], lengths: &[u32; FIELDS], average: &[f64; FIELDS]) -> f64 {
+    SearchField::ALL
+        .iter()
+        .enumerate()
+        .filter(|(slot, _)| tf[*slot] > 0)
+        .map(|(slot, field)| {
+            let (weight, b) = weight(*field);
+            let relative = if average[slot] > 0.0 { f64::from(lengths[slot]) / average[slot] } else { 1.0 };
+            let frequency = f64::from(tf[slot]) / (1.0 - b + b * relative);
+            weight * frequency * (K1 + 1.0) / (frequency + K1)
+        })
+        .sum()
+}
+
+/// A score as 0..=63 on a log scale, so small differences between weak
+/// matches still order them.
+fn quantise(score: f64, top: f64) -> u8 {
+    if top <= 0.0 {
+        return 0;
+    }
+    ((1.0 + score).ln() / (1.0 + top).ln() * MAX_SCORE).round().clamp(0.0, MAX_SCORE) as u8
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quantised_scores_keep_their_order_and_range() {
+        let top = 20.0;
+        let quantised: Vec<u8> = [0.0, 0.05, 0.5, 2.0, 10.0, 20.0, 40.0].iter().map(|s| quantise(*s, top)).collect();
+        assert_eq!(quantised[0], 0);
+        assert_eq!(quantised[5], 63);
+        assert_eq!(quantised[6], 63, "clamped");
+        assert!(quantised.windows(2).all(|pair| pair[0] <= pair[1]), "{quantised:?}");
+        assert!(quantised[1] > 0, "a weak match still scores");
+        assert_eq!(quantise(3.0, 0.0), 0);
+    }
+
+    #[test]
+    fn a_title_match_outweighs_any_number_of_body_mentions() {
+        let average = [8.0, 20.0, 10.0, 800.0, 5.0, 3.0, 2.0, 20.0];
+        let lengths = [8, 20, 10, 800, 5, 3, 2, 0];
+        let title = saturate(&[1, 0, 0, 0, 0, 0, 0, 0], &lengths, &average);
+        let summary = saturate(&[0, 1, 0, 0, 0, 0, 0, 0], &lengths, &average);
+        let heading = saturate(&[0, 0, 1, 0, 0, 0, 0, 0], &lengths, &average);
+        let body = saturate(&[0, 0, 0, 50, 0, 0, 0, 0], &lengths, &average);
+        assert!(title > summary && summary > heading && heading > body, "{title} {summary} {heading} {body}");
+        let both = saturate(&[1, 0, 0, 3, 0, 0, 0, 0], &lengths, &average);
+        assert!(both > title, "more fields, more weight");
+    }
+}
