@@ -45,6 +45,11 @@ const FIELDS: usize = SearchField::ALL.len();
 /// A count per field, in `SearchField::ALL` order.
 type Frequencies = [u32; FIELDS];
 
+/// How often a word occurs in each field of one page, up to 255: BM25 has
+/// long since saturated by then, and a byte a field keeps 3 million of these
+/// in 40 MB at 10,000 pages.
+type Counts = [u8; FIELDS];
+
 /// A fast, stable hash (the multiply-and-rotate one rustc uses, eight bytes
 /// at a time) for the index's word maps, where the standard library's
 /// SipHash, made to resist hostile keys, was a fifth of indexing; and for the
@@ -127,7 +132,7 @@ fn field_index(field: SearchField) -> usize {
 /// One page's words, by number in its run's vocabulary, with how often each
 /// occurs in each field; and each field's length.
 struct PageWords {
-    terms: Vec<(u32, Frequencies)>,
+    terms: Vec<(u32, Counts)>,
     lengths: Frequencies,
 }
 
@@ -177,7 +182,8 @@ impl Run {
                         self.slot[number] = words.terms.len();
                         words.terms.push((number as u32, [0; FIELDS]));
                     }
-                    words.terms[self.slot[number]].1[field] += 1;
+                    let count = &mut words.terms[self.slot[number]].1[field];
+                    *count = count.saturating_add(1);
                 });
             }
         }
@@ -217,25 +223,17 @@ pub(super) fn postings(site: &Site, docs: &[Doc], stop_words: &[String]) -> Vec<
                 .collect()
         })
         .collect();
-    let per_doc: Vec<(Vec<(u32, Frequencies)>, Frequencies)> = runs
-        .into_par_iter()
-        .zip(renumbered.par_iter())
-        .flat_map_iter(|(run, global)| {
-            run.pages.into_iter().map(move |page| {
-                let terms = page.terms.into_iter().map(|(number, tf)| (global[number as usize], tf)).collect();
-                (terms, page.lengths)
-            })
-        })
-        .collect();
     let pages = docs.len() as f64;
     let mut average = [0.0f64; FIELDS];
     let mut frequency: Vec<u32> = vec![0; words.len()];
-    for (terms, lengths) in &per_doc {
-        for (slot, length) in lengths.iter().enumerate() {
-            average[slot] += f64::from(*length) / pages.max(1.0);
-        }
-        for (number, _) in terms {
-            frequency[*number as usize] += 1;
+    for (run, global) in runs.iter().zip(&renumbered) {
+        for page in &run.pages {
+            for (slot, length) in page.lengths.iter().enumerate() {
+                average[slot] += f64::from(*length) / pages.max(1.0);
+            }
+            for (number, _) in &page.terms {
+                frequency[global[*number as usize] as usize] += 1;
+            }
         }
     }
     let idf: Vec<f64> = frequency
@@ -245,16 +243,29 @@ pub(super) fn postings(site: &Site, docs: &[Doc], stop_words: &[String]) -> Vec<
             (1.0 + (pages - df + 0.5) / (df + 0.5)).ln() + IDF_FLOOR
         })
         .collect();
-    let scored: Vec<Vec<(u32, f64)>> = per_doc
+    // Scores are quantised against the highest, so they are computed twice
+    // rather than kept: 3 million floats would be 50 MB at 10,000 pages.
+    let score = |global: &[u32], page: &PageWords, number: u32, tf: &Counts| {
+        idf[global[number as usize] as usize] * saturate(tf, &page.lengths, &average)
+    };
+    let top = runs
         .par_iter()
-        .map(|(terms, lengths)| {
-            terms.iter().map(|(id, tf)| (*id, idf[*id as usize] * saturate(tf, lengths, &average))).collect()
+        .zip(renumbered.par_iter())
+        .flat_map_iter(|(run, global)| {
+            run.pages.iter().flat_map(move |page| page.terms.iter().map(move |(n, tf)| score(global, page, *n, tf)))
         })
-        .collect();
-    let top = scored.par_iter().flatten().map(|(_, score)| *score).reduce(|| 0.0, f64::max);
-    let quantised: Vec<Vec<(u32, u8)>> = scored
+        .reduce(|| 0.0, f64::max);
+    let quantised: Vec<Vec<(u32, u8)>> = runs
         .into_par_iter()
-        .map(|terms| terms.into_iter().map(|(id, score)| (id, quantise(score, top))).collect())
+        .zip(renumbered.par_iter())
+        .flat_map_iter(|(run, global)| {
+            run.pages.into_iter().map(move |page| {
+                page.terms
+                    .iter()
+                    .map(|(n, tf)| (global[*n as usize], quantise(score(global, &page, *n, tf), top)))
+                    .collect()
+            })
+        })
         .collect();
     let mut lists: Vec<Vec<(u32, u8)>> = frequency.iter().map(|df| Vec::with_capacity(*df as usize)).collect();
     for (doc, terms) in quantised.iter().enumerate() {
@@ -273,7 +284,7 @@ pub(super) fn postings(site: &Site, docs: &[Doc], stop_words: &[String]) -> Vec<
 /// length-normalised frequency times the field's weight, added up. Saturating
 /// each field apart keeps the order title > summary > headings > body: no
 /// number of mentions in the body outweighs the title.
-fn saturate(tf: &[u32; FIELDS], lengths: &[u32; FIELDS], average: &[f64; FIELDS]) -> f64 {
+fn saturate(tf: &Counts, lengths: &Frequencies, average: &[f64; FIELDS]) -> f64 {
     SearchField::ALL
         .iter()
         .enumerate()

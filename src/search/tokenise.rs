@@ -32,8 +32,27 @@ pub fn tokenise(text: &str) -> Vec<String> {
 pub fn tokenise_into(text: &str, emit: &mut dyn FnMut(&str)) {
     let mut chars: Vec<char> = Vec::new();
     let mut word = Word::default();
-    for run in text.split_ascii_whitespace() {
-        if let Some(plain) = plain_word(run) {
+    let bytes = text.as_bytes();
+    let mut end = 0;
+    while end < bytes.len() {
+        // A run between ASCII spaces, noting on the way whether it is all
+        // letters and digits. Cutting at ASCII bytes keeps UTF-8 whole.
+        let mut start = end;
+        while start < bytes.len() && bytes[start].is_ascii_whitespace() {
+            start += 1;
+        }
+        end = start;
+        let mut alphanumeric = true;
+        while end < bytes.len() && !bytes[end].is_ascii_whitespace() {
+            alphanumeric &= bytes[end].is_ascii_alphanumeric();
+            end += 1;
+        }
+        if start == end {
+            break;
+        }
+        let run = &text[start..end];
+        let plain = if alphanumeric { Some(run) } else { plain_word(run) };
+        if let Some(plain) = plain {
             word.text.clear();
             word.text.push_str(plain);
             word.text.make_ascii_lowercase();

@@ -161,31 +161,36 @@ var BelongSearch = (function () {
     return found;
   };
 
+  /* Each page's facet values, decoded once into one flat list per facet:
+   * page `id` has positions[start[id]] up to positions[start[id + 1]]. */
   function Facets(data) {
     this.data = data;
+    this.columns = {};
+    var self = this;
+    FACETS.forEach(function (facet) {
+      var column = data[facet], width = column.width, pages = column.pages.length / (width || 1);
+      var start = new Uint32Array(pages + 1), positions = [];
+      for (var id = 0; id < pages; id++) {
+        var code = 0;
+        for (var i = 0; i < width; i++) {
+          var digit = VALUE[column.pages[id * width + i]];
+          if (!column.multi) { code = code * 64 + digit; continue; }
+          for (var bit = 0; bit < 6; bit++) if (digit & (1 << bit)) positions.push((width - 1 - i) * 6 + bit);
+        }
+        if (!column.multi && code > 0) positions.push(code - 1);
+        start[id + 1] = positions.length;
+      }
+      self.columns[facet] = { start: start, positions: Uint16Array.from(positions) };
+    });
   }
-  /* The value positions page `id` has in `facet`. */
-  Facets.prototype.values = function (facet, id) {
-    var column = this.data[facet], width = column.width, positions = [];
-    var code = 0;
-    for (var i = 0; i < width; i++) {
-      var digit = VALUE[column.pages[id * width + i]];
-      if (!column.multi) { code = code * 64 + digit; continue; }
-      for (var bit = 0; bit < 6; bit++) if (digit & (1 << bit)) positions.push((width - 1 - i) * 6 + bit);
-    }
-    if (!column.multi) return code === 0 ? [] : [code - 1];
-    return positions.sort(function (a, b) { return a - b; });
-  };
-  /* The value positions of `filters` ({theme: ["belonging"]}), as sets by facet. */
+  /* The value positions of `filters` ({theme: ["belonging"]}), as a flag per
+   * position, by facet; facets without a filter are left out. */
   Facets.prototype.selection = function (filters) {
     var data = this.data, selection = {};
     FACETS.forEach(function (facet) {
       var slugs = filters[facet] || [];
       if (slugs.length === 0) return;
-      selection[facet] = new Set();
-      data[facet].values.forEach(function (value, position) {
-        if (slugs.indexOf(value[0]) >= 0) selection[facet].add(position);
-      });
+      selection[facet] = data[facet].values.map(function (value) { return slugs.indexOf(value[0]) >= 0; });
     });
     return selection;
   };
@@ -217,6 +222,7 @@ var BelongSearch = (function () {
       this.manifest = this.fetchJson(this.base + "index.json").then(function (manifest) {
         if (manifest.format !== FORMAT) throw new Error("search index format " + manifest.format + " is not " + FORMAT);
         self.stop = new Set(manifest.stop);
+        self.pages = manifest.pages;
         return manifest;
       });
     }
@@ -335,7 +341,7 @@ var BelongSearch = (function () {
    *   suggestions  indexed words near the unmatched ones;
    *   partial      true when no page has every word, so pages with any are shown;
    *   terms        the indexed words that matched, for marking excerpts;
-   *   matches      by page number, the indexed word each query word matched. */
+   *   expansions   per query word, the indexed words it stands for (see matchedWords). */
   Index.prototype.search = function (query, filters) {
     var self = this;
     filters = filters || {};
@@ -354,15 +360,17 @@ var BelongSearch = (function () {
               found.facets = countFacets(facets, [], filters);
               return found;
             }
-            var scores = score(matched, true, found.terms, found.matches);
-            if (scores.size === 0 && matched.length > 1) {
-              scores = score(matched, false, found.terms, found.matches);
+            found.expansions = matched;
+            matched.forEach(function (matches) { matches.forEach(function (match) { found.terms.add(match[0]); }); });
+            var scored = score(matched, true, self.pages);
+            if (scored.ids.length === 0 && matched.length > 1) {
+              scored = score(matched, false, self.pages);
               found.partial = true;
             }
-            var matching = Array.from(scores.keys());
+            var matching = scored.ids, scores = scored.scores;
             var selection = facets.selection(filters);
             found.ranked = matching.filter(function (id) { return passes(facets, id, selection, null); });
-            found.ranked.sort(function (a, b) { return scores.get(b) - scores.get(a) || a - b; });
+            found.ranked.sort(function (a, b) { return scores[b] - scores[a] || a - b; });
             found.total = found.ranked.length;
             found.facets = countFacets(facets, matching, filters);
             return found;
@@ -378,48 +386,68 @@ var BelongSearch = (function () {
     });
     return {
       words: words, total: 0, ranked: [], facets: null, unmatched: unmatched,
-      suggestions: suggestions.slice(0, 6), partial: false, terms: new Set(), matches: new Map(),
+      suggestions: suggestions.slice(0, 6), partial: false, terms: new Set(), expansions: [],
     };
   }
 
   /* Each page's score: per query word, the best of its matches' scores,
-   * added up over the words. `every` keeps only pages matching every word.
-   * `pageWords` gets, per page, the indexed word that matched each query word. */
-  function score(expansions, every, terms, pageWords) {
-    var scores = new Map(), words = new Map();
-    pageWords.clear();
+   * added up over the words. `every` keeps only pages matching every word;
+   * otherwise a page with more of the words comes first. Resolves to the
+   * matching page numbers, and a score per page number. */
+  function score(expansions, every, pages) {
+    var total = new Float64Array(pages), words = new Uint8Array(pages), touched = [];
     expansions.forEach(function (matches) {
-      var best = new Map(), bestWord = new Map();
+      var best = new Float64Array(pages), seen = [];
       matches.forEach(function (match) {
-        terms.add(match[0]);
         var postings = match[2].postings(match[0]);
         for (var i = 0; i < postings.ids.length; i++) {
           var id = postings.ids[i], value = (postings.scores[i] + 1) * match[1];
-          if (!(best.get(id) >= value)) { best.set(id, value); bestWord.set(id, match[0]); }
+          if (best[id] === 0) seen.push(id);
+          if (value > best[id]) best[id] = value;
         }
       });
-      best.forEach(function (value, id) {
-        scores.set(id, (scores.get(id) || 0) + value);
-        words.set(id, (words.get(id) || 0) + 1);
-        if (!pageWords.has(id)) pageWords.set(id, []);
-        pageWords.get(id).push(bestWord.get(id));
+      for (var k = 0; k < seen.length; k++) {
+        var page = seen[k];
+        if (words[page] === 0) touched.push(page);
+        words[page]++;
+        total[page] += best[page];
+      }
+    });
+    var ids = touched.filter(function (id) { return !every || words[id] === expansions.length; });
+    if (!every) ids.forEach(function (id) { total[id] += 1000 * words[id]; });
+    return { ids: ids, scores: total };
+  }
+
+  /* The indexed words that found page `id`: for each query word, its best match on the page. */
+  function matchedWords(result, id) {
+    return result.expansions.map(function (matches) {
+      var found = null, best = -1;
+      matches.forEach(function (match) {
+        var postings = match[2].postings(match[0]);
+        var low = 0, high = postings.ids.length;
+        while (low < high) {
+          var middle = (low + high) >> 1;
+          if (postings.ids[middle] < id) low = middle + 1; else high = middle;
+        }
+        if (postings.ids[low] === id && (postings.scores[low] + 1) * match[1] > best) {
+          best = (postings.scores[low] + 1) * match[1];
+          found = match[0];
+        }
       });
-    });
-    scores.forEach(function (value, id) {
-      if (every && words.get(id) < expansions.length) scores.delete(id);
-      /* With some words only, a page with more of them comes first. */
-      else if (!every) scores.set(id, value + 1000 * words.get(id));
-    });
-    return scores;
+      return found;
+    }).filter(Boolean);
   }
 
   /* True when page `id` has a selected value of every filtered facet but `except`. */
   function passes(facets, id, selection, except) {
-    return FACETS.every(function (facet) {
-      var selected = selection[facet];
-      if (facet === except || !selected) return true;
-      return facets.values(facet, id).some(function (position) { return selected.has(position); });
-    });
+    for (var f = 0; f < FACETS.length; f++) {
+      var facet = FACETS[f], selected = selection[facet];
+      if (facet === except || !selected) continue;
+      var column = facets.columns[facet], any = false;
+      for (var k = column.start[id]; k < column.start[id + 1]; k++) if (selected[column.positions[k]]) any = true;
+      if (!any) return false;
+    }
+    return true;
   }
 
   /* Each facet's values with how many matching pages have them, counting
@@ -428,14 +456,14 @@ var BelongSearch = (function () {
   function countFacets(facets, matching, filters) {
     var result = {}, selection = facets.selection(filters);
     FACETS.forEach(function (facet) {
-      var column = facets.data[facet];
-      var counts = column.values.map(function () { return 0; });
+      var values = facets.data[facet].values, column = facets.columns[facet];
+      var counts = new Uint32Array(values.length);
       matching.forEach(function (id) {
         if (!passes(facets, id, selection, facet)) return;
-        facets.values(facet, id).forEach(function (position) { counts[position]++; });
+        for (var k = column.start[id]; k < column.start[id + 1]; k++) counts[column.positions[k]]++;
       });
       var selected = filters[facet] || [];
-      result[facet] = column.values.map(function (value, position) {
+      result[facet] = values.map(function (value, position) {
         return { slug: value[0], name: value[1], count: counts[position], selected: selected.indexOf(value[0]) >= 0 };
       }).filter(function (value) { return value.count > 0 || value.selected; });
     });
@@ -478,7 +506,7 @@ var BelongSearch = (function () {
   }
 
   var api = {
-    FACETS: FACETS, tokenise: tokenise, stem: stem, distance: distance, highlight: highlight,
+    FACETS: FACETS, tokenise: tokenise, stem: stem, distance: distance, highlight: highlight, matchedWords: matchedWords,
     open: function (base, fetchJson) { return new Index(base, fetchJson); },
   };
   if (typeof module === "object" && module.exports) module.exports = api;

@@ -22,7 +22,7 @@
 
   var PAGE = 10;
   /* Short enough that results follow the last keystroke within 100 ms. */
-  var DEBOUNCE_MS = 60;
+  var DEBOUNCE_MS = 50;
   var LOADING_AFTER_MS = 250;
   var LABELS = { theme: "Theme", type: "Type", organisation: "Organisation", region: "Region", audience: "Audience" };
   /* Long facets start closed, unless one of their values is chosen; on a
@@ -229,7 +229,7 @@
     marked(excerpt, record.excerpt);
     item.appendChild(excerpt);
     /* A page found by words its title and summary do not show says which. */
-    var words = current.matches.get(record.id) || [];
+    var words = BelongSearch.matchedWords(current, record.id);
     var shownWords = heading.querySelector("mark") || excerpt.querySelector("mark");
     if (!shownWords && words.length > 0) {
       var mentions = element("p", "search-result__mentions");
