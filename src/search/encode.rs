@@ -22,19 +22,25 @@ pub const SCORED: usize = 128;
 pub(super) type Entry<'a> = (&'a str, &'a [(u32, u8)]);
 
 /// Splits the sorted words of a site of `pages` pages into at most `count`
-/// alphabetical ranges of about equal size once compressed.
+/// alphabetical ranges of about equal size once compressed. A range only
+/// ends where the first three letters change, so every word of three letters
+/// or more that a reader types, and every longer word it starts, is in one
+/// shard: typing "retention" downloads one shard, however slowly it is typed.
 pub(super) fn shards(postings: &[(String, Vec<(u32, u8)>)], pages: usize, count: usize) -> Vec<Vec<Entry<'_>>> {
     let size = |entry: &(String, Vec<(u32, u8)>)| compressed_size(entry.0.len(), entry.1.len(), pages);
     let total: usize = postings.iter().map(size).sum::<usize>().max(1);
     let mut shards: Vec<Vec<Entry>> = Vec::new();
     let mut before = 0;
     let mut current = usize::MAX;
+    let mut group: Option<&str> = None;
     for entry in postings {
+        let start = prefix(&entry.0);
         let target = (before * count / total).min(count.saturating_sub(1));
-        if target != current || shards.is_empty() {
+        if group != Some(start) && (target != current || shards.is_empty()) {
             shards.push(Vec::new());
             current = target;
         }
+        group = Some(start);
         if let Some(shard) = shards.last_mut() {
             shard.push((entry.0.as_str(), entry.1.as_slice()));
         }
@@ -43,9 +49,11 @@ pub(super) fn shards(postings: &[(String, Vec<(u32, u8)>)], pages: usize, count:
     shards
 }
 
-/// A shard as `[word, gaps, scores]` per word; a word on more than `SCORED`
-/// pages adds the positions (in its page list, as gaps) of the pages its
-/// scores are for.
+/// The first three characters of a word, or the word if shorter.
+fn prefix(word: &str) -> &str {
+    word.char_indices().nth(3).map_or(word, |(end, _)| &word[..end])
+}
+
 /// About how many bytes a word's entry takes once gzipped: the information in
 /// its page gaps (a word on every page costs almost nothing), a byte or two
 /// per scored page, and the word itself.
@@ -54,6 +62,9 @@ fn compressed_size(word: usize, list: usize, pages: usize) -> usize {
     word + 8 + (list as f64 * bits_per_gap / 8.0).ceil() as usize + 2 * list.min(SCORED)
 }
 
+/// A shard as `[word, gaps, scores]` per word; a word on more than `SCORED`
+/// pages adds the positions (in its page list, as gaps) of the pages its
+/// scores are for.
 pub(super) fn shard_value(shard: &[Entry]) -> Value {
     Value::Array(
         shard
@@ -226,6 +237,21 @@ mod tests {
 
     fn shards_of(postings: &[(String, Vec<(u32, u8)>)], count: usize) -> Vec<Vec<Entry<'_>>> {
         shards(postings, 10_000, count)
+    }
+
+    #[test]
+    fn words_sharing_their_first_three_letters_share_a_shard() {
+        let words = ["bea", "belief", "belong", "belonged", "belonging", "belongs", "bet", "café", "cafés", "cat"];
+        let postings: Vec<(String, Vec<(u32, u8)>)> =
+            words.iter().map(|word| (word.to_string(), (0..500).map(|id| (id, 1)).collect())).collect();
+        let shards = shards(&postings, 1_000, 8);
+        for (word, other) in [("belief", "belonging"), ("belong", "belongs"), ("café", "cafés")] {
+            let shard_of = |w: &str| shards.iter().position(|shard| shard.iter().any(|entry| entry.0 == w));
+            assert_eq!(shard_of(word), shard_of(other), "{word} and {other}: {shards:?}");
+        }
+        assert!(shards.len() > 3, "still split where the letters change: {}", shards.len());
+        assert_eq!(prefix("café"), "caf");
+        assert_eq!(prefix("ab"), "ab");
     }
 
     #[test]

@@ -153,8 +153,8 @@ const ENGINES = {
     url: '/search/',
     input: '#search-q',
     shown: (query) => {
-      const status = document.getElementById('search-status').textContent;
-      return status.includes(`\u201c${query}\u201d`) && document.querySelectorAll('#search-results li').length > 0;
+      const list = document.getElementById('search-results');
+      return list.getAttribute('data-query') === query && list.querySelectorAll('li').length > 0;
     },
   },
   pagefind: {

@@ -21,9 +21,13 @@
   var pageTitle = document.title;
 
   var PAGE = 10;
-  /* Short enough that results follow the last keystroke within 100 ms. */
-  var DEBOUNCE_MS = 50;
   var LOADING_AFTER_MS = 250;
+  /* The count is announced once the results have stayed the same this long,
+   * so a screen reader hears one count per pause in typing, not one per key. */
+  var ANNOUNCE_AFTER_MS = 300;
+  /* A word of one or two letters is most often the start of a longer one:
+   * it is searched for only once typing pauses this long. */
+  var SHORT_WORD_MS = 300;
   var LABELS = { theme: "Theme", type: "Type", organisation: "Organisation", region: "Region", audience: "Audience" };
   /* Long facets start closed, unless one of their values is chosen; on a
    * narrow screen all do, so the results are not pushed off the screen. */
@@ -48,33 +52,43 @@
   var current = null; /* the latest search's result, and how many are shown */
   var shown = 0;
   var sequence = 0;
-  var timer = null;
+  /* One search at a time: keys typed meanwhile wait for it, then the latest
+   * query runs. There is no fixed delay, so results follow the last key as
+   * fast as the index can answer. */
+  var busy = false;
+  var pending = false;
+  var announcement = null;
+  var shortWordTimer = null;
   /* True when the address holds a finished search: the next keystroke then
    * starts a new history entry, and later ones replace it. */
   var settled = true;
 
   input.value = state.q;
-  run();
+  schedule();
 
   input.addEventListener("input", function () {
-    clearTimeout(timer);
-    timer = setTimeout(function () {
-      state.q = input.value;
-      record(settled ? "push" : "replace");
-      settled = false;
-      run();
-    }, DEBOUNCE_MS);
+    state.q = input.value;
+    record(settled ? "push" : "replace");
+    settled = false;
+    clearTimeout(shortWordTimer);
+    var words = BelongSearch.tokenise(state.q);
+    var last = words[words.length - 1] || "";
+    if (last.length > 0 && last.length < 3 && /[\p{Alphabetic}\p{N}]$/u.test(state.q)) {
+      shortWordTimer = setTimeout(schedule, SHORT_WORD_MS);
+    } else {
+      schedule();
+    }
   });
   input.addEventListener("blur", function () { settled = true; });
   form.addEventListener("submit", function (event) {
     event.preventDefault();
-    clearTimeout(timer);
+    clearTimeout(shortWordTimer);
     if (state.q !== input.value) {
       state.q = input.value;
       record(settled ? "push" : "replace");
     }
     settled = true;
-    run();
+    schedule();
   });
   facetsBox.addEventListener("change", function (event) {
     var box = event.target;
@@ -86,7 +100,7 @@
     state.filters[facet] = chosen;
     record("push");
     settled = true;
-    run();
+    schedule();
   });
   facetsBox.addEventListener("toggle", function (event) {
     var facet = event.target.getAttribute("data-facet");
@@ -97,7 +111,7 @@
     state = readAddress();
     input.value = state.q;
     settled = true;
-    run();
+    schedule();
   });
 
   /* ---- the address ---------------------------------------------------- */
@@ -124,17 +138,25 @@
 
   /* ---- searching ------------------------------------------------------ */
 
+  function schedule() {
+    if (busy) pending = true;
+    else run();
+  }
+
   function run() {
     var mine = ++sequence;
     var query = state.q.trim();
+    clearTimeout(announcement);
     if (query === "") {
       current = null;
       layout.hidden = true;
+      list.removeAttribute("data-query");
       hideNote();
       setStatus("");
       document.title = pageTitle;
       return;
     }
+    busy = true;
     var loading = setTimeout(function () {
       if (mine === sequence) showNote([text("p", "Searching…")], "search-note--loading");
     }, LOADING_AFTER_MS);
@@ -154,12 +176,28 @@
       showNote([text("p", "Search could not load its index (" + error.message + "). Check your connection " +
         "and try again, or browse the lists below.")], "search-note--error");
       setStatus("Search is not available");
-    }).then(function () { layout.removeAttribute("aria-busy"); });
+    }).then(function () {
+      layout.removeAttribute("aria-busy");
+      busy = false;
+      if (pending) {
+        pending = false;
+        run();
+      }
+    });
+  }
+
+  /* Puts the count in the live region once no other search is waiting and
+   * the results have not changed for a moment. */
+  function announce(message) {
+    clearTimeout(announcement);
+    if (pending) return;
+    announcement = setTimeout(function () { setStatus(message); }, ANNOUNCE_AFTER_MS);
   }
 
   function draw(result, records) {
     var query = state.q.trim();
     document.title = query + " \u2013 " + pageTitle;
+    list.setAttribute("data-query", query);
     drawHelp(result, query);
     if (result.total === 0) {
       layout.hidden = !hasFilters();
@@ -167,7 +205,7 @@
       list.hidden = true;
       more.hidden = true;
       drawFacets(result.facets);
-      setStatus("No results for \u201c" + query + "\u201d" + (hasFilters() ? " with these filters" : ""));
+      announce("No results for \u201c" + query + "\u201d" + (hasFilters() ? " with these filters" : ""));
       return;
     }
     layout.hidden = false;
@@ -175,7 +213,7 @@
     list.replaceChildren();
     drawFacets(result.facets);
     append(records, false);
-    setStatus(result.total + (result.total === 1 ? " result" : " results") + " for \u201c" + query + "\u201d" +
+    announce(result.total + (result.total === 1 ? " result" : " results") + " for \u201c" + query + "\u201d" +
       (hasFilters() ? " with these filters" : ""));
   }
 
