@@ -180,3 +180,31 @@ fn opening(text: &str) -> String {
     let words: Vec<&str> = text.split_whitespace().take(31).collect();
     if words.len() > 30 { format!("{}…", words[..30].join(" ")) } else { words.join(" ") }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_page_without_a_summary_shows_its_first_thirty_words() {
+        let text = (1..=40).map(|n| format!("w{n}")).collect::<Vec<_>>().join(" \n ");
+        let excerpt = opening(&text);
+        assert!(excerpt.starts_with("w1 w2 w3 "), "{excerpt}");
+        assert!(excerpt.ends_with("w30…"), "{excerpt}");
+        assert_eq!(opening("Short  text\nhere"), "Short text here");
+        let thirty = (1..=30).map(|n| format!("w{n}")).collect::<Vec<_>>().join(" ");
+        assert_eq!(opening(&thirty), thirty, "no ellipsis when nothing is cut");
+    }
+
+    #[test]
+    fn the_version_changes_with_any_file_and_only_then() {
+        let files = |text: &str| {
+            HashMap::from([(SearchFile::Facets, b"{}".to_vec()), (SearchFile::Terms(0), text.as_bytes().to_vec())])
+        };
+        let one = version(&files("[[\"a\"]]"));
+        assert_eq!(one.len(), 16);
+        assert!(one.chars().all(|c| c.is_ascii_hexdigit()));
+        assert_eq!(one, version(&files("[[\"a\"]]")));
+        assert_ne!(one, version(&files("[[\"b\"]]")));
+    }
+}

@@ -29,6 +29,14 @@ fn a_thousand_page_corpus_builds_without_problems() {
     let files = search_files(&search);
     assert!(files.len() <= 20 && files.len() > 4, "{} search files for 1000 pages", files.len());
     assert!(files.keys().any(|file| file.starts_with("terms/")) && files.keys().any(|file| file.starts_with("docs/")));
+    // The manifest names each shard by its first word, the first being "" so
+    // that every word has a shard, in order; and a version for the files' URLs.
+    let manifest: serde_json::Value = serde_json::from_slice(&files["index.json"]).unwrap();
+    let firsts: Vec<&str> = manifest["shards"].as_array().unwrap().iter().map(|w| w.as_str().unwrap()).collect();
+    assert_eq!(firsts[0], "");
+    assert!(firsts.windows(2).all(|pair| pair[0] < pair[1]), "{firsts:?}");
+    assert_eq!(firsts.len(), files.keys().filter(|file| file.starts_with("terms/")).count());
+    assert_eq!(manifest["version"].as_str().unwrap().len(), 16);
     let again = dir.path().join("again");
     let build =
         belong(&["build", "--root", dir.path().to_str().unwrap(), "--output", again.to_str().unwrap()], dir.path());
