@@ -263,7 +263,47 @@ mod tests {
         let single = facet(&values, &[vec![0], vec![3]], false);
         assert_eq!(single["width"], 1);
         assert_eq!(single["pages"], "03");
+        // Codes run from 0 (none) to the number of values: 64 values need 65.
+        let many: Vec<(String, String)> = (0..64).map(|n| (format!("v{n}"), format!("V{n}"))).collect();
+        assert_eq!(facet(&many, &[vec![64], vec![0]], false)["pages"], "1000");
+        assert_eq!(facet(&many[..63], &[vec![63]], false)["pages"], "_", "63 values fit one digit");
         assert_eq!(digits(64), 1);
         assert_eq!(digits(65), 2);
+    }
+
+    #[test]
+    fn a_common_word_keeps_the_scores_of_exactly_its_best_pages() {
+        // 300 pages, each page's score its number mod 64, so the best are known.
+        let list: Vec<(u32, u8)> = (0..300u32).map(|id| (id * 2, ((id * 37) % 64) as u8)).collect();
+        let value = shard_value(&[("common", list.as_slice())]);
+        let entry = value[0].as_array().unwrap();
+        assert_eq!(decode(entry[1].as_str().unwrap()), list.iter().map(|(id, _)| *id).collect::<Vec<_>>());
+        let positions = decode(entry[3].as_str().unwrap());
+        let scores: Vec<u8> =
+            entry[2].as_str().unwrap().bytes().map(|c| DIGITS.iter().position(|d| *d == c).unwrap() as u8).collect();
+        assert_eq!(positions.len(), SCORED);
+        assert_eq!(scores.len(), SCORED);
+        let mut best: Vec<u8> = list.iter().map(|(_, score)| *score).collect();
+        best.sort_unstable_by(|a, b| b.cmp(a));
+        let mut kept = scores.clone();
+        kept.sort_unstable_by(|a, b| b.cmp(a));
+        assert_eq!(kept, best[..SCORED], "the scores kept are the highest");
+        for (position, score) in positions.iter().zip(&scores) {
+            assert_eq!(list[*position as usize].1, *score, "each score sits at its page's position");
+        }
+        // A word on fewer pages keeps every score and needs no positions.
+        let rare = shard_value(&[("rare", &list[..5])]);
+        assert_eq!(rare[0].as_array().unwrap().len(), 3);
+    }
+
+    #[test]
+    fn a_word_on_every_page_weighs_less_than_its_page_count_suggests() {
+        // Gaps of 1 carry almost nothing; scattered pages carry their numbers.
+        let dense = compressed_size(6, 10_000, 10_000);
+        let sparse = compressed_size(6, 1_000, 10_000);
+        assert!(dense < 3 * sparse, "ten times the pages, not ten times the bytes: {dense} against {sparse}");
+        assert!(compressed_size(6, 1, 10_000) < sparse);
+        assert!(compressed_size(20, 1, 10_000) > compressed_size(6, 1, 10_000), "longer words weigh more");
+        assert_eq!(compressed_size(4, 100, 100), 4 + 8 + 13 + 200);
     }
 }

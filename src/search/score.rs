@@ -272,13 +272,7 @@ pub(super) fn postings(site: &Site, docs: &[Doc], stop_words: &[String]) -> Vec<
             }
         }
     }
-    let idf: Vec<f64> = frequency
-        .iter()
-        .map(|df| {
-            let df = f64::from(*df);
-            (1.0 + (pages - df + 0.5) / (df + 0.5)).ln() + IDF_FLOOR
-        })
-        .collect();
+    let idf: Vec<f64> = frequency.iter().map(|df| idf(*df, pages)).collect();
     // Scores are quantised against the highest, so they are computed twice
     // rather than kept: 3 million floats would be 50 MB at 10,000 pages.
     let score = |global: &[u32], page: &PageWords, number: u32, tf: &Counts| {
@@ -316,6 +310,13 @@ pub(super) fn postings(site: &Site, docs: &[Doc], stop_words: &[String]) -> Vec<
     postings
 }
 
+/// How much finding a word on `df` of `pages` pages says: BM25's inverse
+/// document frequency, plus `IDF_FLOOR`.
+fn idf(df: u32, pages: f64) -> f64 {
+    let df = f64::from(df);
+    (1.0 + (pages - df + 0.5) / (df + 0.5)).ln() + IDF_FLOOR
+}
+
 /// A word's weight on a page before its rarity: per field, BM25's saturated,
 /// length-normalised frequency times the field's weight, added up. Saturating
 /// each field apart keeps the order title > summary > headings > body: no
@@ -346,6 +347,37 @@ fn quantise(score: f64, top: f64) -> u8 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rarity_is_bm25_idf_with_a_floor() {
+        assert!((idf(1, 10.0) - ((1.0f64 + 9.5 / 1.5).ln() + 0.3)).abs() < 1e-12);
+        assert!((idf(10, 10.0) - ((1.0f64 + 0.5 / 10.5).ln() + 0.3)).abs() < 1e-12);
+        assert!(idf(1, 10.0) > idf(5, 10.0) && idf(5, 10.0) > idf(10, 10.0));
+        assert!(idf(10, 10.0) > 0.3, "a word on every page still counts");
+    }
+
+    #[test]
+    fn field_weights_saturate_each_field_apart() {
+        // Title once, at its average length: weight 6 times 1.
+        // Body four times, at twice its average length: b = 0.75 makes the
+        // frequency 4 / 1.75, saturated with k1 = 1.2.
+        let average = [10.0, 0.0, 0.0, 100.0, 0.0, 0.0, 0.0, 0.0];
+        let lengths = [10, 0, 0, 200, 0, 0, 0, 0];
+        let body = 4.0 / 1.75;
+        let expected = 6.0 + body * 2.2 / (body + 1.2);
+        let actual = saturate(&[1, 0, 0, 4, 0, 0, 0, 0], &lengths, &average);
+        assert!((actual - expected).abs() < 1e-9, "{actual} against {expected}");
+        // A field no page has (average 0) is not normalised.
+        assert!((saturate(&[0, 1, 0, 0, 0, 0, 0, 0], &lengths, &average) - 3.5).abs() < 1e-9);
+        assert_eq!(saturate(&[0; FIELDS], &lengths, &average), 0.0);
+    }
+
+    #[test]
+    fn quantising_is_logarithmic_against_the_highest_score() {
+        let top = 1f64.exp() - 1.0; // ln(1 + top) = 1
+        assert_eq!(quantise(0.25f64.exp() - 1.0, top), 16, "a quarter of the way on the log scale: 63 / 4");
+        assert_eq!(quantise(0.5f64.exp() - 1.0 + 1e-9, top), 32);
+    }
 
     #[test]
     fn words_whose_hashes_collide_keep_numbers_of_their_own() {

@@ -120,3 +120,77 @@ fn search_files_are_not_in_the_sitemap() {
     assert!(sitemap.contains("https://example.org/search/</loc>"));
     assert!(!sitemap.contains("index.json"));
 }
+
+/// The values page `index` has in a facet of the manifest, by name.
+fn facet_values(facets: &Value, facet: &str, index: usize) -> Vec<String> {
+    const DIGITS: &str = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_";
+    let column = &facets[facet];
+    let width = column["width"].as_u64().unwrap() as usize;
+    let code = &column["pages"].as_str().unwrap()[index * width..(index + 1) * width];
+    let number = code.chars().fold(0u64, |number, c| number * 64 + DIGITS.find(c).unwrap() as u64);
+    let values = column["values"].as_array().unwrap();
+    let name = |position: usize| values[position][1].as_str().unwrap().to_string();
+    if column["multi"].as_bool().unwrap() {
+        (0..values.len()).filter(|bit| number & (1 << bit) != 0).map(name).collect()
+    } else {
+        (number as usize).checked_sub(1).map(name).into_iter().collect()
+    }
+}
+
+#[test]
+fn each_page_carries_its_theme_type_organisation_region_and_audience() {
+    let built = build_ok("basic", &[]);
+    let manifest = manifest(&built);
+    let docs = manifest["inline"]["docs/0"].as_array().unwrap();
+    let facets = &manifest["inline"]["facets"];
+    let eeast = docs.iter().position(|doc| doc[1] == "case-studies/eeast/").unwrap();
+    assert_eq!(facet_values(facets, "theme", eeast), ["Belonging", "Allyship"]);
+    assert_eq!(facet_values(facets, "type", eeast), ["Case study"]);
+    assert_eq!(facet_values(facets, "organisation", eeast), ["East of England Ambulance Service NHS Trust"]);
+    assert_eq!(facet_values(facets, "region", eeast), ["East of England"]);
+    assert_eq!(facet_values(facets, "audience", eeast), ["Boards", "Leaders"]);
+    // The record's type and organisation are the same facet codes.
+    assert_eq!(facets["type"]["values"][docs[eeast][2].as_u64().unwrap() as usize - 1][1], "Case study");
+    let about = docs.iter().position(|doc| doc[1] == "about/").unwrap();
+    assert_eq!(facet_values(facets, "type", about), ["Page"]);
+    assert!(facet_values(facets, "organisation", about).is_empty());
+    assert!(facet_values(facets, "audience", about).is_empty());
+}
+
+/// The quantised score of `word` on the page with `path`, from a small index.
+fn score_of(manifest: &Value, word: &str, path: &str) -> Option<usize> {
+    const DIGITS: &str = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_";
+    let docs = manifest["inline"]["docs/0"].as_array().unwrap();
+    let page = docs.iter().position(|doc| doc[1] == path)? as u64;
+    let entry = manifest["inline"]["terms/0"].as_array().unwrap().iter().find(|entry| entry[0] == word)?;
+    let (mut id, mut value, mut ids) = (-1i64, 0i64, Vec::new());
+    for c in entry[1].as_str().unwrap().chars() {
+        let digit = DIGITS.find(c).unwrap() as i64;
+        if digit >= 32 {
+            value = value * 32 + digit - 32;
+        } else {
+            id += value * 32 + digit + 1;
+            ids.push(id as u64);
+            value = 0;
+        }
+    }
+    let at = ids.iter().position(|id| *id == page)?;
+    DIGITS.find(entry[2].as_str().unwrap().chars().nth(at)?)
+}
+
+#[test]
+fn a_word_in_the_title_scores_above_the_same_word_in_the_body() {
+    let page = "---\ntitle: \"Mentoring scheme\"\nsummary: \"A short summary.\"\ndate: 2024-01-01\norganisation: \"Org\"\nthemes: [\"belonging\"]\n---\n\nWe ran a scheme.\n";
+    let other = "---\ntitle: \"Another page\"\nsummary: \"Another summary.\"\ndate: 2024-01-02\norganisation: \"Org\"\nthemes: [\"belonging\"]\n---\n\nA mentoring scheme ran here.\n";
+    let built = build_edited(
+        "basic",
+        &[("content/case-studies/mentor-title.md", page), ("content/case-studies/mentor-body.md", other)],
+        &[],
+    );
+    let manifest = manifest(&built);
+    let title = score_of(&manifest, "mentoring", "case-studies/mentor-title/").unwrap();
+    let body = score_of(&manifest, "mentoring", "case-studies/mentor-body/").unwrap();
+    assert!(title > body, "title {title}, body {body}");
+    // A discussion set's questions are read: "left out" is only in one.
+    assert!(score_of(&manifest, "left", "discussions/questions/").is_some());
+}
