@@ -283,11 +283,12 @@ mod tests {
             entry[2].as_str().unwrap().bytes().map(|c| DIGITS.iter().position(|d| *d == c).unwrap() as u8).collect();
         assert_eq!(positions.len(), SCORED);
         assert_eq!(scores.len(), SCORED);
-        let mut best: Vec<u8> = list.iter().map(|(_, score)| *score).collect();
-        best.sort_unstable_by(|a, b| b.cmp(a));
-        let mut kept = scores.clone();
-        kept.sort_unstable_by(|a, b| b.cmp(a));
-        assert_eq!(kept, best[..SCORED], "the scores kept are the highest");
+        // The best pages: highest score first, the earlier page on a tie.
+        let mut best: Vec<u32> = (0..list.len() as u32).collect();
+        best.sort_by(|a, b| list[*b as usize].1.cmp(&list[*a as usize].1).then(a.cmp(b)));
+        best.truncate(SCORED);
+        best.sort_unstable();
+        assert_eq!(positions, best, "the pages kept are the best");
         for (position, score) in positions.iter().zip(&scores) {
             assert_eq!(list[*position as usize].1, *score, "each score sits at its page's position");
         }

@@ -139,7 +139,8 @@ fn facet_values(facets: &Value, facet: &str, index: usize) -> Vec<String> {
 
 #[test]
 fn each_page_carries_its_theme_type_organisation_region_and_audience() {
-    let built = build_ok("basic", &[]);
+    let toolkit = "---\ntitle: \"Team toolkit\"\nsummary: \"For teams.\"\ndate: 2024-01-01\nthemes: [\"staff-networks\"]\naudience: [\"teams\"]\n---\n\nText.\n";
+    let built = build_edited("basic", &[("content/toolkits/team.md", toolkit)], &[]);
     let manifest = manifest(&built);
     let docs = manifest["inline"]["docs/0"].as_array().unwrap();
     let facets = &manifest["inline"]["facets"];
@@ -151,6 +152,10 @@ fn each_page_carries_its_theme_type_organisation_region_and_audience() {
     assert_eq!(facet_values(facets, "audience", eeast), ["Boards", "Leaders"]);
     // The record's type and organisation are the same facet codes.
     assert_eq!(facets["type"]["values"][docs[eeast][2].as_u64().unwrap() as usize - 1][1], "Case study");
+    let team = docs.iter().position(|doc| doc[1] == "toolkits/team/").unwrap();
+    assert_eq!(facet_values(facets, "theme", team), ["Staff networks"]);
+    assert_eq!(facet_values(facets, "audience", team), ["Teams"]);
+    assert_eq!(facet_values(facets, "type", team), ["Toolkit"]);
     let about = docs.iter().position(|doc| doc[1] == "about/").unwrap();
     assert_eq!(facet_values(facets, "type", about), ["Page"]);
     assert!(facet_values(facets, "organisation", about).is_empty());
@@ -180,17 +185,26 @@ fn score_of(manifest: &Value, word: &str, path: &str) -> Option<usize> {
 
 #[test]
 fn a_word_in_the_title_scores_above_the_same_word_in_the_body() {
-    let page = "---\ntitle: \"Mentoring scheme\"\nsummary: \"A short summary.\"\ndate: 2024-01-01\norganisation: \"Org\"\nthemes: [\"belonging\"]\n---\n\nWe ran a scheme.\n";
-    let other = "---\ntitle: \"Another page\"\nsummary: \"Another summary.\"\ndate: 2024-01-02\norganisation: \"Org\"\nthemes: [\"belonging\"]\n---\n\nA mentoring scheme ran here.\n";
+    let front = |title: &str, date: &str| {
+        format!(
+            "---\ntitle: \"{title}\"\nsummary: \"A summary.\"\ndate: {date}\norganisation: \"Org\"\nthemes: [\"belonging\"]\n---\n\n"
+        )
+    };
+    let page = front("Mentoring scheme", "2024-01-01") + "We ran it with zebra.\n";
+    let long = "filler ".repeat(300);
+    let other = front("Another page", "2024-01-02") + &format!("A mentoring programme ran here. Zebra {long}\n");
     let built = build_edited(
         "basic",
-        &[("content/case-studies/mentor-title.md", page), ("content/case-studies/mentor-body.md", other)],
+        &[("content/case-studies/mentor-title.md", &page), ("content/case-studies/mentor-body.md", &other)],
         &[],
     );
     let manifest = manifest(&built);
-    let title = score_of(&manifest, "mentoring", "case-studies/mentor-title/").unwrap();
-    let body = score_of(&manifest, "mentoring", "case-studies/mentor-body/").unwrap();
-    assert!(title > body, "title {title}, body {body}");
+    let score = |word: &str, slug: &str| score_of(&manifest, word, &format!("case-studies/{slug}/")).unwrap();
+    assert!(score("mentoring", "mentor-title") > score("mentoring", "mentor-body"), "title outscores body");
+    // Both once in the title: the rarer word ("scheme", on one page) says more.
+    assert!(score("scheme", "mentor-title") > score("mentoring", "mentor-title"), "rarer outscores commoner");
+    // Both once in the body: the page with less else to say scores higher.
+    assert!(score("zebra", "mentor-title") > score("zebra", "mentor-body"), "a short body outscores a long one");
     // A discussion set's questions are read: "left out" is only in one.
     assert!(score_of(&manifest, "left", "discussions/questions/").is_some());
 }
