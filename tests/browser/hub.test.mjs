@@ -326,7 +326,7 @@ function htmlFiles(dir) {
 // - no-inline-style stays on but allows `text-align`: the Markdown renderer
 //   writes table column alignment (`| --: |`) as an inline text-align.
 test('html-validate finds no errors', { timeout: 10 * MINUTE }, async (t) => {
-  const validator = new HtmlValidate(JSON.parse(fs.readFileSync(path.join(HERE, '.htmlvalidate.json'), 'utf8')));
+  const validator = new HtmlValidate(JSON.parse(fs.readFileSync(path.join(REPO, 'tests', 'browser', '.htmlvalidate.json'), 'utf8')));
   const corpusPaged = htmlFiles(corpus.root).filter((file) => /[/\\]page[/\\]\d+[/\\]index\.html$/.test(file));
   assert.ok(corpusPaged.length >= 2, 'the corpus build has no paginated pages');
   for (const [site, files] of [
