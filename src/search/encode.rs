@@ -4,11 +4,10 @@
 
 use serde_json::{Value, json};
 
-use crate::content::{Audience, KindName, PageKey};
+use crate::content::{Audience, KindName};
 use crate::site::Site;
 
 use super::Doc;
-use std::collections::HashMap;
 
 /// The 64 characters the index writes numbers with; a value is its position.
 const DIGITS: &[u8; 64] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_";
@@ -115,8 +114,9 @@ fn scores(list: &[(u32, u8)]) -> String {
 /// The facet vocabularies and each page's codes.
 pub(super) struct Facets {
     pub value: Value,
-    /// Each page's type and organisation codes, for its result record.
-    pub codes: HashMap<PageKey, (usize, usize)>,
+    /// Each page's type and organisation codes, for its result record, in
+    /// the order of the pages given.
+    pub codes: Vec<(usize, usize)>,
 }
 
 pub(super) fn facets(site: &Site, docs: &[Doc]) -> Facets {
@@ -133,13 +133,13 @@ pub(super) fn facets(site: &Site, docs: &[Doc]) -> Facets {
     let position = |values: &[(String, String)], name: Option<&str>| {
         name.and_then(|name| values.iter().position(|(_, value)| value == name)).map_or(0, |index| index + 1)
     };
-    let mut codes = HashMap::new();
+    let mut codes = Vec::with_capacity(docs.len());
     let mut columns: [Vec<Vec<usize>>; 5] = Default::default();
     for doc in docs {
         let page = doc.page;
         let kind = KindName::ALL.iter().position(|kind| *kind == page.kind_name()).map_or(0, |index| index + 1);
         let organisation = position(&organisations, page.organisation());
-        codes.insert(doc.key.clone(), (kind, organisation));
+        codes.push((kind, organisation));
         let theme_codes =
             page.meta.themes.iter().filter_map(|slug| themes.iter().position(|(s, _)| s == slug)).collect();
         let audience_codes = page.audience().iter().filter_map(|a| Audience::ALL.iter().position(|b| b == a)).collect();

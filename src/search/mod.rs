@@ -94,8 +94,11 @@ pub fn index(site: &Site, bodies: &HashMap<PageKey, Rendered>) -> Index {
     let postings = postings(site, &docs, &stop_words);
     let facets = facets(site, &docs);
     let chunk_size = docs.len().div_ceil(plan.chunks).max(1);
-    let mut chunks: Vec<Value> =
-        docs.chunks(chunk_size).map(|run| run.iter().map(|doc| record(site, doc, &facets.codes)).collect()).collect();
+    let mut chunks: Vec<Value> = docs
+        .chunks(chunk_size)
+        .zip(facets.codes.chunks(chunk_size))
+        .map(|(run, codes)| run.iter().zip(codes).map(|(doc, code)| record(site, doc, *code)).collect())
+        .collect();
     chunks.resize(plan.chunks.max(chunks.len()), Value::Array(Vec::new()));
     let shards = shards(&postings, docs.len(), plan.shards);
     // A word belongs to the last shard whose first word is not after it; the
@@ -164,9 +167,11 @@ fn version(files: &HashMap<SearchFile, Vec<u8>>) -> String {
     format!("{:016x}", hash.finish())
 }
 
-fn record(site: &Site, doc: &Doc, codes: &HashMap<PageKey, (usize, usize)>) -> Value {
+/// What a result shows of a page: `[title, path, type, organisation, date,
+/// excerpt]`, the type and organisation as the facet codes in `code`.
+fn record(site: &Site, doc: &Doc, code: (usize, usize)) -> Value {
     let meta = &doc.page.meta;
-    let (kind, organisation) = codes.get(doc.key).copied().unwrap_or_default();
+    let (kind, organisation) = code;
     let date = meta.date.map(|date| date.to_string()).unwrap_or_default();
     let excerpt = match &meta.summary {
         Some(summary) => summary.clone(),

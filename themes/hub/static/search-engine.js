@@ -348,16 +348,17 @@ var BelongSearch = (function () {
     return this.manifestLoaded().then(function () {
       var words = tokenise(query).filter(function (word) { return !self.stop.has(word); });
       words = words.filter(function (word, i) { return words.indexOf(word) === i; });
-      if (words.length === 0) return result(words, [], null, null);
+      if (words.length === 0) return result(words, [], null);
       return Promise.all([Promise.all(words.map(function (word) { return expand(self, word); })), self.facets()])
         .then(function (loaded) {
           var expansions = loaded[0], facets = loaded[1];
           var unmatched = words.filter(function (word, i) { return expansions[i].length === 0; });
           var matched = expansions.filter(function (matches) { return matches.length > 0; });
           return Promise.all(unmatched.map(function (word) { return nearest(self, word); })).then(function (lists) {
-            var found = result(words, unmatched, lists, facets);
+            var found = result(words, unmatched, lists);
+            var selection = facets.selection(filters);
             if (matched.length === 0) {
-              found.facets = countFacets(facets, [], filters);
+              found.facets = countFacets(facets, [], filters, selection);
               return found;
             }
             found.expansions = matched;
@@ -368,18 +369,17 @@ var BelongSearch = (function () {
               found.partial = true;
             }
             var matching = scored.ids, scores = scored.scores;
-            var selection = facets.selection(filters);
             found.ranked = matching.filter(function (id) { return passes(facets, id, selection, null); });
             found.ranked.sort(function (a, b) { return scores[b] - scores[a] || a - b; });
             found.total = found.ranked.length;
-            found.facets = countFacets(facets, matching, filters);
+            found.facets = countFacets(facets, matching, filters, selection);
             return found;
           });
         });
     });
   };
 
-  function result(words, unmatched, nearestLists, facets) {
+  function result(words, unmatched, nearestLists) {
     var suggestions = [];
     (nearestLists || []).forEach(function (list) {
       list.forEach(function (word) { if (suggestions.indexOf(word) < 0) suggestions.push(word); });
@@ -392,7 +392,7 @@ var BelongSearch = (function () {
 
   /* Each page's score: per query word, the best of its matches' scores,
    * added up over the words. `every` keeps only pages matching every word;
-   * otherwise a page with more of the words comes first. Resolves to the
+   * otherwise a page with more of the words comes first. Returns the
    * matching page numbers, and a score per page number. */
   function score(expansions, every, pages) {
     var total = new Float64Array(pages), words = new Uint8Array(pages), touched = [];
@@ -452,9 +452,10 @@ var BelongSearch = (function () {
 
   /* Each facet's values with how many matching pages have them, counting
    * with every other facet's filter applied (so choosing a theme still shows
-   * how many pages the other themes would give). */
-  function countFacets(facets, matching, filters) {
-    var result = {}, selection = facets.selection(filters);
+   * how many pages the other themes would give). `selection` is
+   * `facets.selection(filters)`. */
+  function countFacets(facets, matching, filters, selection) {
+    var result = {};
     FACETS.forEach(function (facet) {
       var values = facets.data[facet].values, column = facets.columns[facet];
       var counts = new Uint32Array(values.length);
