@@ -114,31 +114,57 @@ impl Model {
     }
 }
 
+impl Model {
+    /// Models `content` with `config` and `theme`: the site, then every
+    /// page's body, keeping `previous`'s bodies where nothing they read
+    /// changed. The search index is left empty for `search::index` to fill:
+    /// a preview serves an edited page before the index is done.
+    pub fn new(
+        content: content::Content,
+        config: config::Config,
+        theme: Theme,
+        today: Date,
+        previous: Option<&Model>,
+    ) -> (Model, Vec<Diagnostic>) {
+        let page_files = content.page_files;
+        let (site, mut diagnostics) = site::model(content, config, &theme.static_files);
+        let (bodies, body_problems) = render::bodies(&site, previous.map(|model| (&model.site, &model.bodies)));
+        diagnostics.extend(body_problems);
+        let search = search::Index::default();
+        (Model { site, bodies, theme, search, today, page_files }, diagnostics)
+    }
+}
+
+/// Reads `site.toml`, with `options`' `base_url` in place of its own.
+pub fn config(options: &Options) -> Result<config::Config, Vec<Diagnostic>> {
+    let mut config = config::load(&options.root)?;
+    if let Some(base_url) = &options.base_url {
+        config.set_base_url(base_url).map_err(|diagnostic| vec![diagnostic])?;
+    }
+    Ok(config)
+}
+
 /// Runs every step up to rendering. `Err` carries the report when nothing
 /// further can be done (no readable site.toml, a broken template).
 pub fn model(options: &Options) -> Result<(Model, Vec<Diagnostic>), Report> {
     let fail = |diagnostics: Vec<Diagnostic>| Report { diagnostics, ..Report::default() };
-    let mut config = config::load(&options.root).map_err(fail)?;
-    if let Some(base_url) = &options.base_url {
-        config.set_base_url(base_url).map_err(|d| fail(vec![d]))?;
-    }
+    let config = config(options).map_err(fail)?;
     let today = options.today.unwrap_or_else(Date::today);
     let load_options = content::LoadOptions { drafts: options.drafts, today: Some(today) };
     let (content, mut diagnostics) = content::load(&options.root, &config, load_options);
-    let theme = theme::load(&options.root, &config.theme);
-    let page_files = content.page_files;
-    let no_static_files = BTreeMap::new();
-    let static_files = theme.as_ref().map_or(&no_static_files, |theme| &theme.static_files);
-    let (site, model_problems) = site::model(content, config, static_files);
-    diagnostics.extend(model_problems);
-    let (bodies, body_problems) = render::bodies(&site);
-    diagnostics.extend(body_problems);
-    match theme {
+    match theme::load(&options.root, &config.theme) {
         Ok(theme) => {
-            let search = search::index(&site, &bodies.pages);
-            Ok((Model { site, bodies, theme, search, today, page_files }, diagnostics))
+            let (mut model, problems) = Model::new(content, config, theme, today, None);
+            diagnostics.extend(problems);
+            model.search = search::index(&model.site, &model.bodies.pages);
+            Ok((model, diagnostics))
         }
         Err(theme_problems) => {
+            // The content is still checked, so one run reports everything.
+            let page_files = content.page_files;
+            let (site, model_problems) = site::model(content, config, &BTreeMap::new());
+            diagnostics.extend(model_problems);
+            diagnostics.extend(render::bodies(&site, None).1);
             diagnostics.extend(theme_problems);
             let mut report = fail(diagnostics);
             report.pages = page_files;

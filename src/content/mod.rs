@@ -189,7 +189,7 @@ pub struct Image {
 }
 
 /// Front matter shared by every kind.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Meta {
     pub title: String,
     pub summary: Option<String>,
@@ -215,7 +215,7 @@ pub struct Alias {
     pub line: usize,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CaseStudy {
     pub organisation: String,
     pub region: Option<String>,
@@ -223,14 +223,14 @@ pub struct CaseStudy {
     pub outcomes: Vec<Outcome>,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Toolkit {
     pub organisation: Option<String>,
     pub region: Option<String>,
     pub audience: Vec<Audience>,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Discussion {
     pub organisation: Option<String>,
     pub region: Option<String>,
@@ -239,7 +239,7 @@ pub struct Discussion {
 }
 
 /// What only one kind of page carries.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum Kind {
     CaseStudy(CaseStudy),
     Toolkit(Toolkit),
@@ -248,7 +248,7 @@ pub enum Kind {
 }
 
 /// One Markdown page, validated. Its body is still Markdown.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Page {
     pub key: PageKey,
     /// The source file relative to the site root, such as `content/toolkits/primer.md`.
@@ -305,7 +305,7 @@ impl Page {
 
 /// An `_index.md`: the title and introduction of a section, or of the home page
 /// when it sits at the top of `content/`.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct SectionIndex {
     pub key: PageKey,
     pub file: PathBuf,
@@ -348,13 +348,35 @@ pub struct LoadOptions {
 /// Reads and validates every file under `<root>/content`. Bad files become
 /// diagnostics and are left out; the rest load.
 pub fn load(root: &Path, config: &Config, options: LoadOptions) -> (Content, Vec<Diagnostic>) {
-    let (markdown, assets, mut diagnostics) = walk(root);
+    let found = find(root);
     let today = options.today.unwrap_or_else(Date::today);
     let results: Vec<(Option<Loaded>, Vec<Diagnostic>)> =
-        markdown.par_iter().map(|relative| load_file(root, relative, config, today)).collect();
+        found.markdown.par_iter().map(|relative| load_file(root, relative, config, today)).collect();
+    assemble(found, results, options)
+}
+
+/// What `content/` holds, before any file is read.
+#[derive(Debug, Default)]
+pub struct Found {
+    /// Markdown files, relative to `content/`, sorted.
+    pub markdown: Vec<PathBuf>,
+    /// Every other file, sorted by path.
+    pub assets: Vec<Asset>,
+    /// Entries that could not be read, and symbolic links left out.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Puts the loaded Markdown files (one result per `found.markdown` entry, in
+/// its order) together: drafts left out unless asked for, problems gathered.
+pub fn assemble(
+    found: Found,
+    loaded: impl IntoIterator<Item = (Option<Loaded>, Vec<Diagnostic>)>,
+    options: LoadOptions,
+) -> (Content, Vec<Diagnostic>) {
+    let Found { markdown, assets, mut diagnostics } = found;
     let page_files = markdown.iter().filter(|path| path.file_stem().is_some_and(|stem| stem != "_index")).count();
     let mut content = Content { assets, page_files, ..Content::default() };
-    for (loaded, problems) in results {
+    for (loaded, problems) in loaded {
         diagnostics.extend(problems);
         match loaded {
             Some(Loaded::Page(page)) if page.meta.draft && !options.drafts => {}
@@ -367,14 +389,14 @@ pub fn load(root: &Path, config: &Config, options: LoadOptions) -> (Content, Vec
 }
 
 /// One Markdown file, read: a page or a section introduction.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub enum Loaded {
     Page(Box<Page>),
     Index(SectionIndex),
 }
 
 /// Lists `.md` files (paths relative to `content/`) and other files, sorted.
-fn walk(root: &Path) -> (Vec<PathBuf>, Vec<Asset>, Vec<Diagnostic>) {
+pub fn find(root: &Path) -> Found {
     let content_dir = root.join(DIR);
     let mut markdown = Vec::new();
     let mut assets = Vec::new();
@@ -384,7 +406,7 @@ fn walk(root: &Path) -> (Vec<PathBuf>, Vec<Asset>, Vec<Diagnostic>) {
             Diagnostic::new(Code::ReadFailed, DIR, "there is no content/ folder")
                 .hint("create content/ with your Markdown pages, or run `belong init DIR` for a new hub"),
         );
-        return (markdown, assets, diagnostics);
+        return Found { markdown, assets, diagnostics };
     }
     let walker = walkdir::WalkDir::new(&content_dir).follow_links(false).sort_by_file_name();
     for entry in walker {
@@ -424,7 +446,7 @@ fn walk(root: &Path) -> (Vec<PathBuf>, Vec<Asset>, Vec<Diagnostic>) {
             assets.push(Asset { source: entry.path().to_path_buf(), path: relative });
         }
     }
-    (markdown, assets, diagnostics)
+    Found { markdown, assets, diagnostics }
 }
 
 fn relative_to(root: &Path, path: &Path) -> PathBuf {
@@ -432,7 +454,7 @@ fn relative_to(root: &Path, path: &Path) -> PathBuf {
 }
 
 /// Reads one Markdown file (path relative to `content/`).
-fn load_file(root: &Path, relative: &Path, config: &Config, today: Date) -> (Option<Loaded>, Vec<Diagnostic>) {
+pub fn load_file(root: &Path, relative: &Path, config: &Config, today: Date) -> (Option<Loaded>, Vec<Diagnostic>) {
     let file = Path::new(DIR).join(relative);
     let text = match read_text(&root.join(&file)) {
         Ok(text) => text,

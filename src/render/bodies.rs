@@ -61,9 +61,30 @@ fn intro_body(site: &Site, index: &SectionIndex) -> Rendered {
 
 /// Renders every page's Markdown in parallel, then checks anchors across them.
 /// The problems of every body are moved out into the returned list.
-pub fn bodies(site: &Site) -> (Bodies, Vec<Diagnostic>) {
-    let pages: HashMap<PageKey, Rendered> =
-        site.pages.par_iter().map(|(key, page)| (key.clone(), page_body(site, page))).collect();
+///
+/// With `previous` (the site and bodies of an earlier build, as a preview
+/// keeps them), a page whose Markdown is unchanged keeps its old body when
+/// nothing a body reads of the site changed either (the routes table, the
+/// base path, `allow_html`). Problems of a kept body were reported when it
+/// was first rendered and are not repeated.
+pub fn bodies(site: &Site, previous: Option<(&Site, &Bodies)>) -> (Bodies, Vec<Diagnostic>) {
+    let reusable = previous.filter(|(old, _)| {
+        old.routes == site.routes
+            && old.base_path == site.base_path
+            && old.config.allow_html == site.config.allow_html
+    });
+    let pages: HashMap<PageKey, Rendered> = site
+        .pages
+        .par_iter()
+        .map(|(key, page)| {
+            let kept = reusable.and_then(|(old, bodies)| {
+                let before = old.pages.get(key)?;
+                let same = before.body == page.body && before.body_line == page.body_line && before.file == page.file;
+                same.then(|| bodies.pages.get(key).cloned()).flatten()
+            });
+            (key.clone(), kept.unwrap_or_else(|| page_body(site, page)))
+        })
+        .collect();
     let home = site.home.as_ref().map(|index| intro_body(site, index));
     let sections = site
         .sections

@@ -132,7 +132,7 @@ impl Source {
 
 /// Every output file of the site, by path under the output folder
 /// (`case-studies/eeast/index.html`), and what Markdown links may point at.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, PartialEq)]
 pub struct Routes {
     files: BTreeMap<String, Source>,
     /// Markdown sources under `content/` (`toolkits/primer.md`, and every
