@@ -1,4 +1,5 @@
-//! Escapes text for HTML and XML: the one guard between content and markup.
+//! Escapes text for HTML and XML, the one guard between content and markup,
+//! and decodes `%XX` escapes in URL paths.
 //!
 //! Every string from front matter, Markdown code-fence info, `site.toml` or a
 //! file name that lands inside an element or a quoted attribute goes through
@@ -20,6 +21,30 @@ pub fn escape(text: &str) -> String {
         }
     }
     out
+}
+
+/// `text` with each `%XX` escape replaced by its byte; `None` when the bytes
+/// are not UTF-8. A `%` not followed by two hex digits stays as it is.
+pub fn percent_decode(text: &str) -> Option<String> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut index = 0;
+    while index < bytes.len() {
+        if bytes[index] == b'%'
+            && let (Some(high), Some(low)) = (bytes.get(index + 1).and_then(hex), bytes.get(index + 2).and_then(hex))
+        {
+            out.push(high * 16 + low);
+            index += 3;
+            continue;
+        }
+        out.push(bytes[index]);
+        index += 1;
+    }
+    String::from_utf8(out).ok()
+}
+
+fn hex(byte: &u8) -> Option<u8> {
+    (*byte as char).to_digit(16).map(|digit| digit as u8)
 }
 
 #[cfg(test)]

@@ -48,6 +48,29 @@ enum Command {
         #[arg(long)]
         drafts: bool,
     },
+    /// Preview the hub at http://127.0.0.1:1111/: rebuilds as you save, and
+    /// reloads open pages. A local preview, not a web server.
+    Serve {
+        /// The hub's folder, holding site.toml and content/.
+        #[arg(long, value_name = "DIR")]
+        root: Option<PathBuf>,
+        /// The address to listen on (127.0.0.1, or ::1; only this machine can
+        /// reach either).
+        #[arg(long, value_name = "IP", default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
+        /// The port to listen on.
+        #[arg(long, default_value_t = 1111)]
+        port: u16,
+        /// Open the preview in the default browser.
+        #[arg(long)]
+        open: bool,
+        /// Include pages marked `draft: true`.
+        #[arg(long)]
+        drafts: bool,
+        /// The URL the site will live at (overrides base_url in site.toml).
+        #[arg(long, value_name = "URL")]
+        base_url: Option<String>,
+    },
     /// Write a new page with every field of its kind ready to fill in.
     New {
         /// The kind of page.
@@ -132,8 +155,48 @@ fn main() -> ExitCode {
                 Err(error) => machine_failure(&error),
             }
         }
+        Command::Serve { root, bind, port, open, drafts, base_url } => {
+            let build = belong::Options {
+                root: belong::root_or_current(root.as_deref()),
+                base_url,
+                drafts,
+                ..Default::default()
+            };
+            let options = belong::serve::ServeOptions { build, bind, port, open };
+            let root = options.build.root.clone();
+            match belong::serve::serve(&options, &|event| print_serve_event(&event, &root)) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(error) => machine_failure(&error),
+            }
+        }
         Command::New { kind, title, root } => new_page(kind, &title, root),
         Command::Init { dir } => init(&dir),
+    }
+}
+
+/// One short line per event of `belong serve`; a failed build's problems in full.
+fn print_serve_event(event: &belong::serve::Event, root: &Path) {
+    use belong::serve::Event;
+    match event {
+        Event::Started { url, millis, update } => {
+            if update.problems.is_empty() {
+                eprintln!("built the preview in {millis} ms");
+            } else {
+                print_human(&update.problems, 0, root);
+                eprintln!("the hub did not build: every page shows the errors until a save fixes them");
+            }
+            eprintln!("serving {url} (a local preview, not a web server); press Ctrl-C to stop");
+        }
+        Event::Updated { what, millis, update } if update.problems.is_empty() => {
+            let pages = if update.rendered == 1 { "1 file".to_string() } else { format!("{} files", update.rendered) };
+            eprintln!("{what} changed: {pages} re-rendered, {} changed, in {millis} ms", update.changed.len());
+        }
+        Event::Updated { what, update, .. } => {
+            print_human(&update.problems, 0, root);
+            eprintln!("{what} changed: the hub did not build; still serving the last version that did");
+        }
+        Event::Indexed { millis } => eprintln!("  search index made again in {millis} ms"),
+        Event::NoBrowser(reason) => eprintln!("{reason}"),
     }
 }
 

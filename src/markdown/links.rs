@@ -157,7 +157,7 @@ impl<'s> Pass<'s, '_> {
 /// `dir` joined with a relative `link`, with `.` and `..` folded; `None` if it
 /// climbs above `content/`.
 pub fn join(dir: &Path, link: &str) -> Option<PathBuf> {
-    let decoded = percent_decode(link);
+    let decoded = crate::escape::percent_decode(link).unwrap_or_else(|| link.to_string());
     let mut parts: Vec<String> = dir.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
     for component in Path::new(&decoded).components() {
         match component {
@@ -180,27 +180,4 @@ fn relative_path(dir: &Path, target: &Path) -> String {
     let mut parts: Vec<String> = vec!["..".to_string(); from.len() - common];
     parts.extend(to[common..].iter().map(|c| c.as_os_str().to_string_lossy().into_owned()));
     parts.join("/")
-}
-
-/// Decodes `%20` and friends, so `my%20file.md` finds `my file.md`.
-fn percent_decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut index = 0;
-    while index < bytes.len() {
-        if bytes[index] == b'%'
-            && let (Some(high), Some(low)) = (bytes.get(index + 1).and_then(hex), bytes.get(index + 2).and_then(hex))
-        {
-            out.push(high * 16 + low);
-            index += 3;
-            continue;
-        }
-        out.push(bytes[index]);
-        index += 1;
-    }
-    String::from_utf8(out).unwrap_or_else(|_| text.to_string())
-}
-
-fn hex(byte: &u8) -> Option<u8> {
-    (*byte as char).to_digit(16).map(|digit| digit as u8)
 }

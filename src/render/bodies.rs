@@ -69,9 +69,7 @@ fn intro_body(site: &Site, index: &SectionIndex) -> Rendered {
 /// was first rendered and are not repeated.
 pub fn bodies(site: &Site, previous: Option<(&Site, &Bodies)>) -> (Bodies, Vec<Diagnostic>) {
     let reusable = previous.filter(|(old, _)| {
-        old.routes == site.routes
-            && old.base_path == site.base_path
-            && old.config.allow_html == site.config.allow_html
+        old.routes == site.routes && old.base_path == site.base_path && old.config.allow_html == site.config.allow_html
     });
     let pages: HashMap<PageKey, Rendered> = site
         .pages

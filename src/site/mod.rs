@@ -151,7 +151,7 @@ pub fn paginated_path(path: &str, number: usize) -> String {
 }
 
 /// The path under the site root of a URL's `base_url`, such as `/hub/`.
-fn base_path(base_url: &str) -> String {
+pub fn base_path(base_url: &str) -> String {
     let without_scheme = base_url.split_once("://").map_or(base_url, |(_, rest)| rest);
     match without_scheme.find('/') {
         Some(index) => without_scheme[index..].to_string(),

@@ -153,6 +153,11 @@ impl Routes {
         self.files.get(file)
     }
 
+    /// The output file's path as the table holds it, with its source.
+    pub fn entry(&self, file: &str) -> Option<(&str, &Source)> {
+        self.files.get_key_value(file).map(|(file, source)| (file.as_str(), source))
+    }
+
     /// The source of the page a URL path under the site root serves
     /// (`toolkits/primer/`, `feed.xml`, `` for the home page), if any.
     pub fn at_url(&self, url_path: &str) -> Option<&Source> {

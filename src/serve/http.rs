@@ -1,0 +1,237 @@
+//! Answers the preview's HTTP requests: resolves a URL to a file of the site
+//! (never to anything else on disk), and sends it with its content type,
+//! the live-reload script added to pages.
+//!
+//! tiny_http is unmaintained and has open advisories for header injection
+//! and request smuggling, so this side is strict: only GET and HEAD, no
+//! request bodies, no `Transfer-Encoding`, no request data copied into a
+//! response header, and URLs refused outright when they try to climb out
+//! (`..`, `%2e%2e`, encoded slashes, backslashes, `//`). A URL can only ever
+//! name a file of the routes table.
+
+use std::sync::Arc;
+
+use tiny_http::{Header, Method, Request, Response, StatusCode};
+
+use crate::site::Routes;
+
+use super::live::{self, EVENTS_PATH, Pages, SCRIPT_PATH};
+use super::preview::{Live, Lookup};
+
+/// What the request threads share.
+pub struct Context {
+    pub live: Arc<Live>,
+    pub pages: Arc<Pages>,
+    /// This run's id: a page that hears another one after reconnecting
+    /// reloads, since the server restarted.
+    pub server: String,
+}
+
+/// Where a request's URL leads.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Target {
+    /// A file of the site, by path under the output folder.
+    File(String),
+    /// Somewhere else on the site: the URL to send the browser to.
+    Redirect(String),
+    /// Nothing the site has: its 404 page.
+    NotFound,
+    /// A URL no file could have (`..`, encoded slashes, control characters).
+    Refused,
+    Script,
+    Events,
+}
+
+/// Resolves a request target (`/hub/toolkits/primer/?q=1`) against the
+/// site's base path and routes.
+pub fn resolve(target: &str, base_path: &str, routes: &Routes) -> Target {
+    let path = target.split(['?', '#']).next().unwrap_or_default();
+    let lowered = path.to_ascii_lowercase();
+    let encoded_separator = ["%2f", "%5c", "%00"].iter().any(|escape| lowered.contains(escape));
+    if !path.starts_with('/') || path.contains('\\') || encoded_separator {
+        return Target::Refused;
+    }
+    let Some(decoded) = crate::escape::percent_decode(path) else { return Target::Refused };
+    let segments: Vec<&str> = decoded[1..].split('/').collect();
+    let last = segments.len() - 1;
+    let climbs = segments.iter().enumerate().any(|(at, segment)| {
+        *segment == ".." || *segment == "." || (segment.is_empty() && at != last) || segment.contains(':')
+    });
+    if climbs || decoded.chars().any(char::is_control) {
+        return Target::Refused;
+    }
+    let Some(rest) = decoded.strip_prefix(base_path) else {
+        return if decoded == "/" || format!("{decoded}/") == base_path {
+            Target::Redirect(base_path.to_string())
+        } else {
+            Target::NotFound
+        };
+    };
+    match rest {
+        SCRIPT_PATH => return Target::Script,
+        EVENTS_PATH => return Target::Events,
+        _ => {}
+    }
+    let file = if rest.is_empty() || rest.ends_with('/') { format!("{rest}index.html") } else { rest.to_string() };
+    if routes.get(&file).is_some() {
+        return Target::File(file);
+    }
+    // `/hub/toolkits/primer` is the page at `/hub/toolkits/primer/`. The
+    // address sent back is the routes table's, not the request's.
+    match routes.entry(&format!("{rest}/index.html")) {
+        Some((file, _)) => Target::Redirect(format!("{base_path}{}", file.trim_end_matches("index.html"))),
+        None => Target::NotFound,
+    }
+}
+
+/// The content type of an output file, by its extension.
+pub fn content_type(file: &str) -> &'static str {
+    let extension = file.rsplit_once('.').map(|(_, extension)| extension.to_ascii_lowercase()).unwrap_or_default();
+    match extension.as_str() {
+        "html" => "text/html; charset=utf-8",
+        "css" => "text/css; charset=utf-8",
+        "js" | "mjs" => "text/javascript; charset=utf-8",
+        "json" => "application/json",
+        "xml" => "application/xml",
+        "txt" => "text/plain; charset=utf-8",
+        "svg" => "image/svg+xml",
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        "gif" => "image/gif",
+        "webp" => "image/webp",
+        "avif" => "image/avif",
+        "ico" => "image/x-icon",
+        "pdf" => "application/pdf",
+        "csv" => "text/csv; charset=utf-8",
+        "woff2" => "font/woff2",
+        "woff" => "font/woff",
+        "mp4" => "video/mp4",
+        "webm" => "video/webm",
+        "mp3" => "audio/mpeg",
+        "docx" => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "pptx" => "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+        "xlsx" => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        _ => "application/octet-stream",
+    }
+}
+
+/// A header from our own constant or computed strings.
+fn header(name: &str, value: &str) -> Option<Header> {
+    Header::from_bytes(name.as_bytes(), value.as_bytes()).ok()
+}
+
+fn respond(request: Request, status: u16, content_type: &str, body: Vec<u8>, extra: &[(&str, &str)]) {
+    let mut response = Response::from_data(body).with_status_code(StatusCode(status));
+    let headers =
+        [("Content-Type", content_type), ("Cache-Control", "no-store"), ("X-Content-Type-Options", "nosniff")];
+    for (name, value) in headers.iter().chain(extra) {
+        if let Some(header) = header(name, value) {
+            response.add_header(header);
+        }
+    }
+    // The client may have gone; nothing to do about it.
+    let _ = request.respond(response);
+}
+
+fn text(request: Request, status: u16, message: &str) {
+    respond(request, status, "text/plain; charset=utf-8", format!("{message}\n").into_bytes(), &[]);
+}
+
+/// Answers one request.
+pub fn handle(request: Request, context: &Context) {
+    if !matches!(request.method(), Method::Get | Method::Head) {
+        return respond(
+            request,
+            405,
+            "text/plain; charset=utf-8",
+            b"only GET and HEAD: this is a read-only preview\n".to_vec(),
+            &[("Allow", "GET, HEAD")],
+        );
+    }
+    let has_body = request.body_length().is_some_and(|length| length > 0)
+        || request.headers().iter().any(|header| header.field.equiv("Transfer-Encoding"));
+    if has_body {
+        return text(request, 400, "request bodies are not accepted: this is a read-only preview");
+    }
+    let (target, base_path) = {
+        let served = context.live.read();
+        let base_path = served.base_path.clone();
+        let no_routes = Routes::default();
+        let routes = served.model.as_ref().map_or(&no_routes, |model| &model.site.routes);
+        (resolve(request.url(), &base_path, routes), base_path)
+    };
+    match target {
+        Target::Refused => text(request, 400, "this address cannot name a file of the site"),
+        Target::Redirect(location) => {
+            respond(request, 301, "text/plain; charset=utf-8", b"moved\n".to_vec(), &[("Location", &location)]);
+        }
+        Target::Script => respond(request, 200, content_type("live.js"), live::SCRIPT.as_bytes().to_vec(), &[]),
+        Target::Events => events(request, context, &base_path),
+        Target::File(file) => send_file(request, context, &file, &base_path, 200),
+        Target::NotFound => send_file(request, context, "404.html", &base_path, 404),
+    }
+}
+
+fn send_file(request: Request, context: &Context, file: &str, base_path: &str, status: u16) {
+    let html = content_type(file).starts_with("text/html");
+    match context.live.file(file) {
+        Lookup::Found(bytes) if html => {
+            let page = live::inject(&bytes, base_path, &context.server);
+            respond(request, status, content_type(file), page, &[]);
+        }
+        Lookup::Found(bytes) => respond(request, status, content_type(file), bytes.to_vec(), &[]),
+        Lookup::Missing if status == 404 => text(request, 404, "not found"),
+        Lookup::Missing => send_file(request, context, "404.html", base_path, 404),
+        Lookup::Failed(diagnostic) => {
+            let page = live::error_page(&[*diagnostic], base_path, &context.server);
+            respond(request, 500, content_type("error.html"), page, &[]);
+        }
+        Lookup::NoSite => {
+            let problems = context.live.read().problems.clone();
+            let page = live::error_page(&problems, base_path, &context.server);
+            respond(request, 500, content_type("error.html"), page, &[]);
+        }
+    }
+}
+
+/// Opens a page's event stream, or says to try later when too many are open.
+fn events(request: Request, context: &Context, base_path: &str) {
+    if *request.method() == Method::Head || context.pages.count() >= live::MAX_PAGES {
+        return text(request, 503, "too many open pages; the page will try again");
+    }
+    // The page's own URL, passed as `?page=`, says which file it shows.
+    let page = request.url().split_once("?page=").map(|(_, page)| page.split('&').next().unwrap_or_default());
+    let (file, hello) = {
+        let served = context.live.read();
+        let file = page.and_then(crate::escape::percent_decode).zip(served.model.as_ref()).and_then(|(page, model)| {
+            match resolve(&page, base_path, &model.site.routes) {
+                Target::File(file) => Some(file),
+                _ => None,
+            }
+        });
+        (file, live::hello(&context.server, &served.problems))
+    };
+    let mut response = Response::empty(StatusCode(200));
+    for (name, value) in [("Content-Type", "text/event-stream"), ("Cache-Control", "no-store")] {
+        if let Some(header) = header(name, value) {
+            response.add_header(header);
+        }
+    }
+    let stream = request.upgrade("belong-events", response);
+    context.pages.add(file, stream, &hello);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn content_types_follow_the_extension() {
+        assert_eq!(content_type("a/index.html"), "text/html; charset=utf-8");
+        assert_eq!(content_type("style.CSS"), "text/css; charset=utf-8");
+        assert_eq!(content_type("search/index.json"), "application/json");
+        assert_eq!(content_type("feed.xml"), "application/xml");
+        assert_eq!(content_type("chart.png"), "image/png");
+        assert_eq!(content_type("README"), "application/octet-stream");
+    }
+}
