@@ -422,7 +422,8 @@ pub fn find(root: &Path) -> Found {
             }
         };
         let Ok(relative) = entry.path().strip_prefix(&content_dir).map(Path::to_path_buf) else { continue };
-        let hidden = relative.components().any(|c| c.as_os_str().to_string_lossy().starts_with('.'));
+        let hidden = relative.components().any(|c| c.as_os_str().to_string_lossy().starts_with('.'))
+            || relative.file_name().is_some_and(|name| is_editor_file(&name.to_string_lossy()));
         if hidden || relative.as_os_str().is_empty() {
             continue;
         }
@@ -451,6 +452,18 @@ pub fn find(root: &Path) -> Found {
 
 fn relative_to(root: &Path, path: &Path) -> PathBuf {
     path.strip_prefix(root).map(Path::to_path_buf).unwrap_or_else(|_| path.to_path_buf())
+}
+
+/// Files editors write beside the one being saved: swap and backup files,
+/// lock files, and the temporary files some save to before renaming. They
+/// are never part of the site, and a preview ignores their changes.
+pub fn is_editor_file(name: &str) -> bool {
+    const SUFFIXES: [&str; 8] = ["~", ".swp", ".swo", ".swx", ".tmp", ".crswap", ".kate-swp", ".bak"];
+    name.starts_with('.')
+        || (name.starts_with('#') && name.ends_with('#'))
+        || name.contains("___jb_")
+        || name == "4913"
+        || SUFFIXES.iter().any(|suffix| name.ends_with(suffix))
 }
 
 /// Reads one Markdown file (path relative to `content/`).
@@ -568,4 +581,20 @@ pub fn read_text(path: &Path) -> Result<String, (String, usize)> {
 pub fn normalise(text: String) -> String {
     let text = text.strip_prefix('\u{feff}').map(str::to_string).unwrap_or(text);
     if text.contains('\r') { text.replace("\r\n", "\n").replace('\r', "\n") } else { text }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn editors_own_files_are_not_part_of_the_site() {
+        for name in [".eeast.md.swp", "eeast.md~", ".#eeast.md", "#eeast.md#", "4913", "eeast.md___jb_tmp___", "x.tmp"]
+        {
+            assert!(is_editor_file(name), "{name}");
+        }
+        for name in ["eeast.md", "style.css", "site.toml", "chart.png", "_index.md", "report-2024.pdf"] {
+            assert!(!is_editor_file(name), "{name}");
+        }
+    }
 }

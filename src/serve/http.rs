@@ -121,7 +121,9 @@ fn header(name: &str, value: &str) -> Option<Header> {
 }
 
 fn respond(request: Request, status: u16, content_type: &str, body: Vec<u8>, extra: &[(&str, &str)]) {
-    let mut response = Response::from_data(body).with_status_code(StatusCode(status));
+    // Every body is whole in memory: send its length rather than chunks.
+    let mut response =
+        Response::from_data(body).with_status_code(StatusCode(status)).with_chunked_threshold(usize::MAX);
     let headers =
         [("Content-Type", content_type), ("Cache-Control", "no-store"), ("X-Content-Type-Options", "nosniff")];
     for (name, value) in headers.iter().chain(extra) {

@@ -27,15 +27,16 @@ use crate::Options;
 
 pub use http::{Target, resolve};
 pub use preview::{Live, Lookup, Preview, Update, index_search};
-pub use watch::{Changes, is_editor_file};
+pub use watch::Changes;
 
 /// Threads answering requests. Pages render in a few milliseconds, and a
 /// live-reload stream does not hold one, so a few are plenty for one author.
 const WORKERS: usize = 4;
 
 /// How often open pages get a keep-alive comment, which also finds the ones
-/// closed.
-const PING: Duration = Duration::from_secs(15);
+/// closed (the second write to a closed connection fails), so their
+/// connection threads end.
+const PING: Duration = Duration::from_secs(4);
 
 /// What `belong serve` is asked to do.
 #[derive(Clone, Debug)]

@@ -15,6 +15,8 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result};
 use notify::{RecursiveMode, Watcher as _};
 
+use crate::content;
+
 /// How long the files must be quiet before a batch is handed over: long
 /// enough to gather an editor's write-then-rename, short enough not to notice.
 const SETTLE: Duration = Duration::from_millis(8);
@@ -154,35 +156,13 @@ impl Watcher {
         let first = relative.components().next()?.as_os_str().to_str()?;
         let wanted = relative == Path::new("site.toml") || WATCHED_DIRS.contains(&first);
         let name = relative.file_name()?.to_str()?;
-        (wanted && !is_editor_file(name)).then(|| relative.to_path_buf())
+        (wanted && !content::is_editor_file(name)).then(|| relative.to_path_buf())
     }
-}
-
-/// Files editors write beside the one being saved: swap and backup files,
-/// lock files, and the temporary files some save to before renaming.
-pub fn is_editor_file(name: &str) -> bool {
-    const SUFFIXES: [&str; 8] = ["~", ".swp", ".swo", ".swx", ".tmp", ".crswap", ".kate-swp", ".bak"];
-    name.starts_with('.')
-        || (name.starts_with('#') && name.ends_with('#'))
-        || name.contains("___jb_")
-        || name == "4913"
-        || SUFFIXES.iter().any(|suffix| name.ends_with(suffix))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn editors_own_files_are_not_changes() {
-        for name in [".eeast.md.swp", "eeast.md~", ".#eeast.md", "#eeast.md#", "4913", "eeast.md___jb_tmp___", "x.tmp"]
-        {
-            assert!(is_editor_file(name), "{name}");
-        }
-        for name in ["eeast.md", "style.css", "site.toml", "chart.png", "_index.md"] {
-            assert!(!is_editor_file(name), "{name}");
-        }
-    }
 
     #[test]
     fn changes_are_sorted_by_what_they_touch() {

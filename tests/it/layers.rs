@@ -20,9 +20,16 @@ const LAYERS: &[&[&str]] = &[
     &["search"],
     &["render"],
     &["output", "scaffold"],
+    // The pipeline in `lib.rs` (its items: `Model`, `Options`, `config`…).
+    &["lib"],
+    &["serve"],
 ];
 
+/// What `lib.rs` itself defines, which `serve` builds on.
+const LIB_ITEMS: &[&str] = &["Model", "Options", "Report", "model", "build", "check"];
+
 fn layer(module: &str) -> Option<usize> {
+    let module = if LIB_ITEMS.contains(&module) { "lib" } else { module };
     LAYERS.iter().position(|layer| layer.contains(&module))
 }
 

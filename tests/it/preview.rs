@@ -1,0 +1,232 @@
+//! The preview serves what a clean build writes: a seeded run of 200 random
+//! edits, additions, deletions, renames, broken saves and their fixes over a
+//! copy of the real hub, each applied to one long-lived preview as the
+//! watcher would hand it over, then every served file compared byte for
+//! byte with a clean `belong build` of the same files.
+
+use std::collections::BTreeSet;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use belong::date::Date;
+use belong::serve::{Changes, Live, Lookup, Preview, index_search};
+
+use crate::common::{copy_tree, repo};
+
+/// A small, seeded random number source (xorshift), so a failure names the
+/// step that broke and the run can be repeated.
+struct Random(u64);
+
+impl Random {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+
+    fn below(&mut self, limit: usize) -> usize {
+        (self.next() % limit as u64) as usize
+    }
+
+    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len())]
+    }
+}
+
+fn options(root: &Path, output: Option<PathBuf>) -> belong::Options {
+    belong::Options {
+        root: root.to_path_buf(),
+        output,
+        today: Some(Date::parse("2026-06-01").unwrap()),
+        ..belong::Options::default()
+    }
+}
+
+/// Markdown pages under `content/`, relative to the hub's root.
+fn markdown_pages(root: &Path) -> Vec<PathBuf> {
+    let mut pages: Vec<PathBuf> = walkdir::WalkDir::new(root.join("content"))
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|entry| entry.path().extension().is_some_and(|extension| extension == "md"))
+        .filter(|entry| entry.file_name() != "_index.md")
+        .map(|entry| entry.path().strip_prefix(root).unwrap().to_path_buf())
+        .collect();
+    pages.sort();
+    pages
+}
+
+/// A new case study, valid, linking to a page of the hub by its `.md` path.
+fn new_case_study(number: usize, themes: &[&str]) -> String {
+    let themes = themes.iter().map(|theme| format!("\"{theme}\"")).collect::<Vec<_>>().join(", ");
+    format!(
+        "---\ntitle: \"Added case study {number}\"\nsummary: \"A case study the preview test added.\"\n\
+         themes: [{themes}]\norganisation: \"Test Trust {number}\"\nregion: \"London\"\ndate: 2024-0{}-1{}\n\
+         audience: [\"managers\"]\n---\n\nAdded for the preview test; see [the LAS values](las-belonging.md).\n\n\
+         ## What changed\n\nStaff turnover fell from {}% to 8%.\n",
+        1 + number % 9,
+        number % 10,
+        10 + number % 7
+    )
+}
+
+/// One random change to the hub's files; returns the paths it touched, as
+/// the watcher would report them (both names of a rename).
+fn change(root: &Path, random: &mut Random, step: usize, broken: &mut Option<(PathBuf, String)>) -> Vec<PathBuf> {
+    // A broken save is always fixed by the next step, as an author would.
+    if let Some((file, text)) = broken.take() {
+        fs::write(root.join(&file), text).unwrap();
+        return vec![file];
+    }
+    let pages = markdown_pages(root);
+    let added: Vec<&PathBuf> = pages.iter().filter(|page| page.to_string_lossy().contains("added-")).collect();
+    let themes = ["belonging", "co-production", "staff-networks", "wellbeing", "inclusive-leadership"];
+    match random.below(100) {
+        // Body edits, the most common save.
+        0..=34 => {
+            let page = random.pick(&pages).clone();
+            let text = fs::read_to_string(root.join(&page)).unwrap();
+            fs::write(root.join(&page), format!("{text}\nA line added at step {step}.\n")).unwrap();
+            vec![page]
+        }
+        // Front matter: a title, so lists, feeds and related blocks change.
+        35..=49 => {
+            let page = random.pick(&pages).clone();
+            let text = fs::read_to_string(root.join(&page)).unwrap();
+            fs::write(root.join(&page), text.replacen("title: \"", &format!("title: \"Step {step}: "), 1)).unwrap();
+            vec![page]
+        }
+        50..=61 => {
+            let file = PathBuf::from(format!("content/case-studies/added-{step}.md"));
+            let chosen = [*random.pick(&themes), *random.pick(&themes)];
+            fs::write(root.join(&file), new_case_study(step, &chosen)).unwrap();
+            vec![file]
+        }
+        62..=69 if !added.is_empty() => {
+            let page = random.pick(&added).to_path_buf();
+            fs::remove_file(root.join(&page)).unwrap();
+            vec![page]
+        }
+        70..=77 if !added.is_empty() => {
+            let page = random.pick(&added).to_path_buf();
+            let renamed = page.with_file_name(format!("added-{step}-renamed.md"));
+            fs::rename(root.join(&page), root.join(&renamed)).unwrap();
+            vec![page, renamed]
+        }
+        // A page bundle, then the bundle's folder renamed.
+        78..=82 => {
+            let bundles: Vec<&PathBuf> = pages.iter().filter(|page| page.ends_with("index.md")).collect();
+            if let Some(bundle) = bundles.first().filter(|_| random.below(2) == 0) {
+                let dir = bundle.parent().unwrap().to_path_buf();
+                let renamed = dir.with_file_name(format!("bundle-{step}"));
+                fs::rename(root.join(&dir), root.join(&renamed)).unwrap();
+                return vec![dir, renamed];
+            }
+            let dir = PathBuf::from(format!("content/toolkits/bundle-{step}"));
+            fs::create_dir_all(root.join(&dir)).unwrap();
+            let text = new_case_study(step, &["wellbeing"]).replace("](las-belonging.md)", "](chart.svg)");
+            fs::write(root.join(dir.join("index.md")), text).unwrap();
+            fs::write(root.join(dir.join("chart.svg")), "<svg xmlns=\"http://www.w3.org/2000/svg\"/>").unwrap();
+            vec![dir]
+        }
+        // A section introduction: every page's menu shows its title.
+        83..=86 => {
+            let file = PathBuf::from("content/toolkits/_index.md");
+            let text = fs::read_to_string(root.join(&file)).unwrap();
+            fs::write(root.join(&file), text.replacen("title: ", &format!("title: Step {step} "), 1)).unwrap();
+            vec![file]
+        }
+        // A stylesheet of the hub's own, replacing the theme's.
+        87..=90 => {
+            let file = PathBuf::from("static/style.css");
+            fs::create_dir_all(root.join("static")).unwrap();
+            fs::write(root.join(&file), format!("body {{ margin: {step}px; }}\n")).unwrap();
+            vec![file]
+        }
+        91..=92 => {
+            let file = PathBuf::from("site.toml");
+            let text = fs::read_to_string(root.join(&file)).unwrap();
+            fs::write(root.join(&file), text.replacen("title = \"", &format!("title = \"{step} "), 1)).unwrap();
+            vec![file]
+        }
+        // A broken save: front matter that does not parse.
+        _ => {
+            let page = random.pick(&pages).clone();
+            let text = fs::read_to_string(root.join(&page)).unwrap();
+            fs::write(root.join(&page), text.replacen("title: \"", "title: [\"", 1)).unwrap();
+            *broken = Some((page.clone(), text));
+            vec![page]
+        }
+    }
+}
+
+/// Every file a clean build writes, relative to its folder (but the marker
+/// that says belong made the folder).
+fn built_files(public: &Path) -> BTreeSet<String> {
+    walkdir::WalkDir::new(public)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|entry| entry.file_type().is_file() && entry.file_name() != ".belong-output")
+        .map(|entry| entry.path().strip_prefix(public).unwrap().to_string_lossy().replace('\\', "/"))
+        .collect()
+}
+
+#[test]
+fn the_preview_serves_what_a_clean_build_writes_after_200_random_changes() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("hub");
+    fs::create_dir_all(&root).unwrap();
+    copy_tree(&repo().join("content"), &root.join("content"));
+    fs::copy(repo().join("site.toml"), root.join("site.toml")).unwrap();
+    let public = dir.path().join("public");
+
+    let live = Live::default();
+    let mut preview = Preview::new(options(&root, None));
+    let first = preview.update(&live, &Changes::default());
+    assert!(first.problems.is_empty(), "{:?}", first.problems);
+    index_search(&live);
+
+    let mut random = Random(0x5eed_b310);
+    let mut broken = None;
+    let (mut failures, mut body_edits) = (0, 0);
+    for step in 0..200 {
+        let touched = change(&root, &mut random, step, &mut broken);
+        let changes = Changes { paths: touched.iter().cloned().collect() };
+        let update = preview.update(&live, &changes);
+        index_search(&live);
+        let clean = belong::build(&options(&root, Some(public.clone()))).unwrap();
+        assert_eq!(
+            update.problems.is_empty(),
+            !clean.failed(),
+            "step {step} ({touched:?}): the preview and a clean build disagree on whether it builds: {:?} / {:?}",
+            update.problems,
+            clean.diagnostics.iter().filter(|d| d.is_error()).collect::<Vec<_>>()
+        );
+        if clean.failed() {
+            failures += 1;
+            continue;
+        }
+        if update.rendered <= 2 {
+            body_edits += 1;
+        }
+        for file in built_files(&public) {
+            let expected = fs::read(public.join(&file)).unwrap();
+            match live.file(&file) {
+                Lookup::Found(bytes) => assert!(
+                    *bytes == *expected,
+                    "step {step} ({touched:?}): {file} differs from a clean build's:\n{}",
+                    String::from_utf8_lossy(&bytes)
+                ),
+                _ => panic!("step {step} ({touched:?}): the preview has no {file}"),
+            }
+        }
+        let served = live.read();
+        let routes: BTreeSet<String> =
+            served.model.as_ref().unwrap().site.routes.iter().map(|(file, _)| file.to_string()).collect();
+        assert_eq!(routes, built_files(&public), "step {step}: the preview's files are not the build's");
+    }
+    // The run went through every path: failures and their fixes, and edits
+    // that took the body-only path.
+    assert!(failures >= 5, "only {failures} broken saves");
+    assert!(body_edits >= 20, "only {body_edits} body-only edits");
+}

@@ -1,0 +1,424 @@
+//! `belong serve` as a browser and an attacker meet it: the real binary on a
+//! real port, spoken to with raw HTTP so no client tidies the URL first.
+//! Traversal in every spelling, refused methods and bodies, a port in use,
+//! a sub-path base URL, load (500 requests at once, 100 open live-reload
+//! streams), and editors' save patterns ending in the same bytes as a clean
+//! build.
+
+use std::fs;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use crate::common::{copy_tree, fixture, repo};
+
+/// A running `belong serve`, stopped when dropped.
+struct Server {
+    child: Child,
+    port: u16,
+    log: Arc<Mutex<String>>,
+    _dir: tempfile::TempDir,
+    root: PathBuf,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+/// Copies `fixture` (or the real hub, for `hub`), lets `prepare` change it,
+/// and serves it on a free port once the preview says it is serving.
+fn serve(fixture_name: &str, extra: &[&str], prepare: impl FnOnce(&Path)) -> Server {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("site");
+    if fixture_name == "hub" {
+        copy_tree(&repo().join("content"), &root.join("content"));
+        fs::copy(repo().join("site.toml"), root.join("site.toml")).unwrap();
+    } else {
+        copy_tree(&fixture(fixture_name), &root);
+    }
+    prepare(&root);
+    let port = free_port();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_belong"))
+        .args(["serve", "--port", &port.to_string()])
+        .args(extra)
+        .current_dir(&root)
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let log = Arc::new(Mutex::new(String::new()));
+    let stderr = child.stderr.take().unwrap();
+    let writer = log.clone();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            writer.lock().unwrap().push_str(&format!("{line}\n"));
+        }
+    });
+    let server = Server { child, port, log, _dir: dir, root };
+    server.wait_for_log("serving http://");
+    server
+}
+
+impl Server {
+    fn log(&self) -> String {
+        self.log.lock().unwrap().clone()
+    }
+
+    /// Waits until the log has `text` `times` times.
+    fn wait_for_log_count(&self, text: &str, times: usize) {
+        let started = Instant::now();
+        while self.log().matches(text).count() < times {
+            assert!(started.elapsed() < Duration::from_secs(60), "no {text:?} in the log:\n{}", self.log());
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+
+    /// Waits until the server has printed nothing for a while: the last
+    /// update and its search index are done.
+    fn settle(&self) {
+        let mut last = self.log();
+        loop {
+            std::thread::sleep(Duration::from_millis(700));
+            let now = self.log();
+            if now == last {
+                return;
+            }
+            last = now;
+        }
+    }
+
+    fn wait_for_log(&self, text: &str) {
+        self.wait_for_log_count(text, 1);
+    }
+
+    /// Sends `request` as it is and returns the status, headers and body.
+    fn raw(&self, request: &str) -> (u16, String, Vec<u8>) {
+        let mut stream = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
+        stream.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+        stream.write_all(request.as_bytes()).unwrap();
+        let mut response = Vec::new();
+        let _ = stream.read_to_end(&mut response);
+        let split = response.windows(4).position(|window| window == b"\r\n\r\n").expect("a complete response");
+        let head = String::from_utf8_lossy(&response[..split]).into_owned();
+        let status = head.split(' ').nth(1).and_then(|code| code.parse().ok()).unwrap_or(0);
+        (status, head, response[split + 4..].to_vec())
+    }
+
+    fn get(&self, target: &str) -> (u16, String, Vec<u8>) {
+        self.raw(&format!("GET {target} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"))
+    }
+
+    fn text(&self, target: &str) -> String {
+        String::from_utf8_lossy(&self.get(target).2).into_owned()
+    }
+
+    /// Polls `target` until its body contains `text`.
+    fn wait_for_text(&self, target: &str, text: &str) {
+        let started = Instant::now();
+        while !self.text(target).contains(text) {
+            assert!(started.elapsed() < Duration::from_secs(30), "{target} never showed {text:?}:\n{}", self.log());
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+/// A server thread count, from /proc (Linux only, where CI runs).
+fn threads(server: &Server) -> usize {
+    fs::read_dir(format!("/proc/{}/task", server.child.id())).map(|tasks| tasks.count()).unwrap_or(0)
+}
+
+#[test]
+fn no_spelling_of_a_path_reaches_a_file_outside_the_site() {
+    let server = serve("basic", &[], |root| {
+        fs::create_dir_all(root.join("static")).unwrap();
+        #[cfg(unix)]
+        {
+            std::os::unix::fs::symlink("/etc/passwd", root.join("static/passwd.txt")).unwrap();
+            std::os::unix::fs::symlink("/etc", root.join("content/etc")).unwrap();
+        }
+    });
+    let secret_markers = ["root:", "[site]", "base_url", "---\ntitle"];
+    for target in [
+        "/../site.toml",
+        "/../../../../etc/passwd",
+        "/%2e%2e/site.toml",
+        "/%2E%2E/%2E%2E/etc/passwd",
+        "/.%2e/site.toml",
+        "/case-studies/..%2f..%2fsite.toml",
+        "/case-studies%2F..%2F..%2Fsite.toml",
+        "/..%5csite.toml",
+        "/..\\site.toml",
+        "/case-studies/%5c..%5c..%5csite.toml",
+        "//etc/passwd",
+        "/%2fetc%2fpasswd",
+        "/C:/Windows/win.ini",
+        "/%00/etc/passwd",
+        "/site.toml",
+        "/content/case-studies/eeast.md",
+        "/static/passwd.txt",
+        "/passwd.txt",
+        "/etc/passwd",
+        "/content/etc/passwd",
+        "http://localhost/../site.toml",
+    ] {
+        let (status, head, body) = server.get(target);
+        let body = String::from_utf8_lossy(&body);
+        assert!(matches!(status, 400 | 404), "{target}: {status}\n{head}");
+        for marker in secret_markers {
+            assert!(!body.contains(marker), "{target} served something outside the site: {body}");
+        }
+    }
+    // The pages themselves are served, and folders without their slash
+    // are sent to it, at an address from the site's own table.
+    assert_eq!(server.get("/case-studies/eeast/").0, 200);
+    let (status, head, _) = server.get("/case-studies/eeast");
+    assert_eq!(status, 301);
+    assert!(head.contains("Location: /case-studies/eeast/\r"), "{head}");
+    assert_eq!(server.get("/case-studies/eeast/index.html").0, 200);
+}
+
+#[test]
+fn only_get_and_head_without_bodies_are_answered() {
+    let server = serve("basic", &[], |_| {});
+    let (status, head, _) =
+        server.raw("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nConnection: close\r\n\r\nabc");
+    assert_eq!(status, 405, "{head}");
+    assert!(head.contains("Allow: GET, HEAD"), "{head}");
+    for method in ["PUT", "DELETE", "OPTIONS", "PATCH", "TRACE"] {
+        let (status, ..) = server.raw(&format!("{method} / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"));
+        assert_eq!(status, 405, "{method}");
+    }
+    let (status, ..) = server.raw("GET / HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nConnection: close\r\n\r\nhello");
+    assert_eq!(status, 400);
+    let chunked = "GET / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n0\r\n\r\n";
+    assert_eq!(server.raw(chunked).0, 400);
+    // Request data never reaches a response header.
+    let (status, head, _) = server.get("/case-studies/eeast%0d%0aSet-Cookie:%20x=1");
+    assert_eq!(status, 400);
+    assert!(!head.to_ascii_lowercase().contains("set-cookie"), "{head}");
+    let (status, head, _) = server.get("/case-studies%0d%0aLocation:%20http://evil/");
+    assert!(!head.contains("evil"), "{status} {head}");
+    // HEAD has the headers and no body.
+    let (status, head, body) = server.raw("HEAD /case-studies/eeast/ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    assert_eq!(status, 200);
+    assert!(head.contains("text/html"), "{head}");
+    assert!(body.is_empty());
+    // Content types, and the 404 page for misses.
+    assert!(server.get("/style.css").1.contains("Content-Type: text/css"));
+    assert!(server.get("/feed.xml").1.contains("Content-Type: application/xml"));
+    let (status, _, body) = server.get("/no/such/page/");
+    assert_eq!(status, 404);
+    assert!(String::from_utf8_lossy(&body).contains("Page not found"));
+}
+
+#[test]
+fn a_port_in_use_is_an_error_that_suggests_another() {
+    let taken = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port().to_string();
+    let output = Command::new(env!("CARGO_BIN_EXE_belong"))
+        .args(["serve", "--root", &fixture("basic").to_string_lossy(), "--port", &port])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains(&format!("port {port} is already in use")), "{stderr}");
+    assert!(stderr.contains("--port"), "{stderr}");
+}
+
+#[test]
+fn a_sub_path_base_url_is_served_under_its_path_with_live_reload() {
+    let server = serve("basic", &["--base-url", "https://trust.nhs.uk/belonging/"], |_| {});
+    let home = server.text("/belonging/");
+    assert!(home.contains("href=\"/belonging/case-studies/\""), "{home}");
+    assert!(home.contains("<script src=\"/belonging/__belong/live.js\""), "{home}");
+    let (status, head, _) = server.get("/");
+    assert_eq!(status, 301);
+    assert!(head.contains("Location: /belonging/\r"), "{head}");
+    assert_eq!(server.get("/belonging/__belong/live.js").0, 200);
+    assert_eq!(server.get("/case-studies/eeast/").0, 404);
+    assert_eq!(server.get("/belonging/case-studies/eeast/").0, 200);
+    // The build itself never carries the script.
+    let output = Command::new(env!("CARGO_BIN_EXE_belong"))
+        .args(["build", "--output", &server.root.join("out").to_string_lossy()])
+        .current_dir(&server.root)
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    for entry in walkdir::WalkDir::new(server.root.join("out")).into_iter().filter_map(Result::ok) {
+        if entry.file_type().is_file() {
+            let text = String::from_utf8_lossy(&fs::read(entry.path()).unwrap()).into_owned();
+            assert!(!text.contains("__belong"), "{} has the live-reload script", entry.path().display());
+        }
+    }
+}
+
+/// Opens a live-reload stream for the page at `page` and reads its hello.
+fn open_stream(server: &Server, page: &str) -> TcpStream {
+    let mut stream = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+    stream.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+    let request = format!("GET /__belong/events?page={page} HTTP/1.1\r\nHost: x\r\nAccept: text/event-stream\r\n\r\n");
+    stream.write_all(request.as_bytes()).unwrap();
+    let mut seen = Vec::new();
+    let mut buffer = [0; 1024];
+    while !String::from_utf8_lossy(&seen).contains("event: hello") {
+        let read = stream.read(&mut buffer).unwrap();
+        assert!(read > 0, "the stream closed: {}", String::from_utf8_lossy(&seen));
+        seen.extend_from_slice(&buffer[..read]);
+    }
+    assert!(String::from_utf8_lossy(&seen).starts_with("HTTP/1.1 200"));
+    stream
+}
+
+/// Reads a stream until `text` arrives.
+fn read_until(stream: &mut TcpStream, text: &str) -> String {
+    let mut seen = Vec::new();
+    let mut buffer = [0; 1024];
+    while !String::from_utf8_lossy(&seen).contains(text) {
+        let read = stream.read(&mut buffer).unwrap_or(0);
+        assert!(read > 0, "no {text:?} before the stream ended: {}", String::from_utf8_lossy(&seen));
+        seen.extend_from_slice(&buffer[..read]);
+    }
+    String::from_utf8_lossy(&seen).into_owned()
+}
+
+#[test]
+fn five_hundred_requests_and_a_hundred_open_pages_at_once_leave_the_server_well() {
+    let server = serve("basic", &[], |_| {});
+    assert_eq!(server.get("/").0, 200);
+    let before = threads(&server);
+    let mut streams: Vec<TcpStream> = (0..100).map(|_| open_stream(&server, "/case-studies/eeast/")).collect();
+    let port = server.port;
+    let requests: Vec<_> = (0..500)
+        .map(|number| {
+            std::thread::spawn(move || {
+                let target = if number % 2 == 0 { "/" } else { "/case-studies/eeast/" };
+                let mut stream = TcpStream::connect(("127.0.0.1", port)).ok()?;
+                stream.set_read_timeout(Some(Duration::from_secs(60))).ok()?;
+                let request = format!("GET {target} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+                stream.write_all(request.as_bytes()).ok()?;
+                let mut response = Vec::new();
+                stream.read_to_end(&mut response).ok()?;
+                Some(String::from_utf8_lossy(&response[..12.min(response.len())]).into_owned())
+            })
+        })
+        .collect();
+    let answered = requests.into_iter().filter_map(|request| request.join().ok().flatten()).collect::<Vec<_>>();
+    assert_eq!(answered.len(), 500);
+    assert!(answered.iter().all(|status| status == "HTTP/1.1 200"), "{answered:?}");
+    // Every open page still hears about an edit.
+    let page = server.root.join("content/case-studies/eeast.md");
+    let text = fs::read_to_string(&page).unwrap();
+    fs::write(&page, format!("{text}\nA paragraph added under load.\n")).unwrap();
+    for stream in &mut streams {
+        read_until(stream, "event: reload");
+    }
+    drop(streams);
+    // Connection threads end a few seconds after their connections close.
+    let started = Instant::now();
+    while threads(&server) > before + 8 {
+        assert!(started.elapsed() < Duration::from_secs(30), "{} threads, {before} before", threads(&server));
+        std::thread::sleep(Duration::from_millis(500));
+    }
+    assert_eq!(server.get("/").0, 200);
+}
+
+/// The served site, with the live-reload script taken out, equals a clean
+/// build of the same files.
+fn assert_serves_the_build(server: &Server) {
+    let public = server.root.join("clean");
+    let output = Command::new(env!("CARGO_BIN_EXE_belong"))
+        .args(["build", "--output", &public.to_string_lossy()])
+        .current_dir(&server.root)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    for entry in walkdir::WalkDir::new(&public).into_iter().filter_map(Result::ok) {
+        if !entry.file_type().is_file() || entry.file_name() == ".belong-output" {
+            continue;
+        }
+        let relative = entry.path().strip_prefix(&public).unwrap().to_string_lossy().replace('\\', "/");
+        let expected = fs::read(entry.path()).unwrap();
+        let encoded = relative.replace('%', "%25").replace('#', "%23").replace(' ', "%20").replace('?', "%3F");
+        let (status, _, mut served) = server.get(&format!("/{encoded}"));
+        assert_eq!(status, 200, "/{relative}");
+        if relative.ends_with(".html") {
+            let text = String::from_utf8(served).unwrap();
+            let start = text.find("<script src=\"/__belong/live.js\"").expect("the live-reload script");
+            let end = start + text[start..].find("</script>\n").unwrap() + "</script>\n".len();
+            served = format!("{}{}", &text[..start], &text[end..]).into_bytes();
+        }
+        assert!(served == expected, "/{relative} differs from a clean build's");
+    }
+    fs::remove_dir_all(&public).unwrap();
+}
+
+#[test]
+fn editors_save_patterns_all_end_in_the_clean_build() {
+    let server = serve("hub", &[], |_| {});
+    let root = server.root.clone();
+    let case = root.join("content/case-studies/las-belonging.md");
+    let original = fs::read_to_string(&case).unwrap();
+
+    // Written in place.
+    fs::write(&case, original.replace("Values that staff own", "Values staff wrote")).unwrap();
+    server.wait_for_text("/case-studies/las-belonging/", "Values staff wrote");
+    // Written to a temporary file, then renamed over the page (vim, VS Code).
+    let temporary = root.join("content/case-studies/.las-belonging.md.tmp");
+    fs::write(&temporary, original.replace("Values that staff own", "Values renamed in")).unwrap();
+    fs::rename(&temporary, &case).unwrap();
+    server.wait_for_text("/case-studies/las-belonging/", "Values renamed in");
+    // Swap, backup and lock files beside it change nothing and break nothing.
+    for junk in [".las-belonging.md.swp", "las-belonging.md~", ".#las-belonging.md", "#las-belonging.md#", "4913"] {
+        fs::write(root.join("content/case-studies").join(junk), "not a page").unwrap();
+    }
+    // A new page, then a page deleted, then a folder renamed.
+    let added = root.join("content/toolkits/added-by-test.md");
+    let toolkit =
+        fs::read_to_string(root.join("content/toolkits").join(first_md(&root.join("content/toolkits")))).unwrap();
+    // Its front matter, with a body whose links cannot break when it moves.
+    let front_matter_end = toolkit[4..].find("\n---\n").unwrap() + 9;
+    let toolkit = format!("{}\nA page the test wrote.\n", &toolkit[..front_matter_end]);
+    fs::write(&added, toolkit.replacen("title: \"", "title: \"Added by the test: ", 1)).unwrap();
+    server.wait_for_text("/toolkits/", "Added by the test: ");
+    fs::remove_file(&added).unwrap();
+    let started = Instant::now();
+    while server.text("/toolkits/").contains("Added by the test: ") {
+        assert!(started.elapsed() < Duration::from_secs(30));
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    fs::create_dir_all(root.join("content/toolkits/bundle")).unwrap();
+    fs::write(root.join("content/toolkits/bundle/index.md"), toolkit.replacen("title: \"", "title: \"Bundle: ", 1))
+        .unwrap();
+    server.wait_for_text("/toolkits/bundle/", "Bundle: ");
+    fs::rename(root.join("content/toolkits/bundle"), root.join("content/toolkits/moved")).unwrap();
+    server.wait_for_text("/toolkits/moved/", "Bundle: ");
+    // A burst, as `git checkout` writes it: 200 files in one go.
+    for number in 0..200 {
+        let page = toolkit.replacen("title: \"", &format!("title: \"Burst {number}: "), 1);
+        fs::write(root.join(format!("content/toolkits/burst-{number:03}.md")), page).unwrap();
+    }
+    server.wait_for_text("/toolkits/burst-199/", "Burst 199: ");
+    server.settle();
+    assert_serves_the_build(&server);
+    assert!(!server.log().contains("panicked"), "{}", server.log());
+}
+
+fn first_md(dir: &Path) -> String {
+    let mut names: Vec<String> = fs::read_dir(dir)
+        .unwrap()
+        .filter_map(Result::ok)
+        .map(|entry| entry.file_name().to_string_lossy().into_owned())
+        .filter(|name| name.ends_with(".md") && name != "_index.md")
+        .collect();
+    names.sort();
+    names.remove(0)
+}
