@@ -1,9 +1,10 @@
 // What the browser suites share: building a hub with belong, serving it on
 // 127.0.0.1, launching headless Chromium, and running axe-core in a page.
 
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
+import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
@@ -31,14 +32,53 @@ export function run(command, args, options = {}) {
   return result;
 }
 
+/** The belong binary: BELONG_BIN, or the release build (built if needed). */
+export function belongBinary() {
+  if (process.env.BELONG_BIN) return process.env.BELONG_BIN;
+  run('cargo', ['build', '--release', '--quiet'], { cwd: REPO });
+  return path.join(REPO, 'target', 'release', 'belong');
+}
+
 /** Builds the site at `root` into `output` with `baseUrl`. */
 export function build(root, output, baseUrl) {
-  const args = ['build', '--root', root, '--output', output, '--base-url', baseUrl];
-  if (process.env.BELONG_BIN) {
-    run(process.env.BELONG_BIN, args, { cwd: REPO });
-  } else {
-    run('cargo', ['run', '--release', '--quiet', '--', ...args], { cwd: REPO });
+  run(belongBinary(), ['build', '--root', root, '--output', output, '--base-url', baseUrl], { cwd: REPO });
+}
+
+/** A free port on 127.0.0.1. */
+export async function freePort() {
+  const server = net.createServer();
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/**
+ * Runs `belong serve` on the hub at `root` and resolves once it prints the
+ * address it serves. `log()` is everything it printed; `stop()` ends it.
+ */
+export async function startServe(root, port, extra = []) {
+  const child = spawn(belongBinary(), ['serve', '--root', root, '--port', String(port), ...extra], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let log = '';
+  child.stderr.setEncoding('utf8');
+  child.stderr.on('data', (chunk) => { log += chunk; });
+  const started = Date.now();
+  while (!log.includes('serving http://')) {
+    if (child.exitCode !== null) throw new Error(`belong serve exited ${child.exitCode}:\n${log}`);
+    if (Date.now() - started > 60_000) throw new Error(`belong serve did not start:\n${log}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
   }
+  return {
+    origin: `http://127.0.0.1:${port}`,
+    log: () => log,
+    stop: () => new Promise((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) return resolve();
+      child.once('exit', resolve);
+      child.kill('SIGINT');
+    }),
+  };
 }
 
 const TYPES = {

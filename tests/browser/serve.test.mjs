@@ -1,0 +1,180 @@
+// `belong serve` in headless Chromium, as an author uses it: a case study open
+// while its Markdown is edited on disk, a stylesheet changed under a scrolled
+// page, a broken save and its fix, a hub that starts broken, and the server
+// restarted under an open page. axe-core runs with the error overlay on screen.
+//
+// Run: cd tests/browser && npm ci && npm test. Environment as in support.mjs.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+import { REPO, MINUTE, launch, axeViolations, describeViolations, freePort, startServe } from './support.mjs';
+
+const CASE = path.join('content', 'case-studies', 'las-belonging.md');
+const URL_PATH = '/case-studies/las-belonging/';
+
+let tmp;
+let context;
+let page;
+const errors = [];
+
+/** A copy of the hub (site.toml and content/) at `root`. */
+function copyHub(root) {
+  fs.mkdirSync(root, { recursive: true });
+  fs.copyFileSync(path.join(REPO, 'site.toml'), path.join(root, 'site.toml'));
+  fs.cpSync(path.join(REPO, 'content'), path.join(root, 'content'), { recursive: true });
+}
+
+/** Replaces `from` with `to` in the file at `file`, written in place as an editor saves. */
+function edit(file, from, to) {
+  const text = fs.readFileSync(file, 'utf8');
+  assert.ok(text.includes(from), `${file} has no ${JSON.stringify(from)}`);
+  fs.writeFileSync(file, text.replace(from, to));
+}
+
+before(
+  async () => {
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'belong-serve-'));
+    context = await launch(path.join(tmp, 'chromium-profile'));
+    page = context.pages()[0] || (await context.newPage());
+    page.on('pageerror', (error) => errors.push(error.message));
+  },
+  { timeout: 30 * MINUTE },
+);
+
+after(async () => {
+  await context?.close();
+  if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+});
+
+test('an edit to an open case study shows without a reload by hand, at the same scroll position', async () => {
+  const root = path.join(tmp, 'edit');
+  copyHub(root);
+  const server = await startServe(root, await freePort());
+  try {
+    await page.goto(server.origin + URL_PATH);
+    await page.evaluate(() => window.scrollTo(0, 600));
+    await page.waitForFunction(() => window.scrollY === 600);
+    edit(path.join(root, CASE), 'Five staff networks', 'Five staff networks, saved a moment ago');
+    await page.waitForFunction(() => document.body.innerText.includes('saved a moment ago'), null, { timeout: 10_000 });
+    await page.waitForFunction(() => Math.abs(window.scrollY - 600) < 2, null, { timeout: 5_000 });
+    assert.match(server.log(), /las-belonging\.md changed: .* in \d+ ms/);
+
+    // The server restarts under the open page: the page reconnects by
+    // itself and the next edit still shows.
+    await server.stop();
+    const again = await startServe(root, Number(new URL(server.origin).port));
+    try {
+      await page.waitForLoadState('load');
+      edit(path.join(root, CASE), 'saved a moment ago', 'saved after a restart');
+      await page.waitForFunction(() => document.body.innerText.includes('saved after a restart'), null, {
+        timeout: 20_000,
+      });
+    } finally {
+      await again.stop();
+    }
+  } finally {
+    await server.stop();
+  }
+  assert.deepEqual(errors.splice(0), []);
+});
+
+test('a stylesheet change restyles the open page without reloading it', async () => {
+  const root = path.join(tmp, 'style');
+  copyHub(root);
+  const server = await startServe(root, await freePort());
+  try {
+    await page.goto(server.origin + URL_PATH);
+    await page.evaluate(() => {
+      window.notReloaded = true;
+      window.scrollTo(0, 500);
+    });
+    await page.waitForFunction(() => window.scrollY === 500);
+    const theme = fs.readFileSync(path.join(REPO, 'themes', 'hub', 'static', 'style.css'), 'utf8');
+    fs.mkdirSync(path.join(root, 'static'));
+    fs.writeFileSync(path.join(root, 'static', 'style.css'), `${theme}\nh1 { color: rgb(1, 2, 3); }\n`);
+    await page.waitForFunction(() => getComputedStyle(document.querySelector('h1')).color === 'rgb(1, 2, 3)', null, {
+      timeout: 10_000,
+    });
+    assert.equal(await page.evaluate(() => window.notReloaded), true, 'the page reloaded');
+    assert.equal(await page.evaluate(() => window.scrollY), 500);
+    assert.equal(await page.locator('link[rel="stylesheet"]').count(), 1);
+  } finally {
+    await server.stop();
+  }
+  assert.deepEqual(errors.splice(0), []);
+});
+
+test('a broken save shows an accessible overlay naming the file and line; the fix takes it away', async () => {
+  const root = path.join(tmp, 'break');
+  copyHub(root);
+  const server = await startServe(root, await freePort());
+  try {
+    await page.goto(server.origin + URL_PATH);
+    const heading = await page.locator('h1').innerText();
+    edit(path.join(root, CASE), 'date: 2023-08-14', 'date: 2023-14-08');
+    const overlay = page.locator('#belong-overlay');
+    await overlay.waitFor({ state: 'visible', timeout: 10_000 });
+    const text = await overlay.innerText();
+    assert.match(text, /The hub did not build/);
+    assert.match(text, /content\/case-studies\/las-belonging\.md, line 7/);
+    assert.equal(await overlay.getAttribute('role'), 'alertdialog');
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'belong-overlay');
+    // The last good page is still there underneath.
+    assert.equal(await page.locator('h1').innerText(), heading);
+    const violations = await axeViolations(page);
+    assert.deepEqual(violations, [], describeViolations(violations));
+
+    // Dismissed, it goes; the same errors do not bring it back.
+    await page.keyboard.press('Escape');
+    await overlay.waitFor({ state: 'detached' });
+
+    edit(path.join(root, CASE), 'date: 2023-14-08', 'date: 2023-08-14');
+    edit(path.join(root, CASE), 'title: "', 'title: "Fixed: ');
+    await page.waitForFunction(() => document.querySelector('h1').innerText.startsWith('Fixed: '), null, {
+      timeout: 10_000,
+    });
+    assert.equal(await overlay.count(), 0);
+
+    // Broken again and fixed again, without dismissing: the overlay comes
+    // and goes by itself.
+    edit(path.join(root, CASE), 'date: 2023-08-14', 'date: 2023-14-08');
+    await overlay.waitFor({ state: 'visible', timeout: 10_000 });
+    edit(path.join(root, CASE), 'date: 2023-14-08', 'date: 2023-08-14');
+    await overlay.waitFor({ state: 'detached', timeout: 10_000 });
+  } finally {
+    await server.stop();
+  }
+  assert.deepEqual(errors.splice(0), []);
+});
+
+test('a hub that starts broken shows the overlay on every address, and its pages once fixed', async () => {
+  const root = path.join(tmp, 'broken');
+  copyHub(root);
+  edit(path.join(root, CASE), 'date: 2023-08-14', 'date: 2023-14-08');
+  const server = await startServe(root, await freePort());
+  try {
+    for (const address of ['/', URL_PATH, '/no/such/page/']) {
+      const response = await page.goto(server.origin + address);
+      assert.equal(response.status(), 500);
+      const overlay = page.locator('#belong-overlay');
+      await overlay.waitFor({ state: 'visible', timeout: 10_000 });
+      assert.match(await overlay.innerText(), /las-belonging\.md, line 7/);
+      assert.match(await page.locator('main').innerText(), /las-belonging\.md, line 7/);
+    }
+    const violations = await axeViolations(page);
+    assert.deepEqual(violations, [], describeViolations(violations));
+    await page.goto(server.origin + URL_PATH);
+    edit(path.join(root, CASE), 'date: 2023-14-08', 'date: 2023-08-14');
+    await page.waitForFunction(() => document.querySelector('h1')?.innerText.includes('London Ambulance Service'), null, {
+      timeout: 10_000,
+    });
+    assert.equal(await page.locator('#belong-overlay').count(), 0);
+  } finally {
+    await server.stop();
+  }
+  assert.deepEqual(errors.splice(0), []);
+});
