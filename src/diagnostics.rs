@@ -273,23 +273,24 @@ fn plural(count: usize, noun: &str) -> String {
     if count == 1 { format!("1 {noun}") } else { format!("{count} {noun}s") }
 }
 
-/// One JSON object per line, for CI annotations.
-pub fn json_lines(diagnostics: &[Diagnostic]) -> String {
-    #[derive(Serialize)]
-    struct Line<'a> {
-        severity: Severity,
-        code: &'a str,
-        name: &'a str,
-        file: String,
-        line: usize,
-        column: usize,
-        field: Option<&'a str>,
-        message: &'a str,
-        hint: Option<&'a str>,
-    }
-    let mut out = String::new();
-    for diagnostic in diagnostics {
-        let line = Line {
+/// A diagnostic as JSON shows it: `check --format json` and the preview's
+/// error overlay print the same fields.
+#[derive(Serialize)]
+struct JsonDiagnostic<'a> {
+    severity: Severity,
+    code: &'a str,
+    name: &'a str,
+    file: String,
+    line: usize,
+    column: usize,
+    field: Option<&'a str>,
+    message: &'a str,
+    hint: Option<&'a str>,
+}
+
+impl<'a> JsonDiagnostic<'a> {
+    fn new(diagnostic: &'a Diagnostic) -> JsonDiagnostic<'a> {
+        JsonDiagnostic {
             severity: diagnostic.severity(),
             code: diagnostic.code.id(),
             name: diagnostic.code.name(),
@@ -299,14 +300,27 @@ pub fn json_lines(diagnostics: &[Diagnostic]) -> String {
             field: diagnostic.field.as_deref(),
             message: &diagnostic.message,
             hint: diagnostic.hint.as_deref(),
-        };
+        }
+    }
+}
+
+/// One JSON object per line, for CI annotations.
+pub fn json_lines(diagnostics: &[Diagnostic]) -> String {
+    let mut out = String::new();
+    for diagnostic in diagnostics {
         // Serialising plain strings and numbers cannot fail.
-        if let Ok(json) = serde_json::to_string(&line) {
+        if let Ok(json) = serde_json::to_string(&JsonDiagnostic::new(diagnostic)) {
             out.push_str(&json);
             out.push('\n');
         }
     }
     out
+}
+
+/// The diagnostics as one JSON array of the same objects.
+pub fn json_array(diagnostics: &[Diagnostic]) -> String {
+    let all: Vec<JsonDiagnostic> = diagnostics.iter().map(JsonDiagnostic::new).collect();
+    serde_json::to_string(&all).unwrap_or_else(|_| "[]".to_string())
 }
 
 #[cfg(test)]

@@ -10,10 +10,9 @@
 use std::io::Write;
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
-use serde::Serialize;
 use tiny_http::ReadWrite;
 
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Diagnostic, json_array};
 use crate::escape::escape;
 
 use super::preview::Update;
@@ -40,37 +39,6 @@ struct Page {
 #[derive(Default)]
 pub struct Pages {
     open: Mutex<Vec<Page>>,
-}
-
-/// A problem as the overlay shows it.
-#[derive(Serialize)]
-struct Problem<'a> {
-    code: &'a str,
-    name: &'a str,
-    file: String,
-    line: usize,
-    column: usize,
-    field: Option<&'a str>,
-    message: &'a str,
-    hint: Option<&'a str>,
-}
-
-/// The problems as the JSON array the script reads.
-pub fn problems_json(problems: &[Diagnostic]) -> String {
-    let problems: Vec<Problem> = problems
-        .iter()
-        .map(|diagnostic| Problem {
-            code: diagnostic.code.id(),
-            name: diagnostic.code.name(),
-            file: diagnostic.file.display().to_string(),
-            line: diagnostic.line,
-            column: diagnostic.column,
-            field: diagnostic.field.as_deref(),
-            message: &diagnostic.message,
-            hint: diagnostic.hint.as_deref(),
-        })
-        .collect();
-    serde_json::to_string(&problems).unwrap_or_else(|_| "[]".to_string())
 }
 
 /// One Server-Sent Event.
@@ -122,7 +90,7 @@ impl Pages {
     /// Tells every open page what an update did: the errors (or that there
     /// are none), which stylesheets to swap, and which pages to reload.
     pub fn announce(&self, update: &Update, base_path: &str) {
-        self.send(&event("problems", &problems_json(&update.problems)), |_| true);
+        self.send(&event("problems", &json_array(&update.problems)), |_| true);
         if !update.problems.is_empty() {
             return;
         }
@@ -202,7 +170,7 @@ pub fn error_page(problems: &[Diagnostic], base_path: &str, server: &str) -> Vec
 
 /// The `hello` a page gets on connecting.
 pub fn hello(server: &str, problems: &[Diagnostic]) -> String {
-    format!("{{\"server\":{},\"problems\":{}}}", serde_json::json!(server), problems_json(problems))
+    format!("{{\"server\":{},\"problems\":{}}}", serde_json::json!(server), json_array(problems))
 }
 
 #[cfg(test)]

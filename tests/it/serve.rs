@@ -422,3 +422,48 @@ fn first_md(dir: &Path) -> String {
     names.sort();
     names.remove(0)
 }
+
+/// Every path under `root`, for comparing a folder before and after.
+fn listing(root: &Path) -> Vec<PathBuf> {
+    let mut paths: Vec<PathBuf> =
+        walkdir::WalkDir::new(root).into_iter().filter_map(Result::ok).map(|entry| entry.into_path()).collect();
+    paths.sort();
+    paths
+}
+
+#[test]
+fn ctrl_c_stops_the_preview_and_leaves_nothing_behind() {
+    let mut server = serve("basic", &[], |_| {});
+    let before = listing(&server.root);
+    assert_eq!(server.get("/case-studies/eeast/").0, 200);
+    let page = server.root.join("content/case-studies/eeast.md");
+    let text = fs::read_to_string(&page).unwrap();
+    fs::write(&page, format!("{text}\nOne more line.\n")).unwrap();
+    server.wait_for_text("/case-studies/eeast/", "One more line.");
+    let interrupted = Command::new("kill").args(["-INT", &server.child.id().to_string()]).status().unwrap();
+    assert!(interrupted.success());
+    let started = Instant::now();
+    while server.child.try_wait().unwrap().is_none() {
+        assert!(started.elapsed() < Duration::from_secs(10), "still running after Ctrl-C");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    // The same files as before, and no output folder: the preview wrote nothing.
+    assert_eq!(listing(&server.root), before);
+    assert!(TcpStream::connect(("127.0.0.1", server.port)).is_err(), "the port is still open");
+}
+
+#[test]
+fn the_preview_listens_on_ipv6_when_bound_to_it() {
+    if TcpListener::bind("[::1]:0").is_err() {
+        // This machine has no IPv6 loopback: nothing to listen on.
+        return;
+    }
+    let server = serve("basic", &["--bind", "::1"], |_| {});
+    assert!(server.log().contains(&format!("serving http://[::1]:{}/", server.port)), "{}", server.log());
+    let mut stream = TcpStream::connect(("::1", server.port)).unwrap();
+    stream.write_all(b"GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    assert!(response.starts_with("HTTP/1.1 200"), "{response}");
+    assert!(TcpStream::connect(("127.0.0.1", server.port)).is_err(), "bound to ::1 only");
+}
