@@ -122,23 +122,41 @@ pub fn serve(options: &ServeOptions, report: &dyn Fn(Event)) -> Result<()> {
 
 /// Listens on `address`, or says why not in words an author can act on.
 fn bind(address: SocketAddr) -> Result<tiny_http::Server> {
-    tiny_http::Server::http(address).map_err(|error| {
-        let kind = error.downcast_ref::<std::io::Error>().map(std::io::Error::kind);
-        match kind {
-            Some(std::io::ErrorKind::AddrInUse) => anyhow!(
-                "port {} is already in use on {}: another preview may be running. \
-                 Stop it, or choose another port: belong serve --port {}",
-                address.port(),
-                address.ip(),
-                address.port().wrapping_add(1).max(1024)
-            ),
-            Some(std::io::ErrorKind::AddrNotAvailable) => anyhow!(
-                "cannot listen on {}: this machine has no such address. Use --bind 127.0.0.1 (or ::1)",
-                address.ip()
-            ),
-            _ => anyhow!("cannot listen on {address}: {error}"),
-        }
-    })
+    let listener = listen(address).map_err(|error| match error.kind() {
+        std::io::ErrorKind::AddrInUse => anyhow!(
+            "port {} is already in use on {}: another preview may be running. \
+             Stop it, or choose another port: belong serve --port {}",
+            address.port(),
+            address.ip(),
+            address.port().wrapping_add(1).max(1024)
+        ),
+        std::io::ErrorKind::AddrNotAvailable => anyhow!(
+            "cannot listen on {}: this machine has no such address. Use --bind 127.0.0.1 (or ::1)",
+            address.ip()
+        ),
+        _ => anyhow!("cannot listen on {address}: {error}"),
+    })?;
+    tiny_http::Server::from_listener(listener, None).map_err(|error| anyhow!("cannot listen on {address}: {error}"))
+}
+
+/// A listening socket whose connections send each response at once.
+/// tiny_http writes a response's headers and body apart; with Nagle's
+/// algorithm on, the body's last packet then waits for the browser's
+/// delayed acknowledgement, 40 ms on every request of a kept-alive
+/// connection. Connections take the listener's `TCP_NODELAY`.
+fn listen(address: SocketAddr) -> std::io::Result<std::net::TcpListener> {
+    let socket = socket2::Socket::new(socket2::Domain::for_address(address), socket2::Type::STREAM, None)?;
+    if address.is_ipv6() {
+        socket.set_only_v6(true)?;
+    }
+    // As std's TcpListener does on Unix: a restarted preview can take its
+    // port back at once. (On Windows the same option would let two share it.)
+    #[cfg(unix)]
+    socket.set_reuse_address(true)?;
+    socket.set_tcp_nodelay(true)?;
+    socket.bind(&address.into())?;
+    socket.listen(128)?;
+    Ok(socket.into())
 }
 
 /// Opens `url` in the default browser; an error says to open it by hand.
