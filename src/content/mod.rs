@@ -260,7 +260,7 @@ pub struct Page {
     pub bundle: bool,
     pub meta: Meta,
     pub kind: Kind,
-    pub body: String,
+    pub body: Arc<str>,
     /// The file line the body starts on, so Markdown problems report file lines.
     pub body_line: usize,
 }
@@ -312,7 +312,7 @@ pub struct SectionIndex {
     /// The folder under `content/` it introduces (`` for the home page).
     pub dir: PathBuf,
     pub title: Option<String>,
-    pub body: String,
+    pub body: Arc<str>,
     pub body_line: usize,
 }
 
@@ -356,7 +356,7 @@ pub fn load(root: &Path, config: &Config, options: LoadOptions) -> (Content, Vec
 }
 
 /// What `content/` holds, before any file is read.
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct Found {
     /// Markdown files, relative to `content/`, sorted.
     pub markdown: Vec<PathBuf>,
@@ -517,7 +517,7 @@ pub fn parse_file(relative: &Path, text: &str, config: &Config, today: Date) -> 
             file,
             dir,
             title,
-            body: split.body.to_string(),
+            body: split.body.into(),
             body_line: split.body_line,
         };
         return (Some(Loaded::Index(index)), problems);
@@ -549,7 +549,7 @@ pub fn parse_file(relative: &Path, text: &str, config: &Config, today: Date) -> 
             bundle,
             meta,
             kind,
-            body: split.body.to_string(),
+            body: split.body.into(),
             body_line: split.body_line,
         })
     });

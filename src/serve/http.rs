@@ -227,6 +227,70 @@ fn events(request: Request, context: &Context, base_path: &str) {
 mod tests {
     use super::*;
 
+    /// The routes of a small site: a home page, one page, a stylesheet.
+    fn routes() -> Routes {
+        let (site, problems) = crate::site::model(
+            crate::content::Content::default(),
+            crate::config::parse("title = \"Hub\"\nbase_url = \"https://example.org/\"\n").unwrap(),
+            &Default::default(),
+        );
+        assert!(problems.is_empty(), "{problems:?}");
+        site.routes
+    }
+
+    #[test]
+    fn urls_resolve_to_files_of_the_routes_table_only() {
+        let routes = routes();
+        assert_eq!(resolve("/", "/", &routes), Target::File("index.html".into()));
+        assert_eq!(resolve("/?q=turnover#top", "/", &routes), Target::File("index.html".into()));
+        assert_eq!(resolve("/search/", "/", &routes), Target::File("search/index.html".into()));
+        assert_eq!(resolve("/search", "/", &routes), Target::Redirect("/search/".into()));
+        assert_eq!(resolve("/feed.xml", "/", &routes), Target::File("feed.xml".into()));
+        assert_eq!(resolve("/no/such/", "/", &routes), Target::NotFound);
+        assert_eq!(resolve("/__belong/live.js", "/", &routes), Target::Script);
+        assert_eq!(resolve("/__belong/events?page=/", "/", &routes), Target::Events);
+    }
+
+    #[test]
+    fn a_sub_path_serves_under_it_and_sends_the_root_to_it() {
+        let routes = routes();
+        assert_eq!(resolve("/hub/", "/hub/", &routes), Target::File("index.html".into()));
+        assert_eq!(resolve("/hub/search", "/hub/", &routes), Target::Redirect("/hub/search/".into()));
+        assert_eq!(resolve("/", "/hub/", &routes), Target::Redirect("/hub/".into()));
+        assert_eq!(resolve("/hub", "/hub/", &routes), Target::Redirect("/hub/".into()));
+        assert_eq!(resolve("/search/", "/hub/", &routes), Target::NotFound);
+        assert_eq!(resolve("/hub/__belong/live.js", "/hub/", &routes), Target::Script);
+        assert_eq!(resolve("/__belong/live.js", "/hub/", &routes), Target::NotFound);
+    }
+
+    #[test]
+    fn every_spelling_of_a_climb_is_refused() {
+        let routes = routes();
+        for target in [
+            "/../site.toml",
+            "/search/../../site.toml",
+            "/%2e%2e/site.toml",
+            "/%2E%2E/site.toml",
+            "/.%2e/site.toml",
+            "/./index.html",
+            "/search/%2e/index.html",
+            "/search%2findex.html",
+            "/search%2Findex.html",
+            "/..%5csite.toml",
+            "/..\\site.toml",
+            "//etc/passwd",
+            "/search//index.html",
+            "/C:/Windows/win.ini",
+            "/%00",
+            "/index.html%0d%0aSet-Cookie:x",
+            "/%ff%fe",
+            "search/",
+            "http://example.org/",
+        ] {
+            assert_eq!(resolve(target, "/", &routes), Target::Refused, "{target}");
+        }
+    }
+
     #[test]
     fn content_types_follow_the_extension() {
         assert_eq!(content_type("a/index.html"), "text/html; charset=utf-8");

@@ -51,7 +51,7 @@ fn an_edited_body_changes_its_own_page_and_no_other() {
     let mut model = model(&built.root);
     let key = PageKey::new(Path::new("case-studies/eeast.md"));
     let page = model.site.pages.get_mut(&key).unwrap();
-    page.body = "## A new section\n\nWritten in the preview.\n".to_string();
+    page.body = "## A new section\n\nWritten in the preview.\n".into();
     assert!(model.render_body(&key).is_empty());
     let html = String::from_utf8(rendered(&model, "case-studies/eeast/index.html")).unwrap();
     assert!(html.contains("<h2 id=\"a-new-section\">A new section</h2>"), "{html}");
