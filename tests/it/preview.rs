@@ -1,8 +1,8 @@
 //! The preview serves what a clean build writes: a seeded run of 200 random
-//! edits, additions, deletions, renames, broken saves and their fixes over a
-//! copy of the real hub, each applied to one long-lived preview as the
-//! watcher would hand it over, then every served file compared byte for
-//! byte with a clean `belong build` of the same files.
+//! edits, additions, deletions, renames, templates, stylesheets, broken saves
+//! and their fixes over a copy of the real hub, each applied to one
+//! long-lived preview as the watcher would hand it over, then every served
+//! file compared byte for byte with a clean `belong build` of the same files.
 
 use std::collections::BTreeSet;
 use std::fs;
@@ -147,6 +147,14 @@ fn change(root: &Path, random: &mut Random, step: usize, broken: &mut Option<(Pa
             let file = PathBuf::from("site.toml");
             let text = fs::read_to_string(root.join(&file)).unwrap();
             fs::write(root.join(&file), text.replacen("title = \"", &format!("title = \"{step} "), 1)).unwrap();
+            vec![file]
+        }
+        // A template of the hub's own, replacing one of the theme's.
+        93..=95 => {
+            let file = PathBuf::from("themes/hub/templates/partials/page-footer.html");
+            let theme = fs::read_to_string(repo().join(&file)).unwrap();
+            fs::create_dir_all(root.join(file.parent().unwrap())).unwrap();
+            fs::write(root.join(&file), theme.replace("Further reading", &format!("Reading for step {step}"))).unwrap();
             vec![file]
         }
         // A broken save: front matter that does not parse.
