@@ -10,8 +10,9 @@
 //! - **anything else** (front matter, new, deleted or renamed files, section
 //!   introductions, `site.toml`, templates, static files): the site is
 //!   modelled again from the Markdown files as last read, re-reading only
-//!   those the batch names or whose size or time changed, and reusing every
-//!   body whose Markdown and links did not change.
+//!   those the batch names (and, when it adds, deletes or renames files, any
+//!   whose size or time changed), and reusing every body whose Markdown and
+//!   links did not change.
 //!
 //! Output files are rendered when first asked for and kept. After an update,
 //! each kept file the update may have touched is rendered again and compared,
