@@ -182,7 +182,7 @@ fn print_serve_event(event: &belong::serve::Event, root: &Path) {
             if update.problems.is_empty() {
                 eprintln!("built the preview in {millis} ms");
             } else {
-                print_human(&update.problems, 0, root);
+                print_human(&update.problems, update.pages, root);
                 eprintln!("the hub did not build: every page shows the errors until a save fixes them");
             }
             eprintln!("serving {url} (a local preview, not a web server); press Ctrl-C to stop");
@@ -192,7 +192,7 @@ fn print_serve_event(event: &belong::serve::Event, root: &Path) {
             eprintln!("{what} changed: {pages} re-rendered, {} changed, in {millis} ms", update.changed.len());
         }
         Event::Updated { what, update, .. } => {
-            print_human(&update.problems, 0, root);
+            print_human(&update.problems, update.pages, root);
             eprintln!("{what} changed: the hub did not build; still serving the last version that did");
         }
         Event::Indexed { millis } => eprintln!("  search index made again in {millis} ms"),

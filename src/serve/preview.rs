@@ -141,6 +141,9 @@ pub struct Update {
     pub routes_changed: bool,
     /// The update's errors, when it failed (the last good site stays).
     pub problems: Vec<Diagnostic>,
+    /// Markdown pages read (section introductions aside), for the summary
+    /// under the errors.
+    pub pages: usize,
 }
 
 /// One Markdown file as last read.
@@ -335,7 +338,8 @@ impl Preview {
         problems.retain(Diagnostic::is_error);
         crate::diagnostics::sort(&mut problems);
         live.write().problems.clone_from(&problems);
-        Update { problems, ..Update::default() }
+        let pages = self.files.keys().filter(|path| path.file_stem().is_some_and(|stem| stem != "_index")).count();
+        Update { problems, pages, ..Update::default() }
     }
 }
 
