@@ -198,7 +198,10 @@ fn send_file(request: Request, context: &Context, file: &str, base_path: &str, s
 
 /// Opens a page's event stream, or says to try later when too many are open.
 fn events(request: Request, context: &Context, base_path: &str) {
-    if *request.method() == Method::Head || context.pages.count() >= live::MAX_PAGES {
+    if *request.method() == Method::Head {
+        return respond(request, 200, "text/event-stream", Vec::new(), &[]);
+    }
+    if context.pages.count() >= live::MAX_PAGES {
         return text(request, 503, "too many open pages; the page will try again");
     }
     // The page's own URL, passed as `?page=`, says which file it shows.

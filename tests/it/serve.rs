@@ -467,3 +467,17 @@ fn the_preview_listens_on_ipv6_when_bound_to_it() {
     assert!(response.starts_with("HTTP/1.1 200"), "{response}");
     assert!(TcpStream::connect(("127.0.0.1", server.port)).is_err(), "bound to ::1 only");
 }
+
+#[test]
+fn open_pages_beyond_the_cap_are_told_to_try_again_later() {
+    let server = serve("basic", &[], |_| {});
+    let _open: Vec<TcpStream> = (0..256).map(|_| open_stream(&server, "/")).collect();
+    let (status, _, body) = server.get("/__belong/events?page=/");
+    assert_eq!(status, 503);
+    assert!(String::from_utf8_lossy(&body).contains("try again"));
+    // Pages themselves are still served.
+    assert_eq!(server.get("/case-studies/eeast/").0, 200);
+    let (status, head, body) = server.raw("HEAD /__belong/events HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    assert_eq!(status, 200, "{head}");
+    assert!(body.is_empty());
+}
