@@ -296,11 +296,37 @@ mod tests {
 
     #[test]
     fn content_types_follow_the_extension() {
-        assert_eq!(content_type("a/index.html"), "text/html; charset=utf-8");
-        assert_eq!(content_type("style.CSS"), "text/css; charset=utf-8");
-        assert_eq!(content_type("search/index.json"), "application/json");
-        assert_eq!(content_type("feed.xml"), "application/xml");
-        assert_eq!(content_type("chart.png"), "image/png");
-        assert_eq!(content_type("README"), "application/octet-stream");
+        let expected = [
+            ("a/index.html", "text/html; charset=utf-8"),
+            ("style.CSS", "text/css; charset=utf-8"),
+            ("search.js", "text/javascript; charset=utf-8"),
+            ("module.mjs", "text/javascript; charset=utf-8"),
+            ("search/index.json", "application/json"),
+            ("feed.xml", "application/xml"),
+            ("robots.txt", "text/plain; charset=utf-8"),
+            ("chart.svg", "image/svg+xml"),
+            ("chart.png", "image/png"),
+            ("photo.jpg", "image/jpeg"),
+            ("photo.JPEG", "image/jpeg"),
+            ("anim.gif", "image/gif"),
+            ("photo.webp", "image/webp"),
+            ("photo.avif", "image/avif"),
+            ("favicon.ico", "image/x-icon"),
+            ("report.pdf", "application/pdf"),
+            ("figures.csv", "text/csv; charset=utf-8"),
+            ("font.woff2", "font/woff2"),
+            ("font.woff", "font/woff"),
+            ("talk.mp4", "video/mp4"),
+            ("talk.webm", "video/webm"),
+            ("talk.mp3", "audio/mpeg"),
+            ("toolkit.docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+            ("slides.pptx", "application/vnd.openxmlformats-officedocument.presentationml.presentation"),
+            ("data.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+            ("README", "application/octet-stream"),
+            ("archive.zip", "application/octet-stream"),
+        ];
+        for (file, content_type) in expected {
+            assert_eq!(super::content_type(file), content_type, "{file}");
+        }
     }
 }
