@@ -235,7 +235,7 @@ test('opened from a file, the page says search needs the site served, and keeps 
   const note = page.locator('#search-file-note');
   await note.waitFor({ state: 'visible' });
   assert.match(await note.innerText(), /needs the hub to be served/);
-  assert.match(await note.innerText(), /http\.server/);
+  assert.match(await note.innerText(), /run belong serve/);
   assert.ok(await page.locator('#browse-heading').isVisible());
 });
 
