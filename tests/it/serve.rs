@@ -481,3 +481,30 @@ fn open_pages_beyond_the_cap_are_told_to_try_again_later() {
     assert_eq!(status, 200, "{head}");
     assert!(body.is_empty());
 }
+
+#[test]
+fn a_hub_that_starts_broken_answers_every_address_with_its_errors() {
+    let server = serve("basic", &[], |root| {
+        let page = root.join("content/case-studies/eeast.md");
+        let text = fs::read_to_string(&page).unwrap();
+        fs::write(&page, text.replacen("date: 2023-08-14", "date: 2023-14-08", 1)).unwrap();
+    });
+    assert!(server.log().contains("the hub did not build"), "{}", server.log());
+    for target in ["/", "/case-studies/eeast/", "/no/such/page/"] {
+        let (status, head, body) = server.get(target);
+        let body = String::from_utf8_lossy(&body);
+        assert_eq!(status, 500, "{target}");
+        assert!(head.contains("text/html"), "{head}");
+        assert!(body.contains("<h1>The hub did not build</h1>"), "{body}");
+        assert!(body.contains("content/case-studies/eeast.md, line 7"), "{body}");
+        assert!(body.contains("(field <code>date</code>)"), "{body}");
+        assert!(body.contains("<script src=\"/__belong/live.js\""), "{body}");
+    }
+    // A page hears the errors as it connects, for the overlay.
+    let mut events = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+    events.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+    events.write_all(b"GET /__belong/events?page=/ HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+    let hello = read_until(&mut events, "}]}");
+    assert!(hello.contains("event: hello"), "{hello}");
+    assert!(hello.contains("\"file\":\"content/case-studies/eeast.md\",\"line\":7"), "{hello}");
+}
