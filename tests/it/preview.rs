@@ -157,6 +157,15 @@ fn change(root: &Path, random: &mut Random, step: usize, broken: &mut Option<(Pa
             fs::write(root.join(&file), theme.replace("Further reading", &format!("Reading for step {step}"))).unwrap();
             vec![file]
         }
+        // A theme taken out of site.toml while pages still use it: every
+        // page must be read again against the new vocabulary.
+        96..=97 => {
+            let file = PathBuf::from("site.toml");
+            let text = fs::read_to_string(root.join(&file)).unwrap();
+            fs::write(root.join(&file), text.replacen("slug = \"belonging\"", "slug = \"belonging-gone\"", 1)).unwrap();
+            *broken = Some((file.clone(), text));
+            vec![file]
+        }
         // A broken save: front matter that does not parse.
         _ => {
             let page = random.pick(&pages).clone();
