@@ -32,7 +32,6 @@ use std::sync::Mutex;
 
 use rayon::prelude::*;
 
-use crate::content::PageKey;
 use crate::date::Date;
 use crate::diagnostics::Diagnostic;
 use crate::render::{Bodies, Inputs, OutputFile};
@@ -89,33 +88,6 @@ pub struct Model {
 }
 
 impl Model {
-    /// Renders the file at `file` (a path under the output folder) alone;
-    /// `None` when the site has no such file.
-    pub fn render(&self, file: &str) -> Option<Result<OutputFile, Diagnostic>> {
-        let source = self.site.routes.get(file)?;
-        let inputs = Inputs::new(&self.site, &self.bodies, &self.theme, &self.search, self.today);
-        Some(render::render(file, source, &inputs))
-    }
-
-    /// Renders the Markdown of the page `key` again, replacing its body, and
-    /// returns the problems found in that page alone. Its output file and the
-    /// cross-page anchor check are then up to date with `render` and
-    /// `render::check_anchors`.
-    pub fn render_body(&mut self, key: &PageKey) -> Vec<Diagnostic> {
-        let Some(page) = self.site.pages.get(key) else { return Vec::new() };
-        let mut body = render::page_body(&self.site, page);
-        let problems = std::mem::take(&mut body.diagnostics);
-        self.bodies.pages.insert(key.clone(), body);
-        problems
-    }
-
-    /// Which content files and templates each output file is made from.
-    pub fn dependencies(&self) -> render::Dependencies {
-        render::dependencies(&self.site, &self.theme)
-    }
-}
-
-impl Model {
     /// Models `content` with `config` and `theme`: the site, then every
     /// page's body, keeping `previous`'s bodies where nothing they read
     /// changed. The search index is left empty for `search::index` to fill:
@@ -133,6 +105,11 @@ impl Model {
         diagnostics.extend(body_problems);
         let search = search::Index::default();
         (Model { site, bodies, theme, search, today, page_files }, diagnostics)
+    }
+
+    /// What rendering one of the model's files reads, made once for many.
+    pub fn inputs(&self) -> Inputs<'_> {
+        Inputs::new(&self.site, &self.bodies, &self.theme, &self.search, self.today)
     }
 }
 
@@ -181,7 +158,7 @@ fn render_all(
     model: &Model,
     sink: &(dyn Fn(&OutputFile) -> anyhow::Result<()> + Sync),
 ) -> anyhow::Result<(usize, Vec<Diagnostic>)> {
-    let inputs = Inputs::new(&model.site, &model.bodies, &model.theme, &model.search, model.today);
+    let inputs = model.inputs();
     let routes: Vec<(&str, &Source)> = model.site.routes.iter().collect();
     let problems = Mutex::new(Vec::new());
     routes.par_iter().try_for_each(|(file, source)| match render::render(file, source, &inputs) {

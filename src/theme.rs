@@ -7,7 +7,7 @@
 //! Loaded with the configuration and the content, before the site is modelled:
 //! the only theme I/O of a build.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use crate::diagnostics::{Code, Diagnostic};
@@ -63,40 +63,6 @@ pub struct Theme {
     pub tera: tera::Tera,
     /// Static files by output path, such as `style.css`.
     pub static_files: BTreeMap<String, StaticFile>,
-    /// Each template's direct `extends` and `include` names.
-    uses: BTreeMap<String, Vec<String>>,
-}
-
-impl Theme {
-    /// `name` and every template it extends or includes, however deep: what a
-    /// page made with `name` must be re-rendered for when one of them changes.
-    pub fn templates_used(&self, name: &str) -> BTreeSet<String> {
-        let mut seen = BTreeSet::new();
-        let mut pending = vec![name.to_string()];
-        while let Some(next) = pending.pop() {
-            if let Some(uses) = self.uses.get(&next) {
-                pending.extend(uses.iter().filter(|used| !seen.contains(*used)).cloned());
-            }
-            seen.insert(next);
-        }
-        seen
-    }
-}
-
-/// The template names a template's `{% extends "…" %}` and `{% include "…" %}`
-/// tags name, in order.
-fn uses(text: &str) -> Vec<String> {
-    let mut names = Vec::new();
-    for tag in text.split("{%").skip(1) {
-        let tag = tag.trim_start_matches('-').trim_start();
-        let Some(rest) = tag.strip_prefix("extends").or_else(|| tag.strip_prefix("include")) else { continue };
-        let rest = rest.trim_start();
-        let Some(quote) = rest.chars().next().filter(|c| *c == '"' || *c == '\'') else { continue };
-        if let Some(name) = rest[1..].split(quote).next() {
-            names.push(name.to_string());
-        }
-    }
-    names
 }
 
 /// Loads the embedded theme, then the overrides in `<root>/themes/<name>/`.
@@ -136,7 +102,6 @@ pub fn load(root: &Path, name: &str) -> Result<Theme, Vec<Diagnostic>> {
     if !problems.is_empty() {
         return Err(problems);
     }
-    let uses = templates.iter().map(|(name, text, _)| (name.clone(), uses(text))).collect();
     let embedded = STATIC.iter().map(|(path, bytes)| {
         let origin = Path::new("themes/hub/static").join(path);
         (path.to_string(), StaticFile { origin, contents: StaticContents::Embedded(bytes) })
@@ -151,7 +116,7 @@ pub fn load(root: &Path, name: &str) -> Result<Theme, Vec<Diagnostic>> {
             static_files.insert(relative.replace('\\', "/"), file);
         }
     }
-    Ok(Theme { tera, static_files, uses })
+    Ok(Theme { tera, static_files })
 }
 
 /// Turns a Tera error into a diagnostic at the template's line and column.

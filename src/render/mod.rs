@@ -11,7 +11,6 @@
 
 mod bodies;
 mod chart;
-mod deps;
 mod feeds;
 mod views;
 
@@ -27,7 +26,6 @@ use crate::theme::{self, StaticContents, Theme};
 use views::{Card, Link, PageView, Pagination, SiteView, TermLink};
 
 pub use bodies::{Bodies, bodies, check_anchors, page_body};
-pub use deps::{Dependencies, Needs, dependencies};
 
 /// One file of the built site, by path under the output folder.
 #[derive(Debug)]
@@ -86,7 +84,7 @@ impl<'a> Inputs<'a> {
 }
 
 /// The template an HTML route is rendered with, if it is one.
-pub fn template(site: &Site, source: &Source) -> Option<String> {
+fn template(site: &Site, source: &Source) -> Option<String> {
     let name = match source {
         Source::Page(key) => return Some(format!("{}.html", site.page(key).kind_name().slug())),
         Source::Home => "home.html",

@@ -93,7 +93,7 @@ impl<'a> SiteView<'a> {
 
 /// The pages the footer links to, when the hub has them: `/about/` and
 /// `/accessibility/`.
-pub fn footer_pages(site: &Site) -> Vec<&PageKey> {
+fn footer_pages(site: &Site) -> Vec<&PageKey> {
     ["about/", "accessibility/"]
         .into_iter()
         .filter_map(|path| match site.routes.at_url(path) {

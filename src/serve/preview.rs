@@ -98,7 +98,7 @@ impl Live {
         if let Some(bytes) = self.kept().get(file) {
             return Lookup::Found(bytes.clone());
         }
-        let inputs = inputs(model);
+        let inputs = model.inputs();
         match render_file(model, &inputs, file) {
             None => Lookup::Missing,
             Some(Err(diagnostic)) => Lookup::Failed(Box::new(diagnostic)),
@@ -108,10 +108,6 @@ impl Live {
             }
         }
     }
-}
-
-fn inputs(model: &Model) -> Inputs<'_> {
-    Inputs::new(&model.site, &model.bodies, &model.theme, &model.search, model.today)
 }
 
 /// One output file's bytes; `None` when the site has no such file.
@@ -383,7 +379,7 @@ fn refresh(live: &Live, model: &Model, only: Option<&[String]>) -> Update {
         Some(files) => files.iter().filter(|file| kept.contains_key(*file)).cloned().collect(),
         None => kept.keys().cloned().collect(),
     };
-    let inputs = inputs(model);
+    let inputs = model.inputs();
     let rendered: Vec<(String, Option<Result<Bytes, Diagnostic>>)> =
         files.into_par_iter().map(|file| (file.clone(), render_file(model, &inputs, &file))).collect();
     let mut update = Update { rendered: rendered.len(), ..Update::default() };

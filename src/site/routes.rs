@@ -1,6 +1,6 @@
 //! The routes table: every file the site publishes, made in one place with what
-//! produces it. Rendering, the sitemap, link checking and the dependency map all
-//! read this table; nothing else decides where a file goes.
+//! produces it. Rendering, the sitemap, link checking and the preview's URLs
+//! all read this table; nothing else decides where a file goes.
 //!
 //! Two sources for one path is an error naming both, except that a file in the
 //! hub's `static/` folder may replace a theme's static file (`theme::load` has

@@ -8,7 +8,6 @@ mod corpus;
 mod determinism;
 mod features;
 mod hub;
-mod incremental;
 mod layers;
 mod links;
 mod pages;
