@@ -231,13 +231,7 @@ impl Preview {
             return None;
         }
         let keys: BTreeSet<&PageKey> = edits.iter().map(|edit| &edit.key).collect();
-        let files: Vec<String> = model
-            .site
-            .routes
-            .iter()
-            .filter(|(_, source)| matches!(source, Source::Page(key) if keys.contains(key)))
-            .map(|(file, _)| file.to_string())
-            .collect();
+        let files = files_from(model, |source| matches!(source, Source::Page(key) if keys.contains(key)));
         let mut update = refresh(live, model, Some(&files));
         update.rendered += edits.len();
         drop(served);
@@ -361,14 +355,13 @@ pub fn index_search(live: &Live) -> Update {
     let mut served = live.write();
     let Some(model) = served.model.as_mut() else { return Update::default() };
     model.search = index;
-    let files: Vec<String> = model
-        .site
-        .routes
-        .iter()
-        .filter(|(_, source)| matches!(source, Source::SearchIndex(_)))
-        .map(|(file, _)| file.to_string())
-        .collect();
+    let files = files_from(model, |source| matches!(source, Source::SearchIndex(_)));
     refresh(live, model, Some(&files))
+}
+
+/// The site's output files whose source `made_from` picks.
+fn files_from(model: &Model, made_from: impl Fn(&Source) -> bool) -> Vec<String> {
+    model.site.routes.iter().filter(|(_, source)| made_from(source)).map(|(file, _)| file.to_string()).collect()
 }
 
 /// Renders again the kept files among `only` (every kept file when `None`),
