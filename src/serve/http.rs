@@ -122,17 +122,24 @@ fn header(name: &str, value: &str) -> Option<Header> {
 
 fn respond(request: Request, status: u16, content_type: &str, body: Vec<u8>, extra: &[(&str, &str)]) {
     // Every body is whole in memory: send its length rather than chunks.
-    let mut response =
-        Response::from_data(body).with_status_code(StatusCode(status)).with_chunked_threshold(usize::MAX);
+    let response = Response::from_data(body).with_status_code(StatusCode(status)).with_chunked_threshold(usize::MAX);
     let headers =
         [("Content-Type", content_type), ("Cache-Control", "no-store"), ("X-Content-Type-Options", "nosniff")];
-    for (name, value) in headers.iter().chain(extra) {
+    // The client may have gone; nothing to do about it.
+    let _ = request.respond(with_headers(response, headers.iter().chain(extra)));
+}
+
+/// `response` with `headers` (names and values of our own, never a request's).
+fn with_headers<'a, R: std::io::Read>(
+    mut response: Response<R>,
+    headers: impl IntoIterator<Item = &'a (&'a str, &'a str)>,
+) -> Response<R> {
+    for (name, value) in headers {
         if let Some(header) = header(name, value) {
             response.add_header(header);
         }
     }
-    // The client may have gone; nothing to do about it.
-    let _ = request.respond(response);
+    response
 }
 
 fn text(request: Request, status: u16, message: &str) {
@@ -216,13 +223,8 @@ fn events(request: Request, context: &Context, base_path: &str) {
         });
         (file, live::hello(&context.server, &served.problems))
     };
-    let mut response = Response::empty(StatusCode(200));
-    for (name, value) in [("Content-Type", "text/event-stream"), ("Cache-Control", "no-store")] {
-        if let Some(header) = header(name, value) {
-            response.add_header(header);
-        }
-    }
-    let stream = request.upgrade("belong-events", response);
+    let headers = [("Content-Type", "text/event-stream"), ("Cache-Control", "no-store")];
+    let stream = request.upgrade("belong-events", with_headers(Response::empty(StatusCode(200)), &headers));
     context.pages.add(file, stream, &hello);
 }
 

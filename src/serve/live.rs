@@ -52,18 +52,19 @@ impl Pages {
     }
 
     /// Keeps a new page's stream after sending it `hello` (the server's id
-    /// and the current problems). False when too many pages are open.
-    pub fn add(&self, file: Option<String>, mut stream: Box<dyn ReadWrite + Send>, hello: &str) -> bool {
+    /// and the current problems). The server refuses streams beyond
+    /// `MAX_PAGES` before opening them; one that got past it at the same
+    /// moment as another is closed here, and its script tries again.
+    pub fn add(&self, file: Option<String>, mut stream: Box<dyn ReadWrite + Send>, hello: &str) {
         let mut open = self.open();
         if open.len() >= MAX_PAGES {
-            return false;
+            return;
         }
         let mut first = b"retry: 500\n".to_vec();
         first.extend(event("hello", hello));
         if stream.write_all(&first).and_then(|()| stream.flush()).is_ok() {
             open.push(Page { file, stream });
         }
-        true
     }
 
     /// How many pages are open.
