@@ -40,6 +40,10 @@ pub struct Config {
     pub feeds: Feeds,
     #[serde(default)]
     pub search: Search,
+    /// Problems that do not stop a build (a placeholder `base_url`), for the
+    /// build to report; `--base-url` clears the placeholder warning.
+    #[serde(skip)]
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// One entry of the controlled theme vocabulary.
@@ -164,6 +168,7 @@ impl Config {
             Diagnostic::new(Code::Config, "--base-url", message)
                 .hint("give a full URL such as https://example.org/hub/")
         })?;
+        self.warnings.retain(|warning| warning.code != Code::PlaceholderBaseUrl);
         Ok(())
     }
 }
@@ -186,6 +191,19 @@ pub fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
     let mut problems = Vec::new();
     let line_of = |key: &str| key_line(text, key);
     match normalise_base_url(&config.base_url) {
+        Ok(url) if is_placeholder(&url) => {
+            config.warnings.push(
+                Diagnostic::new(
+                    Code::PlaceholderBaseUrl,
+                    FILE,
+                    format!("base_url is still the placeholder `{url}`: the sitemap, feeds and canonical links will point at the wrong site"),
+                )
+                .at(line_of("base_url"), 1)
+                .field("base_url")
+                .hint("set base_url to the address the hub will be published at, or build with --base-url URL"),
+            );
+            config.base_url = url;
+        }
         Ok(url) => config.base_url = url,
         Err(message) => problems.push(
             Diagnostic::new(Code::Config, FILE, message)
@@ -225,6 +243,15 @@ pub fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
         }
     }
     if problems.is_empty() { Ok(config) } else { Err(problems) }
+}
+
+/// Whether a base URL is on a domain reserved for examples (RFC 2606),
+/// as `belong init` writes it: no hub is published there.
+fn is_placeholder(base_url: &str) -> bool {
+    let host = base_url.split_once("://").map_or(base_url, |(_, rest)| rest).split(['/', ':']).next().unwrap_or("");
+    ["example.org", "example.com", "example.net"]
+        .iter()
+        .any(|domain| host == *domain || host.ends_with(&format!(".{domain}")))
 }
 
 fn normalise_base_url(url: &str) -> Result<String, String> {

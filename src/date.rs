@@ -57,6 +57,20 @@ impl Date {
         Ok(Date { year, month: month as u8, day: day as u8 })
     }
 
+    /// A day-first date as written in the UK (`14/08/2023`, `14.8.2023`,
+    /// `14-08-2023`), for a hint offering its year-first form; `None` when
+    /// the text is not one, or not a real day.
+    pub fn day_first(text: &str) -> Option<Date> {
+        let parts: Vec<&str> = text.trim().split(['/', '.', '-']).collect();
+        let [day, month, year] = parts.as_slice() else { return None };
+        let digits =
+            |part: &str, max: usize| part.len() <= max && !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit());
+        if !digits(day, 2) || !digits(month, 2) || year.len() != 4 || !digits(year, 4) {
+            return None;
+        }
+        Date::parse(&format!("{year}-{month:0>2}-{day:0>2}")).ok()
+    }
+
     /// Today in UTC, from the system clock.
     pub fn today() -> Date {
         let seconds = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);

@@ -67,6 +67,8 @@ codes! {
     BadValue = "E016" "bad-value" Error,
     Config = "E017" "bad-config" Error,
     Template = "E018" "template-error" Error,
+    LocalLink = "E019" "local-link" Error,
+    MarkdownExtension = "E020" "markdown-extension" Error,
     UnknownKey = "W001" "unknown-key" Warning,
     ReviewOverdue = "W002" "review-overdue" Warning,
     LongSummary = "W003" "long-summary" Warning,
@@ -74,6 +76,10 @@ codes! {
     SkippedHeading = "W005" "skipped-heading-level" Warning,
     VagueLinkText = "W006" "vague-link-text" Warning,
     SymlinkSkipped = "W007" "symlink-skipped" Warning,
+    MisplacedPage = "W008" "misplaced-page" Warning,
+    LiteralLink = "W009" "literal-link" Warning,
+    CurlyQuotes = "W010" "curly-quotes" Warning,
+    PlaceholderBaseUrl = "W011" "placeholder-base-url" Warning,
 }
 
 /// One problem, located as precisely as the input allows.
@@ -163,11 +169,19 @@ pub fn did_you_mean<'a>(wrong: &str, candidates: impl IntoIterator<Item = &'a st
 
 /// The candidate closest to `wrong` (Jaro-Winkler, case-insensitive), if it is
 /// close enough to be a likely typo; ties go to the first in sorted order.
+///
+/// Jaro-Winkler rewards a shared start, so `staff-networks` scores 0.85
+/// against `staff-equality`; a candidate must also be within a third of its
+/// letters by edits, or the suggestion would not be honest.
 pub fn closest<'a>(wrong: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let wrong_lower = wrong.to_lowercase();
     candidates
         .into_iter()
-        .map(|candidate| (strsim::jaro_winkler(&wrong_lower, &candidate.to_lowercase()), candidate))
+        .map(|candidate| {
+            let candidate_lower = candidate.to_lowercase();
+            let near = strsim::normalized_levenshtein(&wrong_lower, &candidate_lower) >= 0.6;
+            (if near { strsim::jaro_winkler(&wrong_lower, &candidate_lower) } else { 0.0 }, candidate)
+        })
         .filter(|(score, _)| *score >= 0.8)
         .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.1.cmp(a.1)))
         .map(|(_, candidate)| candidate)

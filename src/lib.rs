@@ -130,6 +130,7 @@ pub fn model(options: &Options) -> Result<(Model, Vec<Diagnostic>), Report> {
     let today = options.today.unwrap_or_else(Date::today);
     let load_options = content::LoadOptions { drafts: options.drafts, today: Some(today) };
     let (content, mut diagnostics) = content::load(&options.root, &config, load_options);
+    diagnostics.extend(config.warnings.iter().cloned());
     match theme::load(&options.root, &config.theme) {
         Ok(theme) => {
             let (mut model, problems) = Model::new(content, config, theme, today, None);

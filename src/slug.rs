@@ -1,5 +1,13 @@
-//! Turns titles, names and file names into URL slugs: lower-case ASCII words
+//! Turns titles, names and file names into URL slugs (and a slug back into a name to offer): lower-case ASCII words
 //! joined by single hyphens, with accents folded ("Café Zoë" -> `cafe-zoe`).
+
+/// A name to offer for a slug, such as "Staff networks" for
+/// `staff-networks`: words spaced, the first capitalised.
+pub fn name_for(slug: &str) -> String {
+    let spaced = slug.replace('-', " ");
+    let mut chars = spaced.chars();
+    chars.next().map(|first| first.to_uppercase().chain(chars).collect()).unwrap_or_default()
+}
 
 /// The slug of `text`. Empty only when `text` has no letters or digits at all.
 pub fn slugify(text: &str) -> String {

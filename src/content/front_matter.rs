@@ -27,7 +27,13 @@ pub struct SyntaxError {
     pub line: usize,
     pub column: usize,
     pub message: String,
+    /// The fix, when the slip is one belong recognises (a tab, curly quotes).
+    pub hint: Option<String>,
 }
+
+/// The curly quotes word processors put in pasted text. YAML does not read
+/// them as quotes, so they end up inside the value.
+pub const CURLY_QUOTES: [char; 4] = ['\u{201c}', '\u{201d}', '\u{2018}', '\u{2019}'];
 
 /// One top-level key of the front matter.
 #[derive(Debug, Clone)]
@@ -44,6 +50,10 @@ pub struct Field {
 #[derive(Debug, Default)]
 pub struct Fields {
     pub fields: BTreeMap<String, Field>,
+    /// Values that were wrapped in curly quotes, with their key and line: the
+    /// quotes are taken off (the author meant them as quotes), and validation
+    /// warns, so the next paste from a word processor is straight.
+    pub curly: Vec<(String, usize)>,
     lines: Vec<String>,
     yaml_line: usize,
 }
@@ -73,6 +83,7 @@ pub fn split(text: &str) -> Result<Split<'_>, SyntaxError> {
         line: 1,
         column: 1,
         message: "the front matter opened with `---` on line 1 is never closed".to_string(),
+        hint: Some("end the front matter with a line of three dashes: ---".to_string()),
     })
 }
 
@@ -80,22 +91,38 @@ pub fn split(text: &str) -> Result<Split<'_>, SyntaxError> {
 pub fn parse(yaml: &str, yaml_line: usize) -> Result<Fields, SyntaxError> {
     let lines: Vec<String> = yaml.lines().map(str::to_string).collect();
     if yaml.trim().is_empty() {
-        return Ok(Fields { fields: BTreeMap::new(), lines, yaml_line });
+        return Ok(Fields { fields: BTreeMap::new(), curly: Vec::new(), lines, yaml_line });
+    }
+    if let Some(tab) = indenting_tab(&lines, yaml_line) {
+        return Err(tab);
     }
     let values: BTreeMap<String, Value> =
-        serde_saphyr::from_str(yaml).map_err(|error| syntax_error(&error, yaml_line))?;
+        serde_saphyr::from_str(yaml).map_err(|error| syntax_error(&error, yaml_line, &lines))?;
     let key_lines = top_level_keys(&lines);
+    let mut straightened = Vec::new();
     let fields = values
         .into_iter()
-        .map(|(key, value)| {
+        .map(|(key, mut value)| {
             let index = key_lines.iter().position(|(name, _)| *name == key);
             let start = index.map_or(0, |i| key_lines[i].1);
             let end = index.and_then(|i| key_lines.get(i + 1)).map_or(lines.len(), |next| next.1);
+            let mut found = Vec::new();
+            unwrap_curly_quotes(&mut value, &mut found);
+            straightened.extend(found.into_iter().map(|written| (key.clone(), written)));
             let field = Field { value, line: yaml_line + start, span: (start, end) };
             (key, field)
         })
         .collect();
-    Ok(Fields { fields, lines, yaml_line })
+    let mut fields = Fields { fields, curly: Vec::new(), lines, yaml_line };
+    fields.curly = straightened
+        .into_iter()
+        .filter_map(|(key, written)| {
+            let field = fields.get(&key)?;
+            Some((key.clone(), fields.item_line(field, &written)))
+        })
+        .collect();
+    fields.curly.dedup();
+    Ok(fields)
 }
 
 impl Fields {
@@ -143,6 +170,32 @@ fn line_has_item(line: &str, needle: &str) -> bool {
         .any(|part| part == needle)
 }
 
+/// Takes curly quotes off every text value they wrap whole (“Our story”,
+/// ‘London’), in lists and maps too, collecting each value as written.
+fn unwrap_curly_quotes(value: &mut Value, found: &mut Vec<String>) {
+    match value {
+        Value::String(text) => {
+            let trimmed = text.trim();
+            let wrapped = [('\u{201c}', '\u{201d}'), ('\u{2018}', '\u{2019}')].iter().any(|&(open, close)| {
+                trimmed.starts_with(open) && trimmed.ends_with(close) && trimmed.chars().count() > 1
+            });
+            if wrapped {
+                found.push(trimmed.to_string());
+                let inner: String = {
+                    let mut chars = trimmed.chars();
+                    chars.next();
+                    chars.next_back();
+                    chars.as_str().trim().to_string()
+                };
+                *text = inner;
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(|item| unwrap_curly_quotes(item, found)),
+        Value::Object(map) => map.values_mut().for_each(|item| unwrap_curly_quotes(item, found)),
+        _ => {}
+    }
+}
+
 /// Top-level keys in written order with their 0-based line in the YAML.
 fn top_level_keys(lines: &[String]) -> Vec<(String, usize)> {
     let mut keys = Vec::new();
@@ -158,7 +211,24 @@ fn top_level_keys(lines: &[String]) -> Vec<(String, usize)> {
     keys
 }
 
-fn syntax_error(error: &serde_saphyr::Error, yaml_line: usize) -> SyntaxError {
+/// A tab in a line's indentation, named as such: YAML indents with spaces
+/// only, and the parser's own words for it ("tabs disallowed within this
+/// context") do not say where or what to do.
+fn indenting_tab(lines: &[String], yaml_line: usize) -> Option<SyntaxError> {
+    let (index, line) = lines.iter().enumerate().find(|(_, line)| {
+        let indent = &line[..line.len() - line.trim_start().len()];
+        indent.contains('\t') && !line.trim().is_empty()
+    })?;
+    let column = line.find('\t').map_or(1, |byte| line[..byte].chars().count() + 1);
+    Some(SyntaxError {
+        line: yaml_line + index,
+        column,
+        message: "this line is indented with a tab; front matter is indented with spaces only".to_string(),
+        hint: Some("replace the tab at the start of the line with two spaces".to_string()),
+    })
+}
+
+fn syntax_error(error: &serde_saphyr::Error, yaml_line: usize, lines: &[String]) -> SyntaxError {
     let (line, column) = error
         .location()
         .filter(|location| location.line() > 0)
@@ -175,7 +245,13 @@ fn syntax_error(error: &serde_saphyr::Error, yaml_line: usize) -> SyntaxError {
         None => message,
     }
     .to_string();
-    SyntaxError { line, column, message }
+    let curly = lines.get(line.saturating_sub(yaml_line)).is_some_and(|text| text.contains(CURLY_QUOTES));
+    let hint = curly.then(|| {
+        "this line has curly quotes (“ ” or ‘ ’), pasted from a word processor; YAML reads only straight quotes: \
+         write \"...\" instead"
+            .to_string()
+    });
+    SyntaxError { line, column, message: format!("the front matter is not valid YAML: {message}"), hint }
 }
 
 #[cfg(test)]

@@ -10,7 +10,10 @@
 pub mod front_matter;
 mod outcome;
 mod validate;
+mod vocabulary;
+mod walk;
 
+use std::borrow::Cow;
 use std::fmt;
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
@@ -23,6 +26,26 @@ use crate::date::Date;
 use crate::diagnostics::{Code, Diagnostic};
 
 pub use outcome::{benchmark_label, describe, figure};
+pub use walk::{Found, find, is_editor_file};
+
+/// Summaries longer than this are cut short in listings and search results.
+pub const SUMMARY_LIMIT: usize = 300;
+
+/// A summary as listings and search results show it: at most
+/// `SUMMARY_LIMIT` characters, cut at a word and ended with an ellipsis when
+/// longer, as the long-summary warning tells the author.
+pub fn short_summary(summary: &str) -> Cow<'_, str> {
+    // The ellipsis counts: the cut summary is at most `SUMMARY_LIMIT` long.
+    let Some((cut, _)) =
+        summary.char_indices().nth(SUMMARY_LIMIT - 1).filter(|_| summary.chars().nth(SUMMARY_LIMIT).is_some())
+    else {
+        return Cow::Borrowed(summary);
+    };
+    let head = &summary[..cut];
+    let word_end = head.rfind(char::is_whitespace).filter(|&end| end > cut / 2).unwrap_or(cut);
+    let head = head[..word_end].trim_end_matches(|c: char| c.is_whitespace() || ",;:.-–—".contains(c));
+    Cow::Owned(format!("{head}…"))
+}
 
 /// The folder, relative to the site root, that holds the hub's Markdown.
 pub const DIR: &str = "content";
@@ -247,6 +270,29 @@ pub enum Kind {
     Page,
 }
 
+impl Kind {
+    /// A page of `kind` with none of its own fields, for a page whose front
+    /// matter could not be read.
+    pub fn empty(kind: KindName) -> Kind {
+        match kind {
+            KindName::CaseStudy => Kind::CaseStudy(CaseStudy {
+                organisation: String::new(),
+                region: None,
+                audience: Vec::new(),
+                outcomes: Vec::new(),
+            }),
+            KindName::Toolkit => Kind::Toolkit(Toolkit { organisation: None, region: None, audience: Vec::new() }),
+            KindName::Discussion => Kind::Discussion(Discussion {
+                organisation: None,
+                region: None,
+                audience: Vec::new(),
+                questions: Vec::new(),
+            }),
+            KindName::Page => Kind::Page,
+        }
+    }
+}
+
 /// One Markdown page, validated. Its body is still Markdown.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Page {
@@ -355,17 +401,6 @@ pub fn load(root: &Path, config: &Config, options: LoadOptions) -> (Content, Vec
     assemble(found, results, options)
 }
 
-/// What `content/` holds, before any file is read.
-#[derive(Clone, Debug, Default)]
-pub struct Found {
-    /// Markdown files, relative to `content/`, sorted.
-    pub markdown: Vec<PathBuf>,
-    /// Every other file, sorted by path.
-    pub assets: Vec<Asset>,
-    /// Entries that could not be read, and symbolic links left out.
-    pub diagnostics: Vec<Diagnostic>,
-}
-
 /// Puts the loaded Markdown files (one result per `found.markdown` entry, in
 /// its order) together: drafts left out unless asked for, problems gathered.
 pub fn assemble(
@@ -376,15 +411,21 @@ pub fn assemble(
     let Found { markdown, assets, mut diagnostics } = found;
     let page_files = markdown.iter().filter(|path| path.file_stem().is_some_and(|stem| stem != "_index")).count();
     let mut content = Content { assets, page_files, ..Content::default() };
+    let mut draft_bundles = Vec::new();
     for (loaded, problems) in loaded {
         diagnostics.extend(problems);
         match loaded {
+            Some(Loaded::Page(page)) if page.meta.draft && !options.drafts && page.bundle => {
+                draft_bundles.push(Path::new(page.key.as_str()).parent().map(Path::to_path_buf).unwrap_or_default());
+            }
             Some(Loaded::Page(page)) if page.meta.draft && !options.drafts => {}
             Some(Loaded::Page(page)) => content.pages.push(*page),
             Some(Loaded::Index(index)) => content.indexes.push(index),
             None => {}
         }
     }
+    // Nothing of a draft is published: its bundle's pictures stay out too.
+    content.assets.retain(|asset| !draft_bundles.iter().any(|bundle| asset.path.starts_with(bundle)));
     (content, diagnostics)
 }
 
@@ -393,77 +434,6 @@ pub fn assemble(
 pub enum Loaded {
     Page(Box<Page>),
     Index(SectionIndex),
-}
-
-/// Lists `.md` files (paths relative to `content/`) and other files, sorted.
-pub fn find(root: &Path) -> Found {
-    let content_dir = root.join(DIR);
-    let mut markdown = Vec::new();
-    let mut assets = Vec::new();
-    let mut diagnostics = Vec::new();
-    if !content_dir.is_dir() {
-        diagnostics.push(
-            Diagnostic::new(Code::ReadFailed, DIR, "there is no content/ folder")
-                .hint("create content/ with your Markdown pages, or run `belong init DIR` for a new hub"),
-        );
-        return Found { markdown, assets, diagnostics };
-    }
-    let walker = walkdir::WalkDir::new(&content_dir).follow_links(false).sort_by_file_name();
-    for entry in walker {
-        let entry = match entry {
-            Ok(entry) => entry,
-            Err(error) => {
-                let path = error.path().map(|p| relative_to(root, p)).unwrap_or_else(|| PathBuf::from(DIR));
-                diagnostics.push(
-                    Diagnostic::new(Code::ReadFailed, path, format!("cannot read this folder entry: {error}"))
-                        .hint("check the file's permissions"),
-                );
-                continue;
-            }
-        };
-        let Ok(relative) = entry.path().strip_prefix(&content_dir).map(Path::to_path_buf) else { continue };
-        let hidden = relative.components().any(|c| c.as_os_str().to_string_lossy().starts_with('.'))
-            || relative.file_name().is_some_and(|name| is_editor_file(&name.to_string_lossy()));
-        if hidden || relative.as_os_str().is_empty() {
-            continue;
-        }
-        if entry.path_is_symlink() {
-            diagnostics.push(
-                Diagnostic::new(
-                    Code::SymlinkSkipped,
-                    relative_to(root, entry.path()),
-                    "symbolic link left out of the site",
-                )
-                .hint("belong does not follow links; copy the file into content/ instead"),
-            );
-            continue;
-        }
-        if !entry.file_type().is_file() {
-            continue;
-        }
-        if relative.extension().is_some_and(|ext| ext == "md") {
-            markdown.push(relative);
-        } else {
-            assets.push(Asset { source: entry.path().to_path_buf(), path: relative });
-        }
-    }
-    Found { markdown, assets, diagnostics }
-}
-
-fn relative_to(root: &Path, path: &Path) -> PathBuf {
-    path.strip_prefix(root).map(Path::to_path_buf).unwrap_or_else(|_| path.to_path_buf())
-}
-
-/// Files editors write beside the one being saved: swap and backup files,
-/// lock files, and the temporary files some save to before renaming. They
-/// are never part of the site, and a preview ignores their changes.
-pub fn is_editor_file(name: &str) -> bool {
-    const SUFFIXES: [&str; 8] = ["~", ".swp", ".swo", ".swx", ".tmp", ".crswap", ".kate-swp", ".bak"];
-    name.starts_with('.')
-        || (name.starts_with('#') && name.ends_with('#'))
-        || name.contains("___jb_")
-        || name == "4913"
-        || SUFFIXES.iter().any(|suffix| name.ends_with(suffix))
 }
 
 /// Reads one Markdown file (path relative to `content/`).
@@ -483,35 +453,32 @@ pub fn load_file(root: &Path, relative: &Path, config: &Config, today: Date) -> 
 
 /// Parses one Markdown file's text (path relative to `content/`): pure, so a
 /// page can be re-read from an editor's buffer, and fuzzed.
+///
+/// A page whose front matter has errors is still returned, with defaults
+/// where its fields failed (the file name as title): the errors stop the
+/// build, but in the meantime links to the page resolve and its own body is
+/// checked, so one run reports every problem and none is caused by another.
 pub fn parse_file(relative: &Path, text: &str, config: &Config, today: Date) -> (Option<Loaded>, Vec<Diagnostic>) {
     let file = Path::new(DIR).join(relative);
-    let split = match front_matter::split(text) {
-        Ok(split) => split,
-        Err(error) => {
-            let diagnostic = Diagnostic::new(Code::YamlSyntax, &file, error.message)
-                .at(error.line, error.column)
-                .hint("end the front matter with a line of three dashes: ---");
-            return (None, vec![diagnostic]);
-        }
-    };
+    let mut problems = Vec::new();
+    let split = front_matter::split(text).unwrap_or_else(|error| {
+        // Never closed: all of it was meant as front matter, none as body.
+        problems.push(yaml_diagnostic(&file, error));
+        front_matter::Split { yaml: None, yaml_line: 1, body: "", body_line: 1 }
+    });
     let fields = match split.yaml.map(|yaml| front_matter::parse(yaml, split.yaml_line)) {
         Some(Ok(fields)) => Some(fields),
         Some(Err(error)) => {
-            let diagnostic = Diagnostic::new(
-                Code::YamlSyntax,
-                &file,
-                format!("the front matter is not valid YAML: {}", error.message),
-            )
-            .at(error.line, error.column)
-            .hint("check quotes, colons and indentation on this line; text with a colon needs \"double quotes\"");
-            return (None, vec![diagnostic]);
+            problems.push(yaml_diagnostic(&file, error));
+            None
         }
         None => None,
     };
     let dir = relative.parent().map(Path::to_path_buf).unwrap_or_default();
     let name = relative.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
     if name == "_index" {
-        let (title, problems) = validate::section_title(&file, fields.as_ref());
+        let (title, found) = validate::section_title(&file, fields.as_ref());
+        problems.extend(found);
         let index = SectionIndex {
             key: PageKey::new(relative),
             file,
@@ -522,12 +489,11 @@ pub fn parse_file(relative: &Path, text: &str, config: &Config, today: Date) -> 
         };
         return (Some(Loaded::Index(index)), problems);
     }
-    let Some(fields) = fields else {
-        let diagnostic = Diagnostic::new(Code::FrontMatterMissing, &file, "this page has no front matter")
+    if split.yaml.is_none() && problems.is_empty() {
+        problems.push(Diagnostic::new(Code::FrontMatterMissing, &file, "this page has no front matter")
             .at(1, 1)
-            .hint("start the file with a line `---`, then `title: \"...\"` and the other fields, then `---`; `belong new` writes a template");
-        return (None, vec![diagnostic]);
-    };
+            .hint("start the file with a line `---`, then `title: \"...\"` and the other fields, then `---`; `belong new` writes a template"));
+    }
     // `name/index.md` is the page `name`: its folder is a bundle.
     let (dir, name, bundle) = if name == "index" && dir.parent().is_some() && !dir.as_os_str().is_empty() {
         let bundle_name = dir.file_name().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
@@ -535,25 +501,40 @@ pub fn parse_file(relative: &Path, text: &str, config: &Config, today: Date) -> 
     } else {
         (dir, name, false)
     };
-    let section = first_component(&dir);
-    let kind = KindName::of_section(&section);
-    let context = validate::Context { file: &file, config, today, kind };
-    let (checked, problems) = validate::page(&context, &fields);
-    let page = checked.map(|(meta, kind, slug)| {
-        let slug = slug.unwrap_or_else(|| crate::slug::slugify(&name));
-        Box::new(Page {
-            key: PageKey::new(relative),
-            file,
-            dir,
-            slug,
-            bundle,
-            meta,
-            kind,
-            body: split.body.into(),
-            body_line: split.body_line,
-        })
+    let kind = KindName::of_section(&first_component(&dir));
+    let (mut meta, kind, slug) = match &fields {
+        Some(fields) => {
+            let context = validate::Context { file: &file, config, today, kind };
+            let (checked, found) = validate::page(&context, fields);
+            problems.extend(found);
+            checked
+        }
+        None => (Meta::default(), Kind::empty(kind), None),
+    };
+    if meta.title.is_empty() {
+        meta.title = name.clone();
+    }
+    let page = Page {
+        key: PageKey::new(relative),
+        file,
+        dir,
+        slug: slug.unwrap_or_else(|| crate::slug::slugify(&name)),
+        bundle,
+        meta,
+        kind,
+        body: split.body.into(),
+        body_line: split.body_line,
+    };
+    (Some(Loaded::Page(Box::new(page))), problems)
+}
+
+/// A front-matter syntax error as a diagnostic, with belong's fix when it
+/// knows the slip, else the usual suspects.
+fn yaml_diagnostic(file: &Path, error: front_matter::SyntaxError) -> Diagnostic {
+    let hint = error.hint.unwrap_or_else(|| {
+        "check quotes, colons and indentation on this line; text with a colon needs \"double quotes\"".to_string()
     });
-    (page.map(Loaded::Page), problems)
+    Diagnostic::new(Code::YamlSyntax, file, error.message).at(error.line, error.column).hint(hint)
 }
 
 fn first_component(dir: &Path) -> String {
@@ -581,17 +562,4 @@ pub fn read_text(path: &Path) -> Result<String, (String, usize)> {
 pub fn normalise(text: String) -> String {
     let text = text.strip_prefix('\u{feff}').map(str::to_string).unwrap_or(text);
     if text.contains('\r') { text.replace("\r\n", "\n").replace('\r', "\n") } else { text }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn editors_own_files_are_not_part_of_the_site() {
-        let junk = [".eeast.md.swp", "eeast.md~", ".#eeast.md", "#eeast.md#", "4913", "eeast.md___jb_tmp___", "x.tmp"];
-        let pages = ["eeast.md", "style.css", "site.toml", "chart.png", "_index.md", "#1-priority.md", "c#"];
-        assert!(junk.iter().all(|name| is_editor_file(name)));
-        assert!(pages.iter().all(|name| !is_editor_file(name)));
-    }
 }

@@ -7,13 +7,10 @@ use std::path::Path;
 use serde_json::Value;
 
 use super::front_matter::{Field, Fields};
-use super::{Alias, Audience, CaseStudy, Discussion, Image, Kind, KindName, Meta, Outcome, Resource, Toolkit};
+use super::{Alias, CaseStudy, Discussion, Image, Kind, KindName, Meta, Outcome, Resource, SUMMARY_LIMIT, Toolkit};
 use crate::config::Config;
 use crate::date::Date;
 use crate::diagnostics::{Code, Diagnostic, did_you_mean};
-
-/// Summaries longer than this are cut off in listings and search results.
-pub const SUMMARY_LIMIT: usize = 300;
 
 /// Which kinds of page take a front-matter key.
 #[derive(Clone, Copy)]
@@ -65,20 +62,24 @@ pub struct Context<'a> {
     pub kind: KindName,
 }
 
-/// The checked parts of a page, or `None` when a required field is unusable.
-pub type Checked = Option<(Meta, Kind, Option<String>)>;
+/// The checked parts of a page: meta, kind and `slug:`. A field with a
+/// problem is left at its default (an empty title, no date), and the problem
+/// is reported: the page still stands in the model, so links to it resolve
+/// and its body is checked in the same run.
+pub type Checked = (Meta, Kind, Option<String>);
 
 /// Collects problems while reading fields, so one page reports them all.
-struct Reader<'a> {
-    context: &'a Context<'a>,
-    fields: &'a Fields,
-    problems: Vec<Diagnostic>,
+pub(super) struct Reader<'a> {
+    pub(super) context: &'a Context<'a>,
+    pub(super) fields: &'a Fields,
+    pub(super) problems: Vec<Diagnostic>,
 }
 
 /// Validates the front matter of a page of `context.kind`.
 pub fn page(context: &Context, fields: &Fields) -> (Checked, Vec<Diagnostic>) {
     let mut reader = Reader { context, fields, problems: Vec::new() };
     reader.unknown_keys();
+    reader.curly_quotes();
     let kind = context.kind;
     let listed = kind != KindName::Page;
 
@@ -103,7 +104,7 @@ pub fn page(context: &Context, fields: &Fields) -> (Checked, Vec<Diagnostic>) {
         );
     }
     let meta = Meta {
-        title: title.clone().unwrap_or_default(),
+        title: title.unwrap_or_default(),
         summary,
         themes,
         date,
@@ -139,9 +140,7 @@ pub fn page(context: &Context, fields: &Fields) -> (Checked, Vec<Diagnostic>) {
         }),
         KindName::Page => Kind::Page,
     };
-    let fatal = reader.problems.iter().any(Diagnostic::is_error);
-    let checked = (!fatal && title.is_some()).then_some((meta, kind, slug));
-    (checked, reader.problems)
+    ((meta, kind, slug), reader.problems)
 }
 
 /// The optional `title` of an `_index.md`.
@@ -167,7 +166,9 @@ impl Reader<'_> {
         let length = summary.chars().count();
         if length > SUMMARY_LIMIT {
             let line = self.fields.get("summary").map_or(0, |field| field.line);
-            let message = format!("the summary is {length} characters long; listings show at most {SUMMARY_LIMIT}");
+            let message = format!(
+                "the summary is {length} characters long; listings and search results cut it at {SUMMARY_LIMIT}, ending with …"
+            );
             self.problems.push(
                 self.diagnostic(Code::LongSummary, "summary", line, message)
                     .hint("shorten it to one or two sentences; the body can say the rest"),
@@ -176,11 +177,11 @@ impl Reader<'_> {
         Some(summary)
     }
 
-    fn diagnostic(&self, code: Code, field: &str, line: usize, message: impl Into<String>) -> Diagnostic {
+    pub(super) fn diagnostic(&self, code: Code, field: &str, line: usize, message: impl Into<String>) -> Diagnostic {
         Diagnostic::new(code, self.context.file, message).at(line, 1).field(field)
     }
 
-    fn missing(&mut self, key: &str, what: &str) {
+    pub(super) fn missing(&mut self, key: &str, what: &str) {
         let kind = self.context.kind.label().to_lowercase();
         let example = example_for(key);
         self.problems.push(
@@ -191,7 +192,7 @@ impl Reader<'_> {
         );
     }
 
-    fn wrong_type(&mut self, key: &str, field: &Field, expected: &str) {
+    pub(super) fn wrong_type(&mut self, key: &str, field: &Field, expected: &str) {
         let example = example_for(key);
         self.problems.push(
             self.diagnostic(
@@ -235,7 +236,7 @@ impl Reader<'_> {
         }
     }
 
-    fn string(&mut self, key: &str, required: bool) -> Option<String> {
+    pub(super) fn string(&mut self, key: &str, required: bool) -> Option<String> {
         let Some(field) = self.fields.get(key) else {
             if required {
                 self.missing(key, "a short description shown in listings and search results");
@@ -288,10 +289,11 @@ impl Reader<'_> {
         match Date::parse(text) {
             Ok(date) => Some(date),
             Err(message) => {
-                self.problems.push(
-                    self.diagnostic(Code::BadDate, key, field.line, message)
-                        .hint(format!("write the date as year-month-day: {key}: {}", example_for(key))),
-                );
+                let hint = match Date::day_first(text) {
+                    Some(date) => format!("front matter writes the year first: {key}: {date}"),
+                    None => format!("write the date as year-month-day: {key}: {}", example_for(key)),
+                };
+                self.problems.push(self.diagnostic(Code::BadDate, key, field.line, message).hint(hint));
                 None
             }
         }
@@ -320,7 +322,7 @@ impl Reader<'_> {
     }
 
     /// A list of strings; a single string counts as a list of one.
-    fn string_list(&mut self, key: &str, expected: &str) -> Vec<String> {
+    pub(super) fn string_list(&mut self, key: &str, expected: &str) -> Vec<String> {
         let Some(field) = self.fields.get(key) else { return Vec::new() };
         match &field.value {
             Value::Null => Vec::new(),
@@ -335,95 +337,20 @@ impl Reader<'_> {
         }
     }
 
-    fn themes(&mut self, required: bool) -> Vec<String> {
-        let themes = self.string_list("themes", "theme names");
-        let Some(field) = self.fields.get("themes") else {
-            if required {
-                self.missing("themes", "at least one theme from site.toml");
-            }
-            return themes;
-        };
-        if themes.is_empty() && required {
+    /// Warns about each value that was wrapped in curly quotes: belong took
+    /// them off, but the next paste may put them inside a longer value.
+    fn curly_quotes(&mut self) {
+        for (key, line) in &self.fields.curly {
             self.problems.push(
                 self.diagnostic(
-                    Code::MissingField,
-                    "themes",
-                    field.line,
-                    "`themes` is empty; every listed page needs at least one theme",
+                    Code::CurlyQuotes,
+                    key,
+                    *line,
+                    "this value is wrapped in curly quotes (“ ” or ‘ ’), pasted from a word processor",
                 )
-                .hint(format!("add a theme, for example: themes: [\"{}\"]", self.first_theme())),
+                .hint("belong left the quotes out; write straight quotes instead: \"...\""),
             );
         }
-        let config = self.context.config;
-        let mut known = Vec::new();
-        for theme in themes {
-            let slug = crate::slug::slugify(&theme);
-            if config.theme(&slug).is_some() {
-                if !known.contains(&slug) {
-                    known.push(slug);
-                }
-                continue;
-            }
-            let candidates = config.themes.iter().flat_map(|t| [t.slug.as_str(), t.name.as_str()]);
-            let hint = did_you_mean(&theme, candidates)
-                .map(|hint| {
-                    let slugged = hint.replace("did you mean `", "").replace("`?", "");
-                    format!("did you mean `{}`?", crate::slug::slugify(&slugged))
-                })
-                .unwrap_or_else(|| format!("use one of the themes in site.toml: {}", self.theme_list()));
-            let (line, column) = self.fields.item_position(field, &theme);
-            self.problems.push(
-                self.diagnostic(Code::UnknownTheme, "themes", line, format!("unknown theme `{theme}`"))
-                    .at(line, column)
-                    .hint(hint),
-            );
-        }
-        known
-    }
-
-    fn first_theme(&self) -> &str {
-        self.context.config.themes.first().map_or("belonging", |theme| theme.slug.as_str())
-    }
-
-    fn theme_list(&self) -> String {
-        self.context.config.themes.iter().map(|theme| theme.slug.as_str()).collect::<Vec<_>>().join(", ")
-    }
-
-    fn region(&mut self) -> Option<String> {
-        let region = self.string("region", false)?;
-        let regions = &self.context.config.regions;
-        if let Some(known) = regions.iter().find(|known| known.eq_ignore_ascii_case(&region)) {
-            return Some(known.clone());
-        }
-        let line = self.fields.get("region").map_or(0, |field| field.line);
-        let hint = did_you_mean(&region, regions.iter().map(String::as_str))
-            .unwrap_or_else(|| format!("use one of the regions in site.toml: {}", regions.join(", ")));
-        self.problems.push(
-            self.diagnostic(Code::UnknownRegion, "region", line, format!("unknown region `{region}`")).hint(hint),
-        );
-        None
-    }
-
-    fn audience(&mut self) -> Vec<Audience> {
-        let names = self.string_list("audience", "audiences");
-        let mut audience = Vec::new();
-        for name in names {
-            match Audience::ALL.iter().find(|a| a.slug() == name.to_lowercase()) {
-                Some(known) => audience.push(*known),
-                None => {
-                    let field = self.fields.get("audience");
-                    let (line, column) = field.map_or((0, 0), |field| self.fields.item_position(field, &name));
-                    let slugs = Audience::ALL.map(Audience::slug);
-                    let hint =
-                        did_you_mean(&name, slugs).unwrap_or_else(|| format!("use any of: {}", slugs.join(", ")));
-                    let message = format!("unknown audience `{name}`");
-                    self.problems.push(
-                        self.diagnostic(Code::UnknownAudience, "audience", line, message).at(line, column).hint(hint),
-                    );
-                }
-            }
-        }
-        audience
     }
 
     fn questions(&mut self) -> Vec<String> {
