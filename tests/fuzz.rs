@@ -7,7 +7,8 @@ use std::time::{Duration, Instant};
 
 use belong::content::parse_file;
 use belong::date::Date;
-use belong::markdown::{Source, Targets, render};
+use belong::markdown::{Source, render};
+use belong::site::Routes;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 
@@ -67,6 +68,15 @@ const PIECES: &[&str] = &[
     "\\",
     "%",
     "%zz",
+    "\u{201c}",
+    "\u{201d}",
+    "\u{2018}",
+    "[a](b c)",
+    "](",
+    "http://127.0.0.1:1/",
+    "file:",
+    "C:\\",
+    "14/08/2023",
     "**",
     "_",
 ];
@@ -85,7 +95,7 @@ fn front_matter_and_markdown_never_panic() {
     let seconds: u64 = std::env::var("FUZZ_SECONDS").ok().and_then(|s| s.parse().ok()).unwrap_or(60);
     let config = config();
     let today = Date::parse("2026-01-01").unwrap();
-    let targets = Targets { base_path: "/".into(), ..Targets::default() };
+    let routes = Routes::default();
     let started = Instant::now();
     let mut rounds = 0;
     while started.elapsed() < Duration::from_secs(seconds) {
@@ -99,10 +109,11 @@ fn front_matter_and_markdown_never_panic() {
                     markdown: &text,
                     file: Path::new("content/page.md"),
                     dir: Path::new("toolkits"),
+                    url_path: "toolkits/page/",
                     first_line: 1,
                     allow_html: false,
                 };
-                let _ = render(&source, &targets);
+                let _ = render(&source, &routes, "/");
                 Ok(())
             })
             .unwrap();

@@ -8,8 +8,9 @@ use std::path::{Component, Path, PathBuf};
 use pulldown_cmark::CowStr;
 
 use super::{AnchorLink, LinkState, Pass, VAGUE_LINK_TEXT};
+use crate::content::PageKey;
 use crate::diagnostics::{Code, Diagnostic, did_you_mean};
-use crate::site::routes;
+use crate::site::{Source, routes};
 
 impl<'s> Pass<'s, '_> {
     /// Resolves a link or image target written in the Markdown to a site URL.
@@ -42,6 +43,14 @@ impl<'s> Pass<'s, '_> {
         let has_scheme = url.split_once(':').is_some_and(|(scheme, _)| {
             !scheme.is_empty() && scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
         });
+        if let Some(why) = local_address(&lower) {
+            self.rendered.diagnostics.push(
+                Diagnostic::new(Code::LocalLink, self.source.file, format!("the link `{url}` {why}"))
+                    .at(line, 1)
+                    .hint("readers cannot open it: link to the page's .md file (../toolkits/allyship.md) or its web address on the published hub"),
+            );
+            return written.clone();
+        }
         if has_scheme || url.starts_with("//") || url.is_empty() {
             return written.clone();
         }
@@ -68,13 +77,7 @@ impl<'s> Pass<'s, '_> {
             let page_url = format!("{}{page_path}", self.links.base_path);
             let Some(anchor) = anchor.filter(|anchor| !anchor.is_empty()) else { return page_url.into() };
             if let Some(page) = page {
-                let page = Some(page.clone());
-                self.rendered.anchor_links.push(AnchorLink {
-                    page,
-                    anchor: anchor.to_string(),
-                    line,
-                    written: url.to_string(),
-                });
+                self.check_anchor_on(page.clone(), anchor, line, url);
             }
             return format!("{page_url}#{anchor}").into();
         }
@@ -83,8 +86,30 @@ impl<'s> Pass<'s, '_> {
         }
         if image || Path::new(path_part).extension().is_some() {
             self.broken(url, line, "there is no such file in content/");
+            return written.clone();
         }
-        written.clone()
+        if path_part.is_empty() {
+            return written.clone();
+        }
+        // Neither a page's file nor a file of content/: a browser resolves it
+        // against the page's own address, so check that address is published.
+        let from_page = join(Path::new(self.source.url_path), path_part)
+            .map(|path| crate::content::slash_path(&path))
+            .and_then(|path| Some((self.links.routes.at_url(&path)?, path)));
+        match from_page {
+            Some((source, path)) => {
+                if let (Source::Page(page), Some(anchor)) = (source, anchor.filter(|anchor| !anchor.is_empty())) {
+                    self.check_anchor_on(page.clone(), anchor, line, url);
+                }
+                let slash = if path_part.ends_with('/') && !path.is_empty() { "/" } else { "" };
+                let rest = &url[path_part.len()..];
+                format!("{}{path}{slash}{rest}", self.links.base_path).into()
+            }
+            None => {
+                self.broken(url, line, "no page or file of the site is at that address");
+                written.clone()
+            }
+        }
     }
 
     /// A link written from the site root (`/toolkits/x/`, `/feed.xml`):
@@ -92,7 +117,13 @@ impl<'s> Pass<'s, '_> {
     /// checked against every file the site publishes.
     fn rooted_link(&mut self, url: &str, path: &str, line: usize) -> CowStr<'s> {
         let routes = self.links.routes;
-        if routes.at_url(path).is_none() {
+        let found = routes.at_url(path);
+        if let (Some(Source::Page(page)), Some((_, anchor))) = (found, url.split_once('#'))
+            && !anchor.is_empty()
+        {
+            self.check_anchor_on(page.clone(), anchor, line, url);
+        }
+        if found.is_none() {
             let hint = crate::diagnostics::closest(path, routes.iter().map(|(file, _)| routes::url_path(file)))
                 .map(|closest| format!("did you mean `/{closest}`?"))
                 .unwrap_or_else(|| {
@@ -112,6 +143,16 @@ impl<'s> Pass<'s, '_> {
         format!("{}{}", self.links.base_path, url.trim_start_matches('/')).into()
     }
 
+    /// Checks `#anchor` against `page`'s heading ids once every page has them.
+    fn check_anchor_on(&mut self, page: PageKey, anchor: &str, line: usize, url: &str) {
+        self.rendered.anchor_links.push(AnchorLink {
+            page: Some(page),
+            anchor: anchor.to_string(),
+            line,
+            written: url.to_string(),
+        });
+    }
+
     fn broken(&mut self, url: &str, line: usize, why: &str) {
         let file_name =
             Path::new(url.split('#').next().unwrap_or(url)).file_name().map(|n| n.to_string_lossy().into_owned());
@@ -124,7 +165,15 @@ impl<'s> Pass<'s, '_> {
             .collect();
         let hint = file_name
             .and_then(|name| {
-                let same_name: Vec<&String> = candidates.iter().filter(|c| c.ends_with(&name)).collect();
+                let name = name.trim_end_matches('/');
+                let as_page = [format!("/{name}.md"), format!("/{name}/index.md")];
+                let same_name: Vec<&String> = candidates
+                    .iter()
+                    .filter(|c| {
+                        let c = format!("/{c}");
+                        c.ends_with(&format!("/{name}")) || as_page.iter().any(|page| c.ends_with(page.as_str()))
+                    })
+                    .collect();
                 if same_name.len() == 1 { Some(format!("did you mean `{}`?", same_name[0])) } else { None }
             })
             .or_else(|| did_you_mean(url, candidates.iter().map(String::as_str)))
@@ -135,6 +184,26 @@ impl<'s> Pass<'s, '_> {
             Diagnostic::new(Code::BrokenLink, self.source.file, format!("broken link `{url}`: {why}"))
                 .at(line, 1)
                 .hint(hint),
+        );
+    }
+
+    /// Warns about `[text](address)` left as typed in the text run just
+    /// read: CommonMark makes no link of an address with spaces in it
+    /// (`[our sister trust](A sample case study)`), and readers see the
+    /// brackets.
+    pub(super) fn check_literal_link(&mut self) {
+        let (prose, line) = std::mem::take(&mut self.prose);
+        let Some(middle) = prose.find("](") else { return };
+        let (Some(open), Some(close)) = (prose[..middle].rfind('['), prose[middle..].find(')')) else { return };
+        let written = &prose[open..middle + close + 1];
+        self.rendered.diagnostics.push(
+            Diagnostic::new(
+                Code::LiteralLink,
+                self.source.file,
+                format!("`{written}` is shown as typed, not as a link"),
+            )
+            .at(line, 1)
+            .hint("a link's address cannot have spaces: link to the page's file, such as [our sister trust](../case-studies/sister-trust.md)"),
         );
     }
 
@@ -152,6 +221,37 @@ impl<'s> Pass<'s, '_> {
             );
         }
     }
+}
+
+/// Why a link points at the author's own computer, which no reader can
+/// open: a pasted preview address (`http://127.0.0.1:1111/...`,
+/// `localhost`) or a file on a disk (`file:`, `C:\\`). `lower` is the link,
+/// lower-cased.
+fn local_address(lower: &str) -> Option<&'static str> {
+    if lower.starts_with("file:") {
+        return Some("opens a file on the author's computer");
+    }
+    if lower.len() > 2
+        && lower.as_bytes()[1] == b':'
+        && matches!(lower.as_bytes()[2], b'\\' | b'/')
+        && lower.as_bytes()[0].is_ascii_alphabetic()
+    {
+        return Some("is a path on the author's computer");
+    }
+    let rest = lower.strip_prefix("http://").or_else(|| lower.strip_prefix("https://"))?;
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let host = authority.rsplit_once('@').map_or(authority, |(_, host)| host);
+    let host = if host.starts_with('[') {
+        host.split(']').next().unwrap_or(host).trim_start_matches('[')
+    } else {
+        host.split(':').next().unwrap_or(host)
+    };
+    let local = host == "localhost"
+        || host.ends_with(".localhost")
+        || host.starts_with("127.")
+        || host == "0.0.0.0"
+        || host == "::1";
+    local.then_some("is an address on the author's own computer, such as the preview's")
 }
 
 /// `dir` joined with a relative `link`, with `.` and `..` folded; `None` if it

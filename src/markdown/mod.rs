@@ -29,6 +29,10 @@ pub struct Source<'a> {
     pub file: &'a Path,
     /// The folder under `content/` that relative links start from.
     pub dir: &'a Path,
+    /// The page's own path under the site root (`case-studies/eeast/`): a
+    /// browser resolves a relative link that is not a file of `content/`
+    /// against it.
+    pub url_path: &'a str,
     /// The file line the Markdown starts on.
     pub first_line: usize,
     pub allow_html: bool,
@@ -115,6 +119,10 @@ struct Pass<'s, 't> {
     html_block_escaped: bool,
     previous_level: u8,
     tables: usize,
+    /// The plain text of the run being read since the last tag, with the
+    /// line it starts on: where a `[text](address)` that did not become a
+    /// link shows up.
+    prose: (String, usize),
     /// The last offset turned into a line, and the newlines before it.
     line_cache: (usize, usize),
     rendered: Rendered,
@@ -158,6 +166,7 @@ impl<'s, 't> Pass<'s, 't> {
             html_block_escaped: false,
             previous_level: 1,
             tables: 0,
+            prose: (String::new(), 0),
             line_cache: (0, 0),
             rendered,
         }
@@ -215,6 +224,10 @@ impl<'s, 't> Pass<'s, 't> {
                 self.emit(Event::Text(html));
             }
             Event::Text(text) => {
+                if self.prose.0.is_empty() {
+                    self.prose.1 = self.line(offset);
+                }
+                self.prose.0.push_str(&text);
                 self.text(&text);
                 self.emit(Event::Text(text));
             }
@@ -259,6 +272,7 @@ impl<'s, 't> Pass<'s, 't> {
     }
 
     fn start(&mut self, tag: Tag<'s>, offset: usize) {
+        self.check_literal_link();
         match tag {
             Tag::Heading { level, id, classes, .. } => self.start_heading(level, id, classes, offset),
             Tag::CodeBlock(kind) => {
@@ -287,11 +301,18 @@ impl<'s, 't> Pass<'s, 't> {
             Tag::Table(alignments) => {
                 self.tables += 1;
                 // Focusable so keyboard users can scroll a wide table on a phone
-                // (axe `scrollable-region-focusable`); named so the region is.
+                // (axe `scrollable-region-focusable`), and a named region so
+                // screen readers announce what it holds. Markdown has no
+                // caption syntax: the heading the table sits under names it.
+                let name = match self.rendered.headings.last() {
+                    Some(heading) => escape(&heading.text),
+                    None => format!("Table {}", self.tables),
+                };
                 let wrapper =
-                    format!("<section class=\"table-scroll\" aria-label=\"Table {}\" tabindex=\"0\">\n", self.tables);
+                    format!("<div class=\"table-scroll\" role=\"region\" aria-label=\"{name}\" tabindex=\"0\">\n");
                 self.emit(Event::Html(wrapper.into()));
                 self.emit(Event::Start(Tag::Table(alignments)));
+                self.emit(Event::Html(format!("<caption class=\"visually-hidden\">{name}</caption>").into()));
             }
             Tag::HtmlBlock if !self.source.allow_html => {
                 self.html_block_escaped = true;
@@ -302,6 +323,7 @@ impl<'s, 't> Pass<'s, 't> {
     }
 
     fn end(&mut self, tag: TagEnd) {
+        self.check_literal_link();
         match tag {
             TagEnd::Heading(_) => self.end_heading(),
             TagEnd::Link => {
@@ -327,7 +349,7 @@ impl<'s, 't> Pass<'s, 't> {
             TagEnd::FootnoteDefinition => self.in_definition = false,
             TagEnd::Table => {
                 self.emit(Event::End(tag));
-                self.emit(Event::Html("</section>\n".into()));
+                self.emit(Event::Html("</div>\n".into()));
             }
             TagEnd::HtmlBlock if self.html_block_escaped => {
                 self.html_block_escaped = false;

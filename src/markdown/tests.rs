@@ -7,7 +7,14 @@ use super::{Links, Pass, Rendered, Source, render};
 use crate::site::Routes;
 
 fn source(markdown: &str, allow_html: bool) -> Source<'_> {
-    Source { markdown, file: Path::new("content/toolkits/t.md"), dir: Path::new("toolkits"), first_line: 5, allow_html }
+    Source {
+        markdown,
+        file: Path::new("content/toolkits/t.md"),
+        dir: Path::new("toolkits"),
+        url_path: "toolkits/t/",
+        first_line: 5,
+        allow_html,
+    }
 }
 
 fn rendered(markdown: &str, allow_html: bool) -> Rendered {
@@ -50,6 +57,18 @@ fn each_table_has_its_own_name() {
     let table = "| A | B |\n|---|---|\n| 1 | 2 |\n\n";
     let html = rendered(&table.repeat(2), false).html;
     assert!(html.contains("aria-label=\"Table 1\"") && html.contains("aria-label=\"Table 2\""), "{html}");
+}
+
+#[test]
+fn a_table_is_named_and_captioned_by_the_heading_it_sits_under() {
+    let html = rendered("## Reading & questions\n\n| A | B |\n|---|---|\n| 1 | 2 |\n", false).html;
+    let name = "Reading &amp; questions";
+    assert!(
+        html.contains(&format!("<div class=\"table-scroll\" role=\"region\" aria-label=\"{name}\" tabindex=\"0\">")),
+        "{html}"
+    );
+    assert!(html.contains(&format!("<table><caption class=\"visually-hidden\">{name}</caption>")), "{html}");
+    assert!(html.trim_end().ends_with("</table>\n</div>"), "{html}");
 }
 
 #[test]
@@ -101,10 +120,40 @@ fn web_addresses_and_scheme_relative_links_pass_untouched() {
 }
 
 #[test]
+fn a_link_left_as_typed_is_reported_and_real_links_are_not() {
+    let page = rendered("Intro line.\n\nSee [our sister trust](A sample case study) for more.\n", false);
+    assert_eq!(page.diagnostics.iter().map(|d| (d.code.name(), d.line)).collect::<Vec<_>>(), [("literal-link", 7)]);
+    assert!(page.diagnostics[0].message.contains("`[our sister trust](A sample case study)`"));
+    for fine in
+        ["[A page](https://www.nhs.uk/) and [b](https://nhs.uk)\n", "`[x](y z)` in code\n", "A [bracket] (aside)\n"]
+    {
+        assert_eq!(codes(fine), Vec::<&str>::new(), "{fine}");
+    }
+}
+
+#[test]
+fn links_to_the_authors_own_computer_are_refused() {
+    let local = [
+        "http://127.0.0.1:8801/case-studies/x/",
+        "http://localhost:1111/",
+        "https://LOCALHOST/x",
+        "http://[::1]:1111/",
+        "http://0.0.0.0/",
+        "file:///C:/Users/me/story.html",
+        "C:\\Users\\me\\story.docx",
+    ];
+    for link in local {
+        assert_eq!(codes(&format!("[Our story]({link})\n")), ["local-link"], "{link}");
+    }
+    assert_eq!(codes("[The NHS](https://localhost.nhs.uk/)\n"), Vec::<&str>::new());
+}
+
+#[test]
 fn a_missing_file_is_reported_for_links_as_well_as_images() {
     assert_eq!(codes("[The annual report](report.pdf)\n"), ["broken-link"]);
     assert_eq!(codes("![A chart of turnover](chart.png)\n"), ["broken-link"]);
-    assert_eq!(codes("[A section of the site](some-folder)\n"), Vec::<&str>::new());
+    // Issue 13: a relative link to no file and no published address went out as a 404.
+    assert_eq!(codes("[A section of the site](some-folder)\n"), ["broken-link"]);
     assert_eq!(codes("[A page](../a/b:c.md)\n"), ["broken-link"]);
 }
 

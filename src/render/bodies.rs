@@ -42,6 +42,7 @@ pub fn page_body(site: &Site, page: &Page) -> Rendered {
         markdown: &page.body,
         file: &page.file,
         dir,
+        url_path: site.path(&page.key),
         first_line: page.body_line,
         allow_html: site.config.allow_html,
     };
@@ -49,10 +50,16 @@ pub fn page_body(site: &Site, page: &Page) -> Rendered {
 }
 
 fn intro_body(site: &Site, index: &SectionIndex) -> Rendered {
+    // A section's introduction shows on its list page, the home page's on `/`.
+    let intro_path = match crate::content::slash_path(&index.dir) {
+        dir if dir.is_empty() => dir,
+        dir => format!("{dir}/"),
+    };
     let source = markdown::Source {
         markdown: &index.body,
         file: &index.file,
         dir: &index.dir,
+        url_path: &intro_path,
         first_line: index.body_line,
         allow_html: site.config.allow_html,
     };
