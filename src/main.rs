@@ -81,6 +81,9 @@ enum Command {
         /// The hub's folder, holding site.toml and content/.
         #[arg(long, value_name = "DIR")]
         root: Option<PathBuf>,
+        /// Make a page bundle, NAME/index.md, so the page's pictures can sit in its folder.
+        #[arg(long)]
+        bundle: bool,
     },
     /// Make a new, working hub in DIR (a new or empty folder).
     Init {
@@ -169,7 +172,7 @@ fn main() -> ExitCode {
                 Err(error) => machine_failure(&error),
             }
         }
-        Command::New { kind, title, root } => new_page(kind, &title, root),
+        Command::New { kind, title, root, bundle } => new_page(kind, &title, root, bundle),
         Command::Init { dir } => init(&dir),
     }
 }
@@ -200,7 +203,7 @@ fn print_serve_event(event: &belong::serve::Event, root: &Path) {
     }
 }
 
-fn new_page(kind: NewKind, title: &str, root: Option<PathBuf>) -> ExitCode {
+fn new_page(kind: NewKind, title: &str, root: Option<PathBuf>, bundle: bool) -> ExitCode {
     let root = belong::root_or_current(root.as_deref());
     let config = match belong::config::load(&root) {
         Ok(config) => config,
@@ -215,7 +218,15 @@ fn new_page(kind: NewKind, title: &str, root: Option<PathBuf>) -> ExitCode {
         NewKind::Discussion => KindName::Discussion,
         NewKind::Page => KindName::Page,
     };
-    match belong::scaffold::new_page(&root, &config, kind, title, belong::date::Date::today()) {
+    let page = belong::scaffold::NewPage { kind, title, bundle };
+    match belong::scaffold::new_page(&root, &config, page, belong::date::Date::today()) {
+        Ok(path) if bundle => {
+            eprintln!(
+                "wrote {}: fill in the fields marked required, put its pictures in its folder, then run `belong check`",
+                path.display()
+            );
+            ExitCode::SUCCESS
+        }
         Ok(path) => {
             eprintln!("wrote {}: fill in the fields marked required, then run `belong check`", path.display());
             ExitCode::SUCCESS

@@ -49,23 +49,38 @@ pub fn init(dir: &Path) -> Result<Vec<PathBuf>> {
 /// Writes `content/<section>/<slug>.md` for a new page of `kind` titled
 /// `title`, dated `today`. Refuses to overwrite. Returns the path written,
 /// relative to `root`.
-pub fn new_page(root: &Path, config: &Config, kind: KindName, title: &str, today: Date) -> Result<PathBuf> {
-    let title = title.trim();
+/// What `belong new` is asked to make.
+#[derive(Clone, Copy, Debug)]
+pub struct NewPage<'a> {
+    pub kind: KindName,
+    pub title: &'a str,
+    /// A page bundle: `name/index.md`, so pictures can sit in its folder.
+    pub bundle: bool,
+}
+
+/// Writes a new page with a complete front-matter template and returns its
+/// path relative to `root`. Never overwrites: a page that already has the
+/// address (as `name.md` or `name/index.md`) is a failure.
+pub fn new_page(root: &Path, config: &Config, page: NewPage, today: Date) -> Result<PathBuf> {
+    let title = page.title.trim();
     let slug = slugify(title);
     if slug.is_empty() {
         bail!("the title \"{title}\" has no letters or digits to make a file name from");
     }
-    let folder = Path::new(crate::content::DIR).join(kind.section_dir().unwrap_or(""));
-    let relative = folder.join(format!("{slug}.md"));
-    let target = root.join(&relative);
-    if target.exists() {
+    let folder = Path::new(crate::content::DIR).join(page.kind.section_dir().unwrap_or(""));
+    let single = folder.join(format!("{slug}.md"));
+    let bundled = folder.join(&slug).join("index.md");
+    if let Some(existing) = [&single, &bundled].into_iter().find(|path| root.join(path).exists()) {
         bail!(
             "{} already exists; belong new never overwrites a page (choose another title, or edit that file)",
-            relative.display()
+            existing.display()
         );
     }
-    fs::create_dir_all(root.join(&folder)).with_context(|| format!("cannot create {}", folder.display()))?;
-    fs::write(&target, front_matter(config, kind, title, today))
+    let relative = if page.bundle { bundled } else { single };
+    let target = root.join(&relative);
+    let parent = relative.parent().unwrap_or(&folder);
+    fs::create_dir_all(root.join(parent)).with_context(|| format!("cannot create {}", parent.display()))?;
+    fs::write(&target, front_matter(config, page, today))
         .with_context(|| format!("cannot write {}", target.display()))?;
     Ok(relative)
 }
@@ -77,7 +92,8 @@ fn quoted(text: &str) -> String {
 
 /// The new page's text: every field of its kind, required ones to fill in,
 /// optional ones commented out, each with a short comment.
-pub fn front_matter(config: &Config, kind: KindName, title: &str, today: Date) -> String {
+pub fn front_matter(config: &Config, page: NewPage, today: Date) -> String {
+    let NewPage { kind, title, bundle } = page;
     let themes: Vec<&str> = config.themes.iter().map(|theme| theme.slug.as_str()).collect();
     let regions = config.regions.join(", ");
     let listed = kind != KindName::Page;
@@ -135,7 +151,11 @@ pub fn front_matter(config: &Config, kind: KindName, title: &str, today: Date) -
             "# resources:  # optional: further reading",
             "#   - title: \"\"",
             "#     url: \"https://\"",
-            "# image: \"picture.jpg\"  # optional: a picture beside this file",
+            if bundle {
+                "# image: \"picture.jpg\"  # optional: a picture in this page's folder, beside index.md"
+            } else {
+                "# image: \"picture.jpg\"  # optional: a picture beside this file"
+            },
             "# image_alt: \"\"  # required with image: what the picture shows",
             "# draft: true  # optional: leave the page out of the site until ready",
             "---",

@@ -15,7 +15,8 @@ pub fn atom(site: &Site, title: &str, pages: &[PageKey], path: &str, alternate: 
     let entries: Vec<&Page> = pages
         .iter()
         .map(|key| site.page(key))
-        .filter(|page| page.meta.date.is_some())
+        // Drafts are shown only in a `--drafts` build, and never announced.
+        .filter(|page| page.meta.date.is_some() && !page.meta.draft)
         .take(site.config.feeds.limit)
         .collect();
     let updated = entries
@@ -71,7 +72,11 @@ pub fn sitemap(site: &Site) -> String {
     let mut xml = String::from(
         "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
-    for (file, source) in site.routes.iter().filter(|(_, source)| source.in_sitemap()) {
+    let listed = |source: &Source| match source {
+        Source::Page(key) => !site.page(key).meta.draft,
+        other => other.in_sitemap(),
+    };
+    for (file, source) in site.routes.iter().filter(|(_, source)| listed(source)) {
         let _ = write!(xml, "<url><loc>{}</loc>", escape(&site.absolute_url(routes::url_path(file))));
         let page = match source {
             Source::Page(key) => Some(site.page(key)),

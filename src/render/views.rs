@@ -4,6 +4,8 @@
 //! These structs are the theme's contract: a template on disk may use any field
 //! here, and the README's theme section lists them.
 
+use std::borrow::Cow;
+
 use serde::Serialize;
 
 use crate::content::{Kind, KindName, Page, PageKey};
@@ -108,13 +110,17 @@ fn footer_pages(site: &Site) -> Vec<&PageKey> {
 pub struct Card<'a> {
     pub title: &'a str,
     pub url: String,
-    pub summary: Option<&'a str>,
+    pub summary: Option<Cow<'a, str>>,
     pub kind: &'static str,
     pub kind_label: &'static str,
     pub date: Option<String>,
     pub date_human: Option<String>,
     pub organisation: Option<&'a str>,
     pub themes: Vec<Link<'a>>,
+    /// The page's picture: `name` is its alt text.
+    pub image: Option<Link<'a>>,
+    /// Only with `--drafts`: the card says the page is a draft.
+    pub draft: bool,
 }
 
 impl<'a> Card<'a> {
@@ -123,13 +129,15 @@ impl<'a> Card<'a> {
         Card {
             title: &page.meta.title,
             url: site.url(site.path(key)),
-            summary: page.meta.summary.as_deref(),
+            summary: page.meta.summary.as_deref().map(crate::content::short_summary),
             kind: page.kind_name().slug(),
             kind_label: page.kind_name().label(),
             date: page.meta.date.map(|date| date.to_string()),
             date_human: page.meta.date.map(|date| date.human()),
             organisation: page.organisation(),
             themes: theme_links(site, page),
+            image: image_link(site, page),
+            draft: page.meta.draft,
         }
     }
 }
@@ -189,6 +197,8 @@ pub struct PageView<'a> {
     pub questions: Vec<&'a str>,
     pub resources: Vec<Link<'a>>,
     pub image: Option<Link<'a>>,
+    /// Only with `--drafts`: the page says it is a draft.
+    pub draft: bool,
     pub related: Vec<Card<'a>>,
     pub section: Option<Link<'a>>,
 }
@@ -258,11 +268,18 @@ impl<'a> PageView<'a> {
                 .iter()
                 .map(|resource| Link { name: &resource.title, url: resource.url.clone() })
                 .collect(),
-            image: meta.image.as_ref().map(|image| Link { name: &image.alt, url: image_url(site, page, &image.path) }),
+            image: image_link(site, page),
+            draft: meta.draft,
             related: site.related(key).iter().map(|other| Card::new(site, other)).collect(),
             section,
         }
     }
+}
+
+/// A page's picture, its alt text as the link's name.
+fn image_link<'a>(site: &Site, page: &'a Page) -> Option<Link<'a>> {
+    let image = page.meta.image.as_ref()?;
+    Some(Link { name: &image.alt, url: image_url(site, page, &image.path) })
 }
 
 /// A front-matter `image` path: absolute and remote URLs as written, others

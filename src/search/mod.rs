@@ -174,7 +174,7 @@ fn record(site: &Site, doc: &Doc, code: (usize, usize)) -> Value {
     let (kind, organisation) = code;
     let date = meta.date.map(|date| date.to_string()).unwrap_or_default();
     let excerpt = match &meta.summary {
-        Some(summary) => summary.clone(),
+        Some(summary) => crate::content::short_summary(summary).into_owned(),
         None => opening(doc.body.map_or("", |body| body.text.as_str())),
     };
     json!([meta.title, site.path(doc.key), kind, organisation, date, excerpt])

@@ -16,4 +16,5 @@ mod safety;
 mod scaffold;
 mod search;
 mod serve;
+mod slips;
 mod tidy;
