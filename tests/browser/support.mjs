@@ -39,10 +39,30 @@ export function belongBinary() {
   return path.join(REPO, 'target', 'release', 'belong');
 }
 
-/** Builds the site at `root` into `output` with `baseUrl`. */
-export function build(root, output, baseUrl) {
-  run(belongBinary(), ['build', '--root', root, '--output', output, '--base-url', baseUrl], { cwd: REPO });
+/** Builds the site at `root` into `output` with `baseUrl`; `extra` adds flags such as `--drafts`. */
+export function build(root, output, baseUrl, extra = []) {
+  run(belongBinary(), ['build', '--root', root, '--output', output, '--base-url', baseUrl, ...extra], { cwd: REPO });
 }
+
+/** Copies the fixture hub `tests/fixtures/<name>` to `into`, to edit it there. */
+export function copyFixture(name, into) {
+  fs.cpSync(path.join(REPO, 'tests', 'fixtures', name), into, { recursive: true });
+  return into;
+}
+
+/** A draft case study for a copied fixture (themes and region from tests/fixtures/basic). */
+export const DRAFT_CASE_STUDY = `---
+title: "Not ready yet"
+summary: "A case study still being written."
+themes: ["allyship"]
+organisation: "London Ambulance Service NHS Trust"
+region: "London"
+date: 2030-01-01
+draft: true
+---
+
+Work in progress.
+`;
 
 /** A free port on 127.0.0.1. */
 export async function freePort() {
