@@ -119,6 +119,8 @@ struct Pass<'s, 't> {
     html_block_escaped: bool,
     previous_level: u8,
     tables: usize,
+    /// The names given to the page's tables so far.
+    table_names: Vec<String>,
     /// The plain text of the run being read since the last tag, with the
     /// line it starts on: where a `[text](address)` that did not become a
     /// link shows up.
@@ -166,6 +168,7 @@ impl<'s, 't> Pass<'s, 't> {
             html_block_escaped: false,
             previous_level: 1,
             tables: 0,
+            table_names: Vec::new(),
             prose: (String::new(), 0),
             line_cache: (0, 0),
             rendered,
@@ -308,6 +311,11 @@ impl<'s, 't> Pass<'s, 't> {
                     Some(heading) => escape(&heading.text),
                     None => format!("Table {}", self.tables),
                 };
+                // Two tables under one heading still get names of their own:
+                // a region's name must be unique on the page.
+                self.table_names.push(name.clone());
+                let same = self.table_names.iter().filter(|used| **used == name).count();
+                let name = if same > 1 { format!("{name} (table {same})") } else { name };
                 let wrapper =
                     format!("<div class=\"table-scroll\" role=\"region\" aria-label=\"{name}\" tabindex=\"0\">\n");
                 self.emit(Event::Html(wrapper.into()));

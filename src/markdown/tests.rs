@@ -69,6 +69,8 @@ fn a_table_is_named_and_captioned_by_the_heading_it_sits_under() {
     );
     assert!(html.contains(&format!("<table><caption class=\"visually-hidden\">{name}</caption>")), "{html}");
     assert!(html.trim_end().ends_with("</table>\n</div>"), "{html}");
+    let two = rendered("## Rotas\n\n| A |\n|---|\n| 1 |\n\n| B |\n|---|\n| 2 |\n", false).html;
+    assert!(two.contains("aria-label=\"Rotas\"") && two.contains("aria-label=\"Rotas (table 2)\""), "{two}");
 }
 
 #[test]
