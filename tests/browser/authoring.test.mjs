@@ -32,6 +32,7 @@ import {
   launch,
   axeViolations,
   describeViolations,
+  keepOnLoopback,
 } from './support.mjs';
 
 const ALT = 'Staff at a network meeting'; // tests/fixtures/basic/content/case-studies/bundle/index.md
@@ -106,12 +107,7 @@ before(
 
     context = await launch(path.join(tmp, 'chromium-profile'));
     const allowed = [fixture.origin, hub.origin];
-    await context.route('**/*', (route) => {
-      const url = route.request().url();
-      if (allowed.some((origin) => url.startsWith(`${origin}/`)) || url.startsWith('data:')) return route.continue();
-      offsite.push(url);
-      return route.abort();
-    });
+    await keepOnLoopback(context, allowed, offsite);
     tab = context.pages()[0] || (await context.newPage());
   },
   { timeout: 10 * MINUTE },

@@ -35,6 +35,8 @@ import {
   launch,
   axeViolations,
   describeViolations,
+  htmlFiles,
+  keepOnLoopback,
 } from './support.mjs';
 
 const SCREENSHOTS = process.env.SCREENSHOTS || path.join(REPO, 'target', 'screenshots');
@@ -105,12 +107,7 @@ before(
     context = await launch(path.join(tmp, 'chromium-profile'));
     // Nothing leaves the two loopback servers.
     const allowed = [hub.origin, corpus.origin];
-    await context.route('**/*', (route) => {
-      const url = route.request().url();
-      if (allowed.some((origin) => url.startsWith(`${origin}/`)) || url.startsWith('data:')) return route.continue();
-      offsite.push(url);
-      return route.abort();
-    });
+    await keepOnLoopback(context, allowed, offsite);
     context.on('response', (response) => {
       const request = response.request();
       if (response.status() >= 400 && request.resourceType() !== 'document') broken.push(`${response.status()} ${response.url()}`);
@@ -302,15 +299,6 @@ test('every element reached by Tab shows a visible focus style', { timeout: 10 *
 // ---------------------------------------------------------------------------
 // 4. HTML validity of every generated page
 
-function htmlFiles(dir) {
-  const files = [];
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) files.push(...htmlFiles(full));
-    else if (entry.name.endsWith('.html')) files.push(full);
-  }
-  return files.sort();
-}
 
 // .htmlvalidate.json extends html-validate:recommended. JSON has no comments, so
 // here is why it turns a few rules off; each is about how the HTML is spelled,

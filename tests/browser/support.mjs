@@ -165,6 +165,27 @@ export function launch(profile) {
   });
 }
 
+/** Every .html file under `dir`, sorted. */
+export function htmlFiles(dir) {
+  const files = [];
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) files.push(...htmlFiles(full));
+    else if (entry.name.endsWith('.html')) files.push(full);
+  }
+  return files.sort();
+}
+
+/** Lets the browser reach only `origins` (and data: URLs); every other request is aborted and pushed to `offsite`. */
+export async function keepOnLoopback(context, origins, offsite) {
+  await context.route('**/*', (route) => {
+    const url = route.request().url();
+    if (origins.some((origin) => url.startsWith(`${origin}/`)) || url.startsWith('data:')) return route.continue();
+    offsite.push(url);
+    return route.abort();
+  });
+}
+
 export async function axeViolations(page) {
   await page.addScriptTag({ path: AXE });
   return page.evaluate(async (tags) => {

@@ -20,7 +20,7 @@ import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 
-import { REPO, MINUTE, DRAFT_CASE_STUDY, build, copyFixture } from './support.mjs';
+import { REPO, MINUTE, DRAFT_CASE_STUDY, build, copyFixture, htmlFiles } from './support.mjs';
 
 const require = createRequire(import.meta.url);
 const VNU_JAR = require('vnu-jar');
@@ -29,15 +29,6 @@ let tmp;
 let sites; // [{ name, root }]
 let messages; // every message the checker printed, with `file` relative to its site
 
-function htmlFiles(dir) {
-  const files = [];
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) files.push(...htmlFiles(full));
-    else if (entry.name.endsWith('.html')) files.push(full);
-  }
-  return files.sort();
-}
 
 before(
   () => {
