@@ -202,6 +202,9 @@ pub struct Outcome {
 pub struct Resource {
     pub title: String,
     pub url: String,
+    /// The front-matter line of its `url`, for link problems.
+    #[serde(skip)]
+    pub line: usize,
 }
 
 /// A page's lead image and its required text alternative.
@@ -209,6 +212,9 @@ pub struct Resource {
 pub struct Image {
     pub path: String,
     pub alt: String,
+    /// The front-matter line of `image`, for link problems.
+    #[serde(skip)]
+    pub line: usize,
 }
 
 /// Front matter shared by every kind.

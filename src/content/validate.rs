@@ -432,7 +432,7 @@ impl Reader<'_> {
                 .hint("describe what the picture shows, unless it is only decoration"),
             );
         }
-        Some(Image { path, alt })
+        Some(Image { path, alt, line })
     }
 
     fn resources(&mut self) -> Vec<Resource> {
@@ -446,7 +446,11 @@ impl Reader<'_> {
             let title = item.get("title").and_then(Value::as_str);
             let url = item.get("url").and_then(Value::as_str);
             match (title, url) {
-                (Some(title), Some(url)) => resources.push(Resource { title: title.trim().into(), url: url.trim().into() }),
+                (Some(title), Some(url)) => resources.push(Resource {
+                    title: title.trim().into(),
+                    url: url.trim().into(),
+                    line: self.fields.item_line(field, url),
+                }),
                 _ => self.problems.push(
                     self.diagnostic(Code::WrongType, &format!("resources[{}]", index + 1), field.line, "each resource needs a `title` and a `url`")
                         .hint("resources:\n  - title: \"NHS People Plan\"\n    url: \"https://www.england.nhs.uk/ournhspeople/\""),

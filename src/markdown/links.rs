@@ -178,7 +178,12 @@ impl<'s> Pass<'s, '_> {
             })
             .or_else(|| did_you_mean(url, candidates.iter().map(String::as_str)))
             .unwrap_or_else(|| {
-                "write the path to the .md file from this page's folder, such as ../toolkits/allyship.md".to_string()
+                let file = Path::new(url.split(['#', '?']).next().unwrap_or(url)).extension().is_some_and(|ext| ext != "md");
+                if file {
+                    "put the file in content/ (in a page bundle, beside its index.md) and write its path from this page's folder".to_string()
+                } else {
+                    "write the path to the .md file from this page's folder, such as ../toolkits/allyship.md".to_string()
+                }
             });
         self.rendered.diagnostics.push(
             Diagnostic::new(Code::BrokenLink, self.source.file, format!("broken link `{url}`: {why}"))

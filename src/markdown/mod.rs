@@ -68,6 +68,9 @@ pub struct Rendered {
     pub text: String,
     pub anchor_links: Vec<AnchorLink>,
     pub diagnostics: Vec<Diagnostic>,
+    /// The URL of each of the page's front-matter `resources`, resolved as a
+    /// Markdown link would be (a `.md` path becomes the page's address).
+    pub resource_urls: Vec<String>,
 }
 
 impl Rendered {
@@ -83,6 +86,34 @@ const FOOTNOTES_ID: &str = "footnotes";
 /// Link texts that say nothing out of context (WCAG 2.4.4).
 const VAGUE_LINK_TEXT: &[&str] =
     &["click here", "here", "read more", "more", "this page", "link", "this link", "click"];
+
+/// A link written in front matter: `image`, or a resource's `url`.
+pub struct FrontMatterLink<'a> {
+    pub url: &'a str,
+    /// The field named in problems, such as `resources[2]`.
+    pub field: &'a str,
+    pub line: usize,
+    pub image: bool,
+}
+
+/// Resolves and checks a front-matter link as a Markdown link on its line
+/// would be (a missing file, a script or a local address is the same error
+/// there as in the body). Returns the site URL it stands for; its problems,
+/// naming the field, and its anchor links go into `rendered`.
+pub fn front_matter_link(
+    link: &FrontMatterLink,
+    source: &Source,
+    routes: &Routes,
+    base_path: &str,
+    rendered: &mut Rendered,
+) -> String {
+    let mut pass = Pass::new(source, Links { routes, base_path });
+    let resolved = pass.link_target(&CowStr::Borrowed(link.url), link.line, link.image).into_string();
+    let Rendered { diagnostics, anchor_links, .. } = pass.rendered;
+    rendered.diagnostics.extend(diagnostics.into_iter().map(|diagnostic| diagnostic.field(link.field)));
+    rendered.anchor_links.extend(anchor_links);
+    resolved
+}
 
 /// Renders `source` with links resolved against the site's `routes`, which
 /// live under `base_path`.

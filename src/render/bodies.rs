@@ -46,7 +46,23 @@ pub fn page_body(site: &Site, page: &Page) -> Rendered {
         first_line: page.body_line,
         allow_html: site.config.allow_html,
     };
-    markdown::render(&source, &site.routes, &site.base_path)
+    let mut rendered = markdown::render(&source, &site.routes, &site.base_path);
+    let mut check = |url: &str, field: &str, line: usize, image: bool| {
+        let link = markdown::FrontMatterLink { url, field, line, image };
+        markdown::front_matter_link(&link, &source, &site.routes, &site.base_path, &mut rendered)
+    };
+    if let Some(image) = &page.meta.image {
+        check(&image.path, "image", image.line, true);
+    }
+    let resource_urls = page
+        .meta
+        .resources
+        .iter()
+        .enumerate()
+        .map(|(index, resource)| check(&resource.url, &format!("resources[{}]", index + 1), resource.line, false))
+        .collect();
+    rendered.resource_urls = resource_urls;
+    rendered
 }
 
 fn intro_body(site: &Site, index: &SectionIndex) -> Rendered {
@@ -84,7 +100,11 @@ pub fn bodies(site: &Site, previous: Option<(&Site, &Bodies)>) -> (Bodies, Vec<D
         .map(|(key, page)| {
             let kept = reusable.and_then(|(old, bodies)| {
                 let before = old.pages.get(key)?;
-                let same = before.body == page.body && before.body_line == page.body_line && before.file == page.file;
+                let same = before.body == page.body
+                    && before.body_line == page.body_line
+                    && before.file == page.file
+                    && before.meta.image == page.meta.image
+                    && before.meta.resources == page.meta.resources;
                 same.then(|| bodies.pages.get(key).cloned()).flatten()
             });
             (key.clone(), kept.unwrap_or_else(|| page_body(site, page)))

@@ -266,7 +266,8 @@ impl<'a> PageView<'a> {
             resources: meta
                 .resources
                 .iter()
-                .map(|resource| Link { name: &resource.title, url: resource.url.clone() })
+                .zip(&body.resource_urls)
+                .map(|(resource, url)| Link { name: &resource.title, url: url.clone() })
                 .collect(),
             image: image_link(site, page),
             draft: meta.draft,

@@ -109,3 +109,13 @@ fn links_written_as_addresses_are_checked_and_rooted_like_file_links() {
     assert_eq!(links, ["/hub/case-studies/las/", "/hub/case-studies/eeast/#what-they-did", "/hub/case-studies/eeast/"]);
     assert!(file_for(&built.public, "/case-studies/las/").is_file());
 }
+
+#[test]
+fn a_further_reading_link_to_a_page_file_goes_to_the_page() {
+    let resources = "resources:\n  - title: \"The allyship toolkit\"\n    url: \"../toolkits/allyship.md\"\n";
+    let page = case_study("\"Our story\"", resources, "Body.");
+    let files = [("content/case-studies/story.md", page.as_str())];
+    let built = build_edited("basic", &files, &["--base-url", "https://example.org/hub/"]);
+    let links = attributes(&built.page("/case-studies/story/"), "main a", "href");
+    assert!(links.contains(&"/hub/toolkits/allyship/".to_string()), "{links:?}");
+}
