@@ -139,6 +139,16 @@ mod tests {
     }
 
     #[test]
+    fn a_day_first_date_is_offered_year_first_only_when_it_is_a_real_day() {
+        assert_eq!(Date::day_first("14/08/2023").map(|date| date.to_string()).as_deref(), Some("2023-08-14"));
+        assert_eq!(Date::day_first(" 1.2.2024 ").map(|date| date.to_string()).as_deref(), Some("2024-02-01"));
+        assert_eq!(Date::day_first("29-02-2024").map(|date| date.to_string()).as_deref(), Some("2024-02-29"));
+        for not_one in ["31/02/2023", "14/08/23", "2023/08/14", "14/08", "a/08/2023", "14/123/2023", "/08/2023"] {
+            assert_eq!(Date::day_first(not_one), None, "{not_one}");
+        }
+    }
+
+    #[test]
     fn converts_epoch_days() {
         assert_eq!(Date::from_days_since_epoch(0).to_string(), "1970-01-01");
         assert_eq!(Date::from_days_since_epoch(19_124).to_string(), "2022-05-12");

@@ -365,6 +365,14 @@ mod tests {
     }
 
     #[test]
+    fn a_shared_start_alone_is_not_a_near_miss() {
+        let themes = ["belonging", "contribution", "staff-equality"];
+        assert_eq!(closest("staff-networks", themes), None);
+        assert_eq!(closest("Staff-Equalty", themes), Some("staff-equality"));
+        assert_eq!(closest("contributions", themes), Some("contribution"));
+    }
+
+    #[test]
     fn human_report_shows_the_line_and_the_fix() {
         let diagnostic = Diagnostic::new(Code::UnknownTheme, "content/a.md", "unknown theme `belongin`")
             .at(3, 5)

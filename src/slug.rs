@@ -61,6 +61,15 @@ fn fold(c: char) -> &'static str {
 
 #[cfg(test)]
 mod tests {
+    use super::name_for;
+
+    #[test]
+    fn a_slug_reads_back_as_a_name() {
+        assert_eq!(name_for("staff-networks"), "Staff networks");
+        assert_eq!(name_for("x"), "X");
+        assert_eq!(name_for(""), "");
+    }
+
     use super::slugify;
 
     #[test]

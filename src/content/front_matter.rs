@@ -292,6 +292,35 @@ mod tests {
     }
 
     #[test]
+    fn a_tab_in_the_indentation_is_named_at_its_line_and_column() {
+        let error = parse("title: \"A\"\nthemes:\n  \t- belonging\n", 2).unwrap_err();
+        assert_eq!((error.line, error.column), (4, 3));
+        assert!(error.message.contains("indented with a tab"), "{error:?}");
+        assert!(error.hint.unwrap().contains("spaces"));
+        // A tab inside a value is not indentation.
+        assert!(parse("title: \"A\tB\"\n", 2).is_ok());
+    }
+
+    #[test]
+    fn curly_quotes_around_a_whole_value_are_taken_off_and_remembered() {
+        let yaml = "title: “Our story”\nthemes:\n  - ‘belonging’\n  - allyship\nsummary: “Half quoted\nregion: “”\n";
+        let fields = parse(yaml, 2).unwrap();
+        assert_eq!(fields.get("title").unwrap().value, Value::String("Our story".into()));
+        assert_eq!(fields.get("themes").unwrap().value, serde_json::json!(["belonging", "allyship"]));
+        assert_eq!(fields.get("summary").unwrap().value, Value::String("“Half quoted".into()));
+        assert_eq!(fields.get("region").unwrap().value, Value::String(String::new()));
+        assert_eq!(fields.curly, [("region".to_string(), 7), ("themes".to_string(), 4), ("title".to_string(), 2)]);
+    }
+
+    #[test]
+    fn a_yaml_error_on_a_line_with_curly_quotes_names_them() {
+        let error = parse("title: “Our story: a year”\n", 2).unwrap_err();
+        assert!(error.hint.unwrap().contains("curly quotes"));
+        let plain = parse("title: Our story: a year\n", 2).unwrap_err();
+        assert_eq!(plain.hint, None);
+    }
+
+    #[test]
     fn broken_yaml_reports_a_file_line() {
         let error = parse("title: \"A\"\nthemes: [belonging\n", 2).unwrap_err();
         assert!(error.line >= 3, "{error:?}");

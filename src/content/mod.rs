@@ -569,3 +569,21 @@ pub fn normalise(text: String) -> String {
     let text = text.strip_prefix('\u{feff}').map(str::to_string).unwrap_or(text);
     if text.contains('\r') { text.replace("\r\n", "\n").replace('\r', "\n") } else { text }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_summary_is_cut_at_a_word_to_the_limit_with_its_ellipsis() {
+        let fits = "a".repeat(SUMMARY_LIMIT);
+        assert_eq!(short_summary(&fits), fits.as_str());
+        let long = "word, ".repeat(60);
+        let cut = short_summary(&long);
+        assert!(cut.chars().count() <= SUMMARY_LIMIT, "{cut}");
+        assert!(cut.ends_with("word…") && cut.len() > SUMMARY_LIMIT / 2, "{cut}");
+        // One long run of letters has no word to cut at: it is cut at the limit.
+        let run = "x".repeat(SUMMARY_LIMIT + 1);
+        assert_eq!(short_summary(&run).chars().count(), SUMMARY_LIMIT);
+    }
+}
