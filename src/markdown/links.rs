@@ -251,11 +251,8 @@ fn local_address(lower: &str) -> Option<&'static str> {
     } else {
         host.split(':').next().unwrap_or(host)
     };
-    let local = host == "localhost"
-        || host.ends_with(".localhost")
-        || host.starts_with("127.")
-        || host == "0.0.0.0"
-        || host == "::1";
+    let loopback = host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback() || ip.is_unspecified());
+    let local = loopback || host == "localhost" || host.ends_with(".localhost");
     local.then_some("is an address on the author's own computer, such as the preview's")
 }
 
