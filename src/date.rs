@@ -63,11 +63,7 @@ impl Date {
     pub fn day_first(text: &str) -> Option<Date> {
         let parts: Vec<&str> = text.trim().split(['/', '.', '-']).collect();
         let [day, month, year] = parts.as_slice() else { return None };
-        let digits =
-            |part: &str, max: usize| part.len() <= max && !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit());
-        if !digits(day, 2) || !digits(month, 2) || year.len() != 4 || !digits(year, 4) {
-            return None;
-        }
+        // `parse` checks every part's digits and range once padded.
         Date::parse(&format!("{year}-{month:0>2}-{day:0>2}")).ok()
     }
 

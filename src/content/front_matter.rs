@@ -176,9 +176,9 @@ fn unwrap_curly_quotes(value: &mut Value, found: &mut Vec<String>) {
     match value {
         Value::String(text) => {
             let trimmed = text.trim();
-            let wrapped = [('\u{201c}', '\u{201d}'), ('\u{2018}', '\u{2019}')].iter().any(|&(open, close)| {
-                trimmed.starts_with(open) && trimmed.ends_with(close) && trimmed.chars().count() > 1
-            });
+            let wrapped = [('\u{201c}', '\u{201d}'), ('\u{2018}', '\u{2019}')]
+                .iter()
+                .any(|&(open, close)| trimmed.starts_with(open) && trimmed.ends_with(close));
             if wrapped {
                 found.push(trimmed.to_string());
                 let inner: String = {
@@ -303,13 +303,17 @@ mod tests {
 
     #[test]
     fn curly_quotes_around_a_whole_value_are_taken_off_and_remembered() {
-        let yaml = "title: “Our story”\nthemes:\n  - ‘belonging’\n  - allyship\nsummary: “Half quoted\nregion: “”\n";
+        let yaml = "title: “Our story”\nthemes:\n  - ‘belonging’\n  - allyship\nsummary: “Half quoted\nregion: “”\n\
+                    outcomes:\n  - measure: “Turnover”\n";
         let fields = parse(yaml, 2).unwrap();
         assert_eq!(fields.get("title").unwrap().value, Value::String("Our story".into()));
         assert_eq!(fields.get("themes").unwrap().value, serde_json::json!(["belonging", "allyship"]));
         assert_eq!(fields.get("summary").unwrap().value, Value::String("“Half quoted".into()));
         assert_eq!(fields.get("region").unwrap().value, Value::String(String::new()));
-        assert_eq!(fields.curly, [("region".to_string(), 7), ("themes".to_string(), 4), ("title".to_string(), 2)]);
+        assert_eq!(fields.get("outcomes").unwrap().value, serde_json::json!([{"measure": "Turnover"}]));
+        let curly =
+            [("outcomes", 9), ("region", 7), ("themes", 4), ("title", 2)].map(|(key, line)| (key.to_string(), line));
+        assert_eq!(fields.curly, curly);
     }
 
     #[test]

@@ -582,6 +582,15 @@ mod tests {
         let cut = short_summary(&long);
         assert!(cut.chars().count() <= SUMMARY_LIMIT, "{cut}");
         assert!(cut.ends_with("word…") && cut.len() > SUMMARY_LIMIT / 2, "{cut}");
+        // Cut where a word ends, whatever the words' lengths.
+        let words = "a bb ccc dddd eeeee ".repeat(30);
+        let cut = short_summary(&words);
+        let kept = cut.trim_end_matches('…');
+        assert!(words.starts_with(kept) && words[kept.len()..].starts_with(' '), "{cut}");
+        assert!(kept.chars().count() > SUMMARY_LIMIT / 2, "{cut}");
+        // A lone early space is no place to cut: the summary keeps its length.
+        let early = format!("ab {}", "x".repeat(SUMMARY_LIMIT));
+        assert_eq!(short_summary(&early).chars().count(), SUMMARY_LIMIT);
         // One long run of letters has no word to cut at: it is cut at the limit.
         let run = "x".repeat(SUMMARY_LIMIT + 1);
         assert_eq!(short_summary(&run).chars().count(), SUMMARY_LIMIT);
