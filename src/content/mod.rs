@@ -583,7 +583,7 @@ mod tests {
         assert!(cut.chars().count() <= SUMMARY_LIMIT, "{cut}");
         assert!(cut.ends_with("word…") && cut.len() > SUMMARY_LIMIT / 2, "{cut}");
         // Cut where a word ends, whatever the words' lengths.
-        let words = "a bb ccc dddd eeeee ".repeat(30);
+        let words = "staff belonging ".repeat(30);
         let cut = short_summary(&words);
         let kept = cut.trim_end_matches('…');
         assert!(words.starts_with(kept) && words[kept.len()..].starts_with(' '), "{cut}");
