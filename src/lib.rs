@@ -25,10 +25,13 @@ pub mod serve;
 pub mod site;
 pub mod slug;
 pub mod theme;
+pub mod timings;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
@@ -37,6 +40,7 @@ use crate::diagnostics::Diagnostic;
 use crate::render::{Bodies, Inputs, OutputFile};
 use crate::site::{Site, Source};
 use crate::theme::Theme;
+use crate::timings::Timings;
 
 /// What `build` and `check` are asked to do.
 #[derive(Clone, Debug, Default)]
@@ -64,6 +68,8 @@ pub struct Report {
     pub files: usize,
     /// Where the site was written, when it was.
     pub output: Option<PathBuf>,
+    /// How long each step took (`build --timings` prints them).
+    pub timings: Timings,
 }
 
 impl Report {
@@ -85,6 +91,8 @@ pub struct Model {
     pub today: Date,
     /// Markdown pages found, loaded or not.
     page_files: usize,
+    /// How long modelling and rendering the bodies took.
+    pub timings: Timings,
 }
 
 impl Model {
@@ -100,11 +108,13 @@ impl Model {
         previous: Option<&Model>,
     ) -> (Model, Vec<Diagnostic>) {
         let page_files = content.page_files;
-        let (site, mut diagnostics) = site::model(content, config, &theme.static_files);
-        let (bodies, body_problems) = render::bodies(&site, previous.map(|model| (&model.site, &model.bodies)));
+        let mut timings = Timings::default();
+        let (site, mut diagnostics) = timings.time("model", || site::model(content, config, &theme.static_files));
+        let (bodies, body_problems) =
+            timings.time("markdown", || render::bodies(&site, previous.map(|model| (&model.site, &model.bodies))));
         diagnostics.extend(body_problems);
         let search = search::Index::default();
-        (Model { site, bodies, theme, search, today, page_files }, diagnostics)
+        (Model { site, bodies, theme, search, today, page_files, timings }, diagnostics)
     }
 
     /// What rendering one of the model's files reads, made once for many.
@@ -129,13 +139,17 @@ pub fn model(options: &Options) -> Result<(Model, Vec<Diagnostic>), Report> {
     let config = config(options).map_err(fail)?;
     let today = options.today.unwrap_or_else(Date::today);
     let load_options = content::LoadOptions { drafts: options.drafts, today: Some(today) };
-    let (content, mut diagnostics) = content::load(&options.root, &config, load_options);
+    let mut timings = Timings::default();
+    let (content, mut diagnostics) =
+        timings.time("load and validate", || content::load(&options.root, &config, load_options));
     diagnostics.extend(config.warnings.iter().cloned());
-    match theme::load(&options.root, &config.theme) {
+    match timings.time("theme", || theme::load(&options.root, &config.theme)) {
         Ok(theme) => {
             let (mut model, problems) = Model::new(content, config, theme, today, None);
             diagnostics.extend(problems);
-            model.search = search::index(&model.site, &model.bodies.pages);
+            timings.steps.append(&mut model.timings.steps);
+            model.search = timings.time("search index", || search::index(&model.site, &model.bodies.pages));
+            model.timings = timings;
             Ok((model, diagnostics))
         }
         Err(theme_problems) => {
@@ -154,54 +168,74 @@ pub fn model(options: &Options) -> Result<(Model, Vec<Diagnostic>), Report> {
 }
 
 /// Renders every file of the site in parallel, handing each to `sink` as it
-/// is made. Returns how many files were made and the template problems met.
+/// is made. Returns how many files were made and the template problems met,
+/// and adds the CPU time spent in templates and in `sink` to `timings`.
 fn render_all(
     model: &Model,
     sink: &(dyn Fn(&OutputFile) -> anyhow::Result<()> + Sync),
+    timings: &mut Timings,
 ) -> anyhow::Result<(usize, Vec<Diagnostic>)> {
     let inputs = model.inputs();
     let routes: Vec<(&str, &Source)> = model.site.routes.iter().collect();
     let problems = Mutex::new(Vec::new());
-    routes.par_iter().try_for_each(|(file, source)| match render::render(file, source, &inputs) {
-        Ok(file) => sink(&file),
-        Err(diagnostic) => {
-            if let Ok(mut problems) = problems.lock() {
-                problems.push(diagnostic);
+    let (templates, write) = (AtomicU64::new(0), AtomicU64::new(0));
+    let nanos = |since: Instant| u64::try_from(since.elapsed().as_nanos()).unwrap_or(u64::MAX);
+    let started = Instant::now();
+    routes.par_iter().try_for_each(|(file, source)| {
+        let rendering = Instant::now();
+        let rendered = render::render(file, source, &inputs);
+        templates.fetch_add(nanos(rendering), Ordering::Relaxed);
+        match rendered {
+            Ok(file) => {
+                let writing = Instant::now();
+                let written = sink(&file);
+                write.fetch_add(nanos(writing), Ordering::Relaxed);
+                written
             }
-            Ok(())
+            Err(diagnostic) => {
+                if let Ok(mut problems) = problems.lock() {
+                    problems.push(diagnostic);
+                }
+                Ok(())
+            }
         }
     })?;
+    timings.steps.push(("templates and write", started.elapsed()));
+    timings.templates += Duration::from_nanos(templates.into_inner());
+    timings.write += Duration::from_nanos(write.into_inner());
     Ok((routes.len(), problems.into_inner().unwrap_or_default()))
 }
 
 /// Validates the whole site, renders it and writes nothing.
 pub fn check(options: &Options) -> anyhow::Result<Report> {
-    let (model, mut diagnostics) = match model(options) {
+    let (mut model, mut diagnostics) = match model(options) {
         Ok(model) => model,
         Err(report) => return Ok(report),
     };
-    let (_, template_problems) = render_all(&model, &|_| Ok(()))?;
+    let mut timings = std::mem::take(&mut model.timings);
+    let (_, template_problems) = render_all(&model, &|_| Ok(()), &mut timings)?;
     diagnostics.extend(template_problems);
     diagnostics::sort(&mut diagnostics);
-    Ok(Report { diagnostics, pages: model.page_files, files: 0, output: None })
+    Ok(Report { diagnostics, pages: model.page_files, files: 0, output: None, timings })
 }
 
 /// Builds the site into its output folder. Nothing is written when the content
 /// has errors; the old site is replaced only when the new one is complete.
 pub fn build(options: &Options) -> anyhow::Result<Report> {
-    let (model, mut diagnostics) = match model(options) {
+    let (mut model, mut diagnostics) = match model(options) {
         Ok(model) => model,
         Err(report) => return Ok(report),
     };
     let pages = model.page_files;
+    let mut timings = std::mem::take(&mut model.timings);
     if diagnostics.iter().any(Diagnostic::is_error) {
         diagnostics::sort(&mut diagnostics);
-        return Ok(Report { diagnostics, pages, files: 0, output: None });
+        return Ok(Report { diagnostics, pages, files: 0, output: None, timings });
     }
     let configured = options.output.clone().unwrap_or_else(|| model.site.config.output_dir.clone());
     let target = if configured.is_absolute() { configured } else { options.root.join(configured) };
     let staging = output::stage(&options.root, &target)?;
-    let rendered = render_all(&model, &|file| staging.write(file));
+    let rendered = render_all(&model, &|file| staging.write(file), &mut timings);
     let (files, template_problems) = match rendered {
         Ok(result) => result,
         Err(error) => {
@@ -213,10 +247,10 @@ pub fn build(options: &Options) -> anyhow::Result<Report> {
     diagnostics::sort(&mut diagnostics);
     if diagnostics.iter().any(Diagnostic::is_error) {
         staging.abandon();
-        return Ok(Report { diagnostics, pages, files: 0, output: None });
+        return Ok(Report { diagnostics, pages, files: 0, output: None, timings });
     }
-    let written = staging.commit()?;
-    Ok(Report { diagnostics, pages, files, output: Some(written) })
+    let written = timings.time("swap into place", || staging.commit())?;
+    Ok(Report { diagnostics, pages, files, output: Some(written), timings })
 }
 
 /// The site root a command works on: `--root`, or the current folder.

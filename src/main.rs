@@ -35,6 +35,9 @@ enum Command {
         /// Include pages marked `draft: true`.
         #[arg(long)]
         drafts: bool,
+        /// Print how long each step took and the most memory used, at the end.
+        #[arg(long)]
+        timings: bool,
     },
     /// Check every page and template, and write nothing.
     Check {
@@ -116,7 +119,7 @@ fn main() -> ExitCode {
         }
     };
     match cli.command {
-        Command::Build { root, output, base_url, drafts } => {
+        Command::Build { root, output, base_url, drafts, timings } => {
             let options = belong::Options {
                 root: belong::root_or_current(root.as_deref()),
                 output,
@@ -138,6 +141,9 @@ fn main() -> ExitCode {
                         );
                     } else if report.failed() {
                         eprintln!("nothing was written: fix the errors above and build again");
+                    }
+                    if timings {
+                        eprint!("{}", timings_table(&report.timings, started.elapsed()));
                     }
                     exit_code(report.failed())
                 }
@@ -175,6 +181,32 @@ fn main() -> ExitCode {
         Command::New { kind, title, root, bundle } => new_page(kind, &title, root, bundle),
         Command::Init { dir } => init(&dir),
     }
+}
+
+/// `build --timings`: each step's wall time, the render step's CPU time
+/// split between templates and writing, the whole run, and peak memory.
+fn timings_table(timings: &belong::timings::Timings, wall: std::time::Duration) -> String {
+    let millis = |duration: std::time::Duration| duration.as_secs_f64() * 1000.0;
+    let mut table = String::from("timings (wall clock):\n");
+    for (name, duration) in &timings.steps {
+        table.push_str(&format!("  {name:<20} {:>9.1} ms\n", millis(*duration)));
+    }
+    table.push_str(&format!(
+        "  {:<20} {:>9.1} ms  (steps {:.1} ms)\n",
+        "whole run",
+        millis(wall),
+        millis(timings.total())
+    ));
+    table.push_str(&format!(
+        "render threads' CPU time: templates {:.1} ms, writing files {:.1} ms\n",
+        millis(timings.templates),
+        millis(timings.write)
+    ));
+    match belong::timings::peak_memory() {
+        Some(bytes) => table.push_str(&format!("peak memory: {:.1} MiB\n", bytes as f64 / (1024.0 * 1024.0))),
+        None => table.push_str("peak memory: not reported by this system\n"),
+    }
+    table
 }
 
 /// One short line per event of `belong serve`; a failed build's problems in full.

@@ -208,3 +208,33 @@ fn plain_pages_have_no_related_block_and_are_never_related() {
         assert!(!related.contains(&"/policy/".to_string()), "{listed}: {related:?}");
     }
 }
+
+#[test]
+fn build_timings_name_every_step_and_the_peak_memory() {
+    let built = crate::common::build_ok("basic", &["--timings"]);
+    let stderr = built.stderr();
+    let table = stderr.split("timings (wall clock):\n").nth(1).unwrap_or_else(|| panic!("no timings:\n{stderr}"));
+    let steps: Vec<&str> = table
+        .lines()
+        .take_while(|line| line.starts_with("  "))
+        .map(|line| line.split("  ").nth(1).unwrap_or(""))
+        .collect();
+    let names: Vec<&str> = steps.iter().map(|step| step.trim()).collect();
+    assert_eq!(
+        names,
+        [
+            "load and validate",
+            "theme",
+            "model",
+            "markdown",
+            "search index",
+            "templates and write",
+            "swap into place",
+            "whole run"
+        ],
+        "{table}"
+    );
+    assert!(table.contains("render threads' CPU time: templates ") && table.contains("peak memory: "), "{table}");
+    // Without the flag, no table.
+    assert!(!crate::common::build_ok("basic", &[]).stderr().contains("timings"));
+}

@@ -10,7 +10,7 @@ use crate::common::repo;
 
 /// The layers, lowest first. `lib.rs` and `main.rs` sit above them all.
 const LAYERS: &[&[&str]] = &[
-    &["escape", "slug", "date", "diagnostics"],
+    &["escape", "slug", "date", "diagnostics", "timings"],
     &["config"],
     &["content"],
     &["theme"],

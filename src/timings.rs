@@ -1,0 +1,63 @@
+//! Times the steps of a build for `belong build --timings`: each step's wall
+//! time in the order it ran, the CPU time the parallel render step spent in
+//! templates and in writing files, and the process's peak memory.
+
+use std::time::{Duration, Instant};
+
+/// How long a build's steps took.
+#[derive(Clone, Debug, Default)]
+pub struct Timings {
+    /// Each step's name and wall time, in the order the steps ran.
+    pub steps: Vec<(&'static str, Duration)>,
+    /// CPU time summed over the render threads spent in templates (the
+    /// render step's wall time is one of `steps`).
+    pub templates: Duration,
+    /// CPU time summed over the render threads spent writing files.
+    pub write: Duration,
+}
+
+impl Timings {
+    /// Runs `step`, recording its wall time under `name`.
+    pub fn time<T>(&mut self, name: &'static str, step: impl FnOnce() -> T) -> T {
+        let started = Instant::now();
+        let value = step();
+        self.steps.push((name, started.elapsed()));
+        value
+    }
+
+    /// The steps' wall times added up.
+    pub fn total(&self) -> Duration {
+        self.steps.iter().map(|(_, wall)| *wall).sum()
+    }
+}
+
+/// The most memory this process has held at once, in bytes (Linux's
+/// `VmHWM`); `None` where the system does not say.
+pub fn peak_memory() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|line| line.starts_with("VmHWM:"))?;
+    let kilobytes: u64 = line.trim_start_matches("VmHWM:").trim().trim_end_matches("kB").trim().parse().ok()?;
+    Some(kilobytes * 1024)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn steps_are_kept_in_order_and_added_up() {
+        let mut timings = Timings::default();
+        let answer = timings.time("first", || 42);
+        timings.time("second", || std::thread::sleep(Duration::from_millis(2)));
+        assert_eq!(answer, 42);
+        assert_eq!(timings.steps.iter().map(|(name, _)| *name).collect::<Vec<_>>(), ["first", "second"]);
+        assert!(timings.total() >= Duration::from_millis(2));
+    }
+
+    #[test]
+    fn peak_memory_is_read_on_linux() {
+        if cfg!(target_os = "linux") {
+            assert!(peak_memory().is_some_and(|bytes| bytes > 1024 * 1024));
+        }
+    }
+}
