@@ -258,7 +258,7 @@ fn local_address(lower: &str) -> Option<&'static str> {
 
 /// `dir` joined with a relative `link`, with `.` and `..` folded; `None` if it
 /// climbs above `content/`.
-pub fn join(dir: &Path, link: &str) -> Option<PathBuf> {
+pub(super) fn join(dir: &Path, link: &str) -> Option<PathBuf> {
     let decoded = crate::escape::percent_decode(link).unwrap_or_else(|| link.to_string());
     let mut parts: Vec<String> = dir.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
     for component in Path::new(&decoded).components() {

@@ -18,7 +18,6 @@ use crate::diagnostics::{Code, Diagnostic};
 use crate::site::Routes;
 
 use crate::escape::escape;
-pub use links::join;
 
 mod links;
 
@@ -68,6 +67,9 @@ pub struct Rendered {
     pub text: String,
     pub anchor_links: Vec<AnchorLink>,
     pub diagnostics: Vec<Diagnostic>,
+    /// The URL of the page's front-matter `image`, resolved as a Markdown
+    /// image would be (a path beside the page becomes its published address).
+    pub image_url: Option<String>,
     /// The URL of each of the page's front-matter `resources`, resolved as a
     /// Markdown link would be (a `.md` path becomes the page's address).
     pub resource_urls: Vec<String>,

@@ -164,7 +164,7 @@ fn a_missing_file_is_reported_for_links_as_well_as_images() {
 
 #[test]
 fn percent_escapes_in_a_link_name_the_file() {
-    let joined = super::join(Path::new("toolkits"), "caf%C3%A9%20notes%2d%41.md").unwrap();
+    let joined = super::links::join(Path::new("toolkits"), "caf%C3%A9%20notes%2d%41.md").unwrap();
     assert_eq!(joined, Path::new("toolkits/café notes-A.md"));
-    assert_eq!(super::join(Path::new("toolkits"), "100%25%zz.md").unwrap(), Path::new("toolkits/100%%zz.md"));
+    assert_eq!(super::links::join(Path::new("toolkits"), "100%25%zz.md").unwrap(), Path::new("toolkits/100%%zz.md"));
 }

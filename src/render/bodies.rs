@@ -51,9 +51,7 @@ pub fn page_body(site: &Site, page: &Page) -> Rendered {
         let link = markdown::FrontMatterLink { url, field, line, image };
         markdown::front_matter_link(&link, &source, &site.routes, &site.base_path, &mut rendered)
     };
-    if let Some(image) = &page.meta.image {
-        check(&image.path, "image", image.line, true);
-    }
+    let image_url = page.meta.image.as_ref().map(|image| check(&image.path, "image", image.line, true));
     let resource_urls = page
         .meta
         .resources
@@ -61,6 +59,7 @@ pub fn page_body(site: &Site, page: &Page) -> Rendered {
         .enumerate()
         .map(|(index, resource)| check(&resource.url, &format!("resources[{}]", index + 1), resource.line, false))
         .collect();
+    rendered.image_url = image_url;
     rendered.resource_urls = resource_urls;
     rendered
 }

@@ -106,7 +106,7 @@ pub fn render(file: &str, source: &Source, inputs: &Inputs) -> Result<OutputFile
     match source {
         Source::Page(key) => {
             let page = site.page(key);
-            let view = PageView::new(site, key, inputs.bodies.page(key), inputs.today);
+            let view = PageView::new(site, inputs.bodies, key, inputs.today);
             let current = page.kind_name().section_dir().unwrap_or("");
             let html = Html { file, canonical: site.path(key), current, title: &page.meta.title };
             html_page(inputs, &html, source, &|context| context.insert("page", &view))
@@ -208,7 +208,7 @@ fn home(inputs: &Inputs, file: &str) -> Result<OutputFile, Diagnostic> {
     let intro = inputs.bodies.home.as_ref().map(|body| body.html.as_str());
     let latest: Vec<Card> = site
         .section(KindName::CaseStudy)
-        .map(|section| section.listing.pages.iter().take(6).map(|key| Card::new(site, key)).collect())
+        .map(|section| section.listing.pages.iter().take(6).map(|key| Card::new(site, inputs.bodies, key)).collect())
         .unwrap_or_default();
     let sections: Vec<TermLink> = site.sections.iter().map(|s| section_link(site, s)).collect();
     let themes = views::term_links(site, &site.themes);
@@ -297,7 +297,7 @@ fn list_page(inputs: &Inputs, list: &List, fill: &dyn Fn(&mut tera::Context)) ->
     let total = crate::site::page_count(members.len(), per_page);
     let (start, end) = ((list.number - 1) * per_page, list.number * per_page);
     let slice = &members[start.min(members.len())..end.min(members.len())];
-    let groups = views::groups(site, slice, list.by_kind);
+    let groups = views::groups(site, inputs.bodies, slice, list.by_kind);
     let pagination = Pagination::new(site, &list.listing.path, list.number, total);
     let own_path = paginated_path(&list.listing.path, list.number);
     let name = &list.listing.name;

@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use crate::content::{Kind, KindName, Page, PageKey};
 use crate::markdown::{Heading, Rendered};
-use crate::render::chart;
+use crate::render::{Bodies, chart};
 use crate::site::{Listing, Site, Source, Taxonomy};
 
 /// A named link.
@@ -124,7 +124,7 @@ pub struct Card<'a> {
 }
 
 impl<'a> Card<'a> {
-    pub fn new(site: &'a Site, key: &PageKey) -> Card<'a> {
+    pub fn new(site: &'a Site, bodies: &Bodies, key: &PageKey) -> Card<'a> {
         let page = site.page(key);
         Card {
             title: &page.meta.title,
@@ -136,7 +136,7 @@ impl<'a> Card<'a> {
             date_human: page.meta.date.map(|date| date.human()),
             organisation: page.organisation(),
             themes: theme_links(site, page),
-            image: image_link(site, page),
+            image: image_link(page, bodies.page(key)),
             draft: page.meta.draft,
         }
     }
@@ -204,8 +204,9 @@ pub struct PageView<'a> {
 }
 
 impl<'a> PageView<'a> {
-    pub fn new(site: &'a Site, key: &PageKey, body: &'a Rendered, today: crate::date::Date) -> PageView<'a> {
+    pub fn new(site: &'a Site, bodies: &'a Bodies, key: &PageKey, today: crate::date::Date) -> PageView<'a> {
         let page = site.page(key);
+        let body = bodies.page(key);
         let meta = &page.meta;
         let term_link = |taxonomy: Taxonomy, name: Option<&'a str>| {
             let name = name?;
@@ -269,38 +270,19 @@ impl<'a> PageView<'a> {
                 .zip(&body.resource_urls)
                 .map(|(resource, url)| Link { name: &resource.title, url: url.clone() })
                 .collect(),
-            image: image_link(site, page),
+            image: image_link(page, body),
             draft: meta.draft,
-            related: site.related(key).iter().map(|other| Card::new(site, other)).collect(),
+            related: site.related(key).iter().map(|other| Card::new(site, bodies, other)).collect(),
             section,
         }
     }
 }
 
-/// A page's picture, its alt text as the link's name.
-fn image_link<'a>(site: &Site, page: &'a Page) -> Option<Link<'a>> {
+/// A page's picture, its alt text as the link's name, at the address its
+/// body's link check resolved.
+fn image_link<'a>(page: &'a Page, body: &Rendered) -> Option<Link<'a>> {
     let image = page.meta.image.as_ref()?;
-    Some(Link { name: &image.alt, url: image_url(site, page, &image.path) })
-}
-
-/// A front-matter `image` path: absolute and remote URLs as written, others
-/// relative to the page's source folder.
-fn image_url(site: &Site, page: &Page, path: &str) -> String {
-    if path.contains("://") {
-        return path.to_string();
-    }
-    if let Some(rooted) = path.strip_prefix('/') {
-        return site.url(rooted);
-    }
-    let source_dir = page
-        .file
-        .parent()
-        .and_then(|dir| dir.strip_prefix(crate::content::DIR).ok())
-        .unwrap_or(std::path::Path::new(""));
-    match crate::markdown::join(source_dir, path) {
-        Some(joined) => site.url(&joined.to_string_lossy().replace('\\', "/")),
-        None => path.to_string(),
-    }
+    Some(Link { name: &image.alt, url: body.image_url.clone()? })
 }
 
 /// A group of cards under an optional heading (a theme page groups by type).
@@ -367,15 +349,18 @@ fn shown_numbers(current: usize, total: usize) -> Vec<usize> {
 }
 
 /// Cards for `keys`, grouped by type in section order when `by_kind`.
-pub fn groups<'a>(site: &'a Site, keys: &[PageKey], by_kind: bool) -> Vec<Group<'a>> {
+pub fn groups<'a>(site: &'a Site, bodies: &Bodies, keys: &[PageKey], by_kind: bool) -> Vec<Group<'a>> {
     if !by_kind {
-        return vec![Group { heading: None, cards: keys.iter().map(|key| Card::new(site, key)).collect() }];
+        return vec![Group { heading: None, cards: keys.iter().map(|key| Card::new(site, bodies, key)).collect() }];
     }
     let kinds = KindName::SECTIONS.iter().chain([KindName::Page].iter());
     kinds
         .filter_map(|&kind| {
-            let cards: Vec<Card> =
-                keys.iter().filter(|key| site.page(key).kind_name() == kind).map(|key| Card::new(site, key)).collect();
+            let cards: Vec<Card> = keys
+                .iter()
+                .filter(|key| site.page(key).kind_name() == kind)
+                .map(|key| Card::new(site, bodies, key))
+                .collect();
             (!cards.is_empty()).then_some(Group { heading: Some(kind.plural()), cards })
         })
         .collect()
