@@ -191,20 +191,21 @@ pub fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
     let mut problems = Vec::new();
     let line_of = |key: &str| key_line(text, key);
     match normalise_base_url(&config.base_url) {
-        Ok(url) if is_placeholder(&url) => {
-            config.warnings.push(
-                Diagnostic::new(
-                    Code::PlaceholderBaseUrl,
-                    FILE,
-                    format!("base_url is still the placeholder `{url}`: the sitemap, feeds and canonical links will point at the wrong site"),
-                )
-                .at(line_of("base_url"), 1)
-                .field("base_url")
-                .hint("set base_url to the address the hub will be published at, or build with --base-url URL"),
-            );
+        Ok(url) => {
+            if is_placeholder(&url) {
+                config.warnings.push(
+                    Diagnostic::new(
+                        Code::PlaceholderBaseUrl,
+                        FILE,
+                        format!("base_url is still the placeholder `{url}`: the sitemap, feeds and canonical links will point at the wrong site"),
+                    )
+                    .at(line_of("base_url"), 1)
+                    .field("base_url")
+                    .hint("set base_url to the address the hub will be published at, or build with --base-url URL"),
+                );
+            }
             config.base_url = url;
         }
-        Ok(url) => config.base_url = url,
         Err(message) => problems.push(
             Diagnostic::new(Code::Config, FILE, message)
                 .at(line_of("base_url"), 1)

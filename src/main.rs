@@ -252,15 +252,12 @@ fn new_page(kind: NewKind, title: &str, root: Option<PathBuf>, bundle: bool) -> 
     };
     let page = belong::scaffold::NewPage { kind, title, bundle };
     match belong::scaffold::new_page(&root, &config, page, belong::date::Date::today()) {
-        Ok(path) if bundle => {
+        Ok(path) => {
+            let pictures = if bundle { ", put its pictures in its folder" } else { "" };
             eprintln!(
-                "wrote {}: fill in the fields marked required, put its pictures in its folder, then run `belong check`",
+                "wrote {}: fill in the fields marked required{pictures}, then run `belong check`",
                 path.display()
             );
-            ExitCode::SUCCESS
-        }
-        Ok(path) => {
-            eprintln!("wrote {}: fill in the fields marked required, then run `belong check`", path.display());
             ExitCode::SUCCESS
         }
         Err(error) => machine_failure(&error),

@@ -31,9 +31,9 @@ pub struct SyntaxError {
     pub hint: Option<String>,
 }
 
-/// The curly quotes word processors put in pasted text. YAML does not read
-/// them as quotes, so they end up inside the value.
-pub const CURLY_QUOTES: [char; 4] = ['\u{201c}', '\u{201d}', '\u{2018}', '\u{2019}'];
+/// The curly quotes word processors put in pasted text, opening and closing:
+/// YAML does not read them as quotes, so they end up inside the value.
+const CURLY_QUOTES: [(char, char); 2] = [('\u{201c}', '\u{201d}'), ('\u{2018}', '\u{2019}')];
 
 /// One top-level key of the front matter.
 #[derive(Debug, Clone)]
@@ -176,9 +176,8 @@ fn unwrap_curly_quotes(value: &mut Value, found: &mut Vec<String>) {
     match value {
         Value::String(text) => {
             let trimmed = text.trim();
-            let wrapped = [('\u{201c}', '\u{201d}'), ('\u{2018}', '\u{2019}')]
-                .iter()
-                .any(|&(open, close)| trimmed.starts_with(open) && trimmed.ends_with(close));
+            let wrapped =
+                CURLY_QUOTES.iter().any(|&(open, close)| trimmed.starts_with(open) && trimmed.ends_with(close));
             if wrapped {
                 found.push(trimmed.to_string());
                 let inner: String = {
@@ -245,7 +244,9 @@ fn syntax_error(error: &serde_saphyr::Error, yaml_line: usize, lines: &[String])
         None => message,
     }
     .to_string();
-    let curly = lines.get(line.saturating_sub(yaml_line)).is_some_and(|text| text.contains(CURLY_QUOTES));
+    let curly = lines
+        .get(line.saturating_sub(yaml_line))
+        .is_some_and(|text| text.contains(|c| CURLY_QUOTES.iter().any(|&(open, close)| c == open || c == close)));
     let hint = curly.then(|| {
         "this line has curly quotes (“ ” or ‘ ’), pasted from a word processor; YAML reads only straight quotes: \
          write \"...\" instead"
