@@ -32,6 +32,8 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("partials/page-header.html", include_str!("../themes/hub/templates/partials/page-header.html")),
     ("partials/contents.html", include_str!("../themes/hub/templates/partials/contents.html")),
     ("partials/page-footer.html", include_str!("../themes/hub/templates/partials/page-footer.html")),
+    ("partials/draft-notice.html", include_str!("../themes/hub/templates/partials/draft-notice.html")),
+    ("partials/page-image.html", include_str!("../themes/hub/templates/partials/page-image.html")),
 ];
 
 /// The default theme's static files, by output path.
