@@ -200,7 +200,7 @@ fn render_all(
             }
         }
     })?;
-    timings.steps.push(("templates and write", started.elapsed()));
+    timings.record("templates and write", started.elapsed());
     timings.templates += Duration::from_nanos(templates.into_inner());
     timings.write += Duration::from_nanos(write.into_inner());
     Ok((routes.len(), problems.into_inner().unwrap_or_default()))

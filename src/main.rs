@@ -187,9 +187,11 @@ fn main() -> ExitCode {
 /// split between templates and writing, the whole run, and peak memory.
 fn timings_table(timings: &belong::timings::Timings, wall: std::time::Duration) -> String {
     let millis = |duration: std::time::Duration| duration.as_secs_f64() * 1000.0;
-    let mut table = String::from("timings (wall clock):\n");
-    for (name, duration) in &timings.steps {
-        table.push_str(&format!("  {name:<20} {:>9.1} ms\n", millis(*duration)));
+    let mebibytes = |bytes: u64| bytes as f64 / (1024.0 * 1024.0);
+    let mut table = String::from("timings (wall clock, and peak memory when the step ended):\n");
+    for step in &timings.steps {
+        let peak = step.peak.map(|bytes| format!("{:>8.1} MiB", mebibytes(bytes))).unwrap_or_default();
+        table.push_str(&format!("  {:<20} {:>9.1} ms {peak}\n", step.name, millis(step.wall)));
     }
     table.push_str(&format!(
         "  {:<20} {:>9.1} ms  (steps {:.1} ms)\n",
@@ -203,7 +205,7 @@ fn timings_table(timings: &belong::timings::Timings, wall: std::time::Duration) 
         millis(timings.write)
     ));
     match belong::timings::peak_memory() {
-        Some(bytes) => table.push_str(&format!("peak memory: {:.1} MiB\n", bytes as f64 / (1024.0 * 1024.0))),
+        Some(bytes) => table.push_str(&format!("peak memory: {:.1} MiB\n", mebibytes(bytes))),
         None => table.push_str("peak memory: not reported by this system\n"),
     }
     table

@@ -1,14 +1,24 @@
 //! Times the steps of a build for `belong build --timings`: each step's wall
 //! time in the order it ran, the CPU time the parallel render step spent in
-//! templates and in writing files, and the process's peak memory.
+//! templates and in writing files, and the process's peak memory after each
+//! step (which says which step holds the most).
 
 use std::time::{Duration, Instant};
+
+/// One step of a build.
+#[derive(Clone, Debug)]
+pub struct Step {
+    pub name: &'static str,
+    pub wall: Duration,
+    /// The process's peak memory when the step ended, in bytes.
+    pub peak: Option<u64>,
+}
 
 /// How long a build's steps took.
 #[derive(Clone, Debug, Default)]
 pub struct Timings {
-    /// Each step's name and wall time, in the order the steps ran.
-    pub steps: Vec<(&'static str, Duration)>,
+    /// The steps, in the order they ran.
+    pub steps: Vec<Step>,
     /// CPU time summed over the render threads spent in templates (the
     /// render step's wall time is one of `steps`).
     pub templates: Duration,
@@ -21,13 +31,18 @@ impl Timings {
     pub fn time<T>(&mut self, name: &'static str, step: impl FnOnce() -> T) -> T {
         let started = Instant::now();
         let value = step();
-        self.steps.push((name, started.elapsed()));
+        self.record(name, started.elapsed());
         value
+    }
+
+    /// Records a step timed elsewhere, which has just ended.
+    pub fn record(&mut self, name: &'static str, wall: Duration) {
+        self.steps.push(Step { name, wall, peak: peak_memory() });
     }
 
     /// The steps' wall times added up.
     pub fn total(&self) -> Duration {
-        self.steps.iter().map(|(_, wall)| *wall).sum()
+        self.steps.iter().map(|step| step.wall).sum()
     }
 }
 
@@ -50,7 +65,7 @@ mod tests {
         let answer = timings.time("first", || 42);
         timings.time("second", || std::thread::sleep(Duration::from_millis(2)));
         assert_eq!(answer, 42);
-        assert_eq!(timings.steps.iter().map(|(name, _)| *name).collect::<Vec<_>>(), ["first", "second"]);
+        assert_eq!(timings.steps.iter().map(|step| step.name).collect::<Vec<_>>(), ["first", "second"]);
         assert!(timings.total() >= Duration::from_millis(2));
     }
 

@@ -213,7 +213,10 @@ fn plain_pages_have_no_related_block_and_are_never_related() {
 fn build_timings_name_every_step_and_the_peak_memory() {
     let built = crate::common::build_ok("basic", &["--timings"]);
     let stderr = built.stderr();
-    let table = stderr.split("timings (wall clock):\n").nth(1).unwrap_or_else(|| panic!("no timings:\n{stderr}"));
+    let table = stderr
+        .split("timings (wall clock, and peak memory when the step ended):\n")
+        .nth(1)
+        .unwrap_or_else(|| panic!("no timings:\n{stderr}"));
     let steps: Vec<&str> = table
         .lines()
         .take_while(|line| line.starts_with("  "))
@@ -235,6 +238,9 @@ fn build_timings_name_every_step_and_the_peak_memory() {
         "{table}"
     );
     assert!(table.contains("render threads' CPU time: templates ") && table.contains("peak memory: "), "{table}");
+    // Each step says how much memory the build had held by its end.
+    let peaks = table.lines().take(steps.len() - 1).filter(|line| line.ends_with(" MiB")).count();
+    assert_eq!(peaks, steps.len() - 1, "{table}");
     // Without the flag, no table.
     assert!(!crate::common::build_ok("basic", &[]).stderr().contains("timings"));
 }
