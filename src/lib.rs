@@ -147,6 +147,7 @@ pub fn model(options: &Options) -> Result<(Model, Vec<Diagnostic>), Report> {
         Ok(theme) => {
             let (mut model, problems) = Model::new(content, config, theme, today, None);
             diagnostics.extend(problems);
+            model.site.release_markdown();
             timings.steps.append(&mut model.timings.steps);
             model.search = timings.time("search index", || search::index(&model.site, &model.bodies.pages));
             model.timings = timings;

