@@ -16,8 +16,9 @@ mod views;
 
 use std::collections::HashMap;
 use std::path::PathBuf;
+use std::sync::OnceLock;
 
-use crate::content::KindName;
+use crate::content::{KindName, PageKey};
 use crate::date::Date;
 use crate::diagnostics::Diagnostic;
 use crate::search;
@@ -52,6 +53,10 @@ pub struct Inputs<'a> {
     /// The `site` value of templates, made once per menu entry that can be
     /// current: rebuilding it for each of 100,000 pages cost a third of a build.
     site_views: HashMap<String, tera::Value>,
+    /// Each page's card, made the first time a list, a related block or the
+    /// home page shows it: a page is on a dozen lists and related blocks, and
+    /// making its card for each was a tenth of a build.
+    cards: HashMap<&'a PageKey, OnceLock<tera::Value>>,
 }
 
 impl<'a> Inputs<'a> {
@@ -72,7 +77,17 @@ impl<'a> Inputs<'a> {
                 (current, view)
             })
             .collect();
-        Inputs { site, bodies, theme, search, today, site_views }
+        let cards = site.pages.keys().map(|key| (key, OnceLock::new())).collect();
+        Inputs { site, bodies, theme, search, today, site_views, cards }
+    }
+
+    /// The card of the page `key`, as a template value.
+    fn card(&self, key: &PageKey) -> tera::Value {
+        let make = || tera::Value::from_serializable(&Card::new(self.site, self.bodies, key));
+        match self.cards.get(key) {
+            Some(card) => card.get_or_init(make).clone(),
+            None => make(),
+        }
     }
 
     fn site_view(&self, current: &str) -> tera::Value {
@@ -106,7 +121,7 @@ pub fn render(file: &str, source: &Source, inputs: &Inputs) -> Result<OutputFile
     match source {
         Source::Page(key) => {
             let page = site.page(key);
-            let view = PageView::new(site, inputs.bodies, key, inputs.today);
+            let view = PageView::new(site, inputs.bodies, key, inputs.today, &|other| inputs.card(other));
             let current = page.kind_name().section_dir().unwrap_or("");
             let html = Html { file, canonical: site.path(key), current, title: &page.meta.title };
             html_page(inputs, &html, source, &|context| context.insert("page", &view))
@@ -206,9 +221,9 @@ fn html_page(
 fn home(inputs: &Inputs, file: &str) -> Result<OutputFile, Diagnostic> {
     let site = inputs.site;
     let intro = inputs.bodies.home.as_ref().map(|body| body.html.as_str());
-    let latest: Vec<Card> = site
+    let latest: Vec<tera::Value> = site
         .section(KindName::CaseStudy)
-        .map(|section| section.listing.pages.iter().take(6).map(|key| Card::new(site, inputs.bodies, key)).collect())
+        .map(|section| section.listing.pages.iter().take(6).map(|key| inputs.card(key)).collect())
         .unwrap_or_default();
     let sections: Vec<TermLink> = site.sections.iter().map(|s| section_link(site, s)).collect();
     let themes = views::term_links(site, &site.themes);
@@ -297,7 +312,7 @@ fn list_page(inputs: &Inputs, list: &List, fill: &dyn Fn(&mut tera::Context)) ->
     let total = crate::site::page_count(members.len(), per_page);
     let (start, end) = ((list.number - 1) * per_page, list.number * per_page);
     let slice = &members[start.min(members.len())..end.min(members.len())];
-    let groups = views::groups(site, inputs.bodies, slice, list.by_kind);
+    let groups = views::groups(site, slice, list.by_kind, &|key| inputs.card(key));
     let pagination = Pagination::new(site, &list.listing.path, list.number, total);
     let own_path = paginated_path(&list.listing.path, list.number);
     let name = &list.listing.name;

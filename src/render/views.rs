@@ -199,12 +199,23 @@ pub struct PageView<'a> {
     pub image: Option<Link<'a>>,
     /// Only with `--drafts`: the page says it is a draft.
     pub draft: bool,
-    pub related: Vec<Card<'a>>,
+    /// Cards (`Card`, as template values) of the related pages.
+    pub related: Vec<tera::Value>,
     pub section: Option<Link<'a>>,
 }
 
+/// A page's card as a template value (`render::Inputs::card`, which makes
+/// each page's card once).
+pub type Cards<'c> = dyn Fn(&PageKey) -> tera::Value + 'c;
+
 impl<'a> PageView<'a> {
-    pub fn new(site: &'a Site, bodies: &'a Bodies, key: &PageKey, today: crate::date::Date) -> PageView<'a> {
+    pub fn new(
+        site: &'a Site,
+        bodies: &'a Bodies,
+        key: &PageKey,
+        today: crate::date::Date,
+        card: &Cards,
+    ) -> PageView<'a> {
         let page = site.page(key);
         let body = bodies.page(key);
         let meta = &page.meta;
@@ -272,7 +283,7 @@ impl<'a> PageView<'a> {
                 .collect(),
             image: image_link(page, body),
             draft: meta.draft,
-            related: site.related(key).iter().map(|other| Card::new(site, bodies, other)).collect(),
+            related: site.related(key).iter().map(card).collect(),
             section,
         }
     }
@@ -285,11 +296,12 @@ fn image_link<'a>(page: &'a Page, body: &Rendered) -> Option<Link<'a>> {
     Some(Link { name: &image.alt, url: body.image_url.clone()? })
 }
 
-/// A group of cards under an optional heading (a theme page groups by type).
+/// A group of cards (`Card`, as template values) under an optional heading
+/// (a theme page groups by type).
 #[derive(Serialize, Debug)]
-pub struct Group<'a> {
+pub struct Group {
     pub heading: Option<&'static str>,
-    pub cards: Vec<Card<'a>>,
+    pub cards: Vec<tera::Value>,
 }
 
 /// Numbered links between the pages of a long list.
@@ -349,18 +361,15 @@ fn shown_numbers(current: usize, total: usize) -> Vec<usize> {
 }
 
 /// Cards for `keys`, grouped by type in section order when `by_kind`.
-pub fn groups<'a>(site: &'a Site, bodies: &Bodies, keys: &[PageKey], by_kind: bool) -> Vec<Group<'a>> {
+pub fn groups(site: &Site, keys: &[PageKey], by_kind: bool, card: &Cards) -> Vec<Group> {
     if !by_kind {
-        return vec![Group { heading: None, cards: keys.iter().map(|key| Card::new(site, bodies, key)).collect() }];
+        return vec![Group { heading: None, cards: keys.iter().map(card).collect() }];
     }
     let kinds = KindName::SECTIONS.iter().chain([KindName::Page].iter());
     kinds
         .filter_map(|&kind| {
-            let cards: Vec<Card> = keys
-                .iter()
-                .filter(|key| site.page(key).kind_name() == kind)
-                .map(|key| Card::new(site, bodies, key))
-                .collect();
+            let cards: Vec<tera::Value> =
+                keys.iter().filter(|key| site.page(key).kind_name() == kind).map(card).collect();
             (!cards.is_empty()).then_some(Group { heading: Some(kind.plural()), cards })
         })
         .collect()
