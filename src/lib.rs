@@ -95,23 +95,40 @@ pub struct Model {
     pub timings: Timings,
 }
 
+/// What a model keeps for the next one.
+pub enum Kept<'a> {
+    /// Nothing: the Markdown goes once the bodies are made (build, check).
+    Nothing,
+    /// Every page's Markdown, to compare with the next save, and the bodies
+    /// reused from this earlier model (a preview).
+    Markdown(Option<&'a Model>),
+}
+
 impl Model {
     /// Models `content` with `config` and `theme`: the site, then every
-    /// page's body, keeping `previous`'s bodies where nothing they read
-    /// changed. The search index is left empty for `search::index` to fill:
-    /// a preview serves an edited page before the index is done.
+    /// page's body. A preview passes `Kept::Markdown` with its last model,
+    /// whose bodies are kept where nothing they read changed; build and
+    /// check pass `Kept::Nothing`, and each page's Markdown is let go once
+    /// its body is rendered. The search index is left empty for
+    /// `search::index` to fill: a preview serves an edited page before the
+    /// index is done.
     pub fn new(
         content: content::Content,
         config: config::Config,
         theme: Theme,
         today: Date,
-        previous: Option<&Model>,
+        kept: Kept,
     ) -> (Model, Vec<Diagnostic>) {
         let page_files = content.page_files;
         let mut timings = Timings::default();
-        let (site, mut diagnostics) = timings.time("model", || site::model(content, config, &theme.static_files));
-        let (bodies, body_problems) =
-            timings.time("markdown", || render::bodies(&site, previous.map(|model| (&model.site, &model.bodies))));
+        let (mut site, mut diagnostics) = timings.time("model", || site::model(content, config, &theme.static_files));
+        let markdown = match kept {
+            Kept::Nothing => render::Markdown::Taken(site.take_markdown()),
+            Kept::Markdown(previous) => {
+                render::Markdown::InSite { previous: previous.map(|model| (&model.site, &model.bodies)) }
+            }
+        };
+        let (bodies, body_problems) = timings.time("markdown", || render::bodies(&site, markdown));
         diagnostics.extend(body_problems);
         let search = search::Index::default();
         (Model { site, bodies, theme, search, today, page_files, timings }, diagnostics)
@@ -145,9 +162,8 @@ pub fn model(options: &Options) -> Result<(Model, Vec<Diagnostic>), Report> {
     diagnostics.extend(config.warnings.iter().cloned());
     match timings.time("theme", || theme::load(&options.root, &config.theme)) {
         Ok(theme) => {
-            let (mut model, problems) = Model::new(content, config, theme, today, None);
+            let (mut model, problems) = Model::new(content, config, theme, today, Kept::Nothing);
             diagnostics.extend(problems);
-            model.site.release_markdown();
             timings.steps.append(&mut model.timings.steps);
             model.search = timings.time("search index", || search::index(&model.site, &model.bodies.pages));
             model.timings = timings;
@@ -158,7 +174,7 @@ pub fn model(options: &Options) -> Result<(Model, Vec<Diagnostic>), Report> {
             let page_files = content.page_files;
             let (site, model_problems) = site::model(content, config, &BTreeMap::new());
             diagnostics.extend(model_problems);
-            diagnostics.extend(render::bodies(&site, None).1);
+            diagnostics.extend(render::bodies(&site, render::Markdown::InSite { previous: None }).1);
             diagnostics.extend(theme_problems);
             let mut report = fail(diagnostics);
             report.pages = page_files;

@@ -7,6 +7,7 @@
 
 use std::collections::HashMap;
 use std::path::Path;
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -33,13 +34,14 @@ impl Bodies {
     }
 }
 
-/// One page's Markdown, rendered with its links resolved. Problems found in
-/// this page alone are in the result's `diagnostics`; links to other pages'
-/// anchors wait in `anchor_links` for `check_anchors`.
-pub fn page_body(site: &Site, page: &Page) -> Rendered {
+/// One page's Markdown (`markdown`: its own, kept in the page or taken out
+/// of it), rendered with its links resolved. Problems found in this page
+/// alone are in the result's `diagnostics`; links to other pages' anchors
+/// wait in `anchor_links` for `check_anchors`.
+pub fn page_body(site: &Site, page: &Page, markdown: &str) -> Rendered {
     let dir = page.file.parent().and_then(|dir| dir.strip_prefix(crate::content::DIR).ok()).unwrap_or(Path::new(""));
     let source = markdown::Source {
-        markdown: &page.body,
+        markdown,
         file: &page.file,
         dir,
         url_path: site.path(&page.key),
@@ -81,34 +83,32 @@ fn intro_body(site: &Site, index: &SectionIndex) -> Rendered {
     markdown::render(&source, &site.routes, &site.base_path)
 }
 
+/// Where `bodies` finds each page's Markdown.
+pub enum Markdown<'a> {
+    /// In the site's pages, where it stays (a preview). With the site and
+    /// bodies of an earlier build, a page whose Markdown is unchanged keeps
+    /// its old body when nothing a body reads of the site changed either
+    /// (the routes table, the base path, `allow_html`). Problems of a kept
+    /// body were reported when it was first rendered and are not repeated.
+    InSite { previous: Option<(&'a Site, &'a Bodies)> },
+    /// Taken out of the site (`Site::take_markdown`), each page's dropped as
+    /// soon as its body is rendered (`build` and `check`).
+    Taken(Vec<(PageKey, Arc<str>)>),
+}
+
 /// Renders every page's Markdown in parallel, then checks anchors across them.
 /// The problems of every body are moved out into the returned list.
-///
-/// With `previous` (the site and bodies of an earlier build, as a preview
-/// keeps them), a page whose Markdown is unchanged keeps its old body when
-/// nothing a body reads of the site changed either (the routes table, the
-/// base path, `allow_html`). Problems of a kept body were reported when it
-/// was first rendered and are not repeated.
-pub fn bodies(site: &Site, previous: Option<(&Site, &Bodies)>) -> (Bodies, Vec<Diagnostic>) {
-    let reusable = previous.filter(|(old, _)| {
-        old.routes == site.routes && old.base_path == site.base_path && old.config.allow_html == site.config.allow_html
-    });
-    let pages: HashMap<PageKey, Rendered> = site
-        .pages
-        .par_iter()
-        .map(|(key, page)| {
-            let kept = reusable.and_then(|(old, bodies)| {
-                let before = old.pages.get(key)?;
-                let same = before.body == page.body
-                    && before.body_line == page.body_line
-                    && before.file == page.file
-                    && before.meta.image == page.meta.image
-                    && before.meta.resources == page.meta.resources;
-                same.then(|| bodies.pages.get(key).cloned()).flatten()
-            });
-            (key.clone(), kept.unwrap_or_else(|| page_body(site, page)))
-        })
-        .collect();
+pub fn bodies(site: &Site, markdown: Markdown) -> (Bodies, Vec<Diagnostic>) {
+    let pages: HashMap<PageKey, Rendered> = match markdown {
+        Markdown::InSite { previous } => bodies_in_site(site, previous),
+        Markdown::Taken(markdown) => markdown
+            .into_par_iter()
+            .map(|(key, markdown)| {
+                let body = page_body(site, site.page(&key), &markdown);
+                (key, body)
+            })
+            .collect(),
+    };
     let home = site.home.as_ref().map(|index| intro_body(site, index));
     let sections = site
         .sections
@@ -122,6 +122,29 @@ pub fn bodies(site: &Site, previous: Option<(&Site, &Bodies)>) -> (Bodies, Vec<D
         diagnostics.append(&mut body.diagnostics);
     }
     (bodies, diagnostics)
+}
+
+/// Every page's body from the Markdown in the site, keeping `previous`'s
+/// where nothing it reads changed.
+fn bodies_in_site(site: &Site, previous: Option<(&Site, &Bodies)>) -> HashMap<PageKey, Rendered> {
+    let reusable = previous.filter(|(old, _)| {
+        old.routes == site.routes && old.base_path == site.base_path && old.config.allow_html == site.config.allow_html
+    });
+    site.pages
+        .par_iter()
+        .map(|(key, page)| {
+            let kept = reusable.and_then(|(old, bodies)| {
+                let before = old.pages.get(key)?;
+                let same = before.body == page.body
+                    && before.body_line == page.body_line
+                    && before.file == page.file
+                    && before.meta.image == page.meta.image
+                    && before.meta.resources == page.meta.resources;
+                same.then(|| bodies.pages.get(key).cloned()).flatten()
+            });
+            (key.clone(), kept.unwrap_or_else(|| page_body(site, page, &page.body)))
+        })
+        .collect()
 }
 
 /// The cross-page pass: every `#anchor` link, on any page or introduction,

@@ -26,7 +26,7 @@ use crate::site::{Listing, Section, Site, Source, Taxonomy, paginated_path};
 use crate::theme::{self, StaticContents, Theme};
 use views::{Card, Link, PageView, Pagination, SiteView, TermLink};
 
-pub use bodies::{Bodies, bodies, check_anchors, page_body};
+pub use bodies::{Bodies, Markdown, bodies, check_anchors, page_body};
 
 /// One file of the built site, by path under the output folder.
 #[derive(Debug)]

@@ -32,7 +32,7 @@ use crate::date::Date;
 use crate::diagnostics::{Code, Diagnostic};
 use crate::render::{self, Contents, Inputs};
 use crate::site::Source;
-use crate::{Model, Options, search, theme};
+use crate::{Kept, Model, Options, search, theme};
 
 use super::watch::Changes;
 
@@ -199,7 +199,7 @@ impl Preview {
                 if same_front_matter != *old || read.problems.iter().any(Diagnostic::is_error) {
                     return None;
                 }
-                let body = render::page_body(&model.site, page);
+                let body = render::page_body(&model.site, page, &page.body);
                 if body.diagnostics.iter().any(Diagnostic::is_error) {
                     return None;
                 }
@@ -294,7 +294,7 @@ impl Preview {
         let (content, mut problems) = content::assemble(found, loaded, load_options);
         let (model, model_problems) = {
             let served = live.read();
-            Model::new(content, config, theme, self.today, served.model.as_ref())
+            Model::new(content, config, theme, self.today, Kept::Markdown(served.model.as_ref()))
         };
         problems.extend(model_problems);
         if problems.iter().any(Diagnostic::is_error) {

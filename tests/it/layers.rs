@@ -26,7 +26,7 @@ const LAYERS: &[&[&str]] = &[
 ];
 
 /// What `lib.rs` itself defines, which `serve` builds on.
-const LIB_ITEMS: &[&str] = &["Model", "Options", "Report", "model", "build", "check"];
+const LIB_ITEMS: &[&str] = &["Model", "Kept", "Options", "Report", "model", "build", "check"];
 
 fn layer(module: &str) -> Option<usize> {
     let module = if LIB_ITEMS.contains(&module) { "lib" } else { module };
