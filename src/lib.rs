@@ -57,6 +57,23 @@ pub struct Options {
     pub today: Option<Date>,
 }
 
+/// Told how a build is going, so `main.rs` can show it. `advance` is
+/// called from the render threads.
+pub trait Progress: Sync {
+    /// A step starts; `total` is how many files it makes, when it counts them.
+    fn step(&self, name: &'static str, total: Option<usize>);
+    /// One more file of the current step is made.
+    fn advance(&self);
+}
+
+/// Progress that shows nothing (`check`, and library callers).
+pub struct Quiet;
+
+impl Progress for Quiet {
+    fn step(&self, _: &'static str, _: Option<usize>) {}
+    fn advance(&self) {}
+}
+
 /// What a run found and did.
 #[derive(Debug, Default)]
 pub struct Report {
@@ -151,20 +168,23 @@ pub fn config(options: &Options) -> Result<config::Config, Vec<Diagnostic>> {
 
 /// Runs every step up to rendering. `Err` carries the report when nothing
 /// further can be done (no readable site.toml, a broken template).
-pub fn model(options: &Options) -> Result<(Model, Vec<Diagnostic>), Report> {
+pub fn model(options: &Options, progress: &dyn Progress) -> Result<(Model, Vec<Diagnostic>), Report> {
     let fail = |diagnostics: Vec<Diagnostic>| Report { diagnostics, ..Report::default() };
     let config = config(options).map_err(fail)?;
     let today = options.today.unwrap_or_else(Date::today);
     let load_options = content::LoadOptions { drafts: options.drafts, today: Some(today) };
     let mut timings = Timings::default();
+    progress.step("load and validate", None);
     let (content, mut diagnostics) =
         timings.time("load and validate", || content::load(&options.root, &config, load_options));
     diagnostics.extend(config.warnings.iter().cloned());
     match timings.time("theme", || theme::load(&options.root, &config.theme)) {
         Ok(theme) => {
+            progress.step("model and markdown", None);
             let (mut model, problems) = Model::new(content, config, theme, today, Kept::Nothing);
             diagnostics.extend(problems);
             timings.steps.append(&mut model.timings.steps);
+            progress.step("search index", None);
             model.search = timings.time("search index", || search::index(&model.site, &model.bodies.pages));
             model.timings = timings;
             Ok((model, diagnostics))
@@ -191,9 +211,11 @@ fn render_all(
     model: &Model,
     sink: &(dyn Fn(&OutputFile) -> anyhow::Result<()> + Sync),
     timings: &mut Timings,
+    progress: &dyn Progress,
 ) -> anyhow::Result<(usize, Vec<Diagnostic>)> {
     let inputs = model.inputs();
     let routes: Vec<(&str, &Source)> = model.site.routes.iter().collect();
+    progress.step("templates and write", Some(routes.len()));
     let problems = Mutex::new(Vec::new());
     let (templates, write) = (AtomicU64::new(0), AtomicU64::new(0));
     let nanos = |since: Instant| u64::try_from(since.elapsed().as_nanos()).unwrap_or(u64::MAX);
@@ -202,6 +224,7 @@ fn render_all(
         let rendering = Instant::now();
         let rendered = render::render(file, source, &inputs);
         templates.fetch_add(nanos(rendering), Ordering::Relaxed);
+        progress.advance();
         match rendered {
             Ok(file) => {
                 let writing = Instant::now();
@@ -225,21 +248,22 @@ fn render_all(
 
 /// Validates the whole site, renders it and writes nothing.
 pub fn check(options: &Options) -> anyhow::Result<Report> {
-    let (mut model, mut diagnostics) = match model(options) {
+    let (mut model, mut diagnostics) = match model(options, &Quiet) {
         Ok(model) => model,
         Err(report) => return Ok(report),
     };
     let mut timings = std::mem::take(&mut model.timings);
-    let (_, template_problems) = render_all(&model, &|_| Ok(()), &mut timings)?;
+    let (_, template_problems) = render_all(&model, &|_| Ok(()), &mut timings, &Quiet)?;
     diagnostics.extend(template_problems);
     diagnostics::sort(&mut diagnostics);
     Ok(Report { diagnostics, pages: model.page_files, files: 0, output: None, timings })
 }
 
-/// Builds the site into its output folder. Nothing is written when the content
-/// has errors; the old site is replaced only when the new one is complete.
-pub fn build(options: &Options) -> anyhow::Result<Report> {
-    let (mut model, mut diagnostics) = match model(options) {
+/// Builds the site into its output folder, telling `progress` how it goes.
+/// Nothing is written when the content has errors; the old site is replaced
+/// only when the new one is complete.
+pub fn build(options: &Options, progress: &dyn Progress) -> anyhow::Result<Report> {
+    let (mut model, mut diagnostics) = match model(options, progress) {
         Ok(model) => model,
         Err(report) => return Ok(report),
     };
@@ -252,7 +276,7 @@ pub fn build(options: &Options) -> anyhow::Result<Report> {
     let configured = options.output.clone().unwrap_or_else(|| model.site.config.output_dir.clone());
     let target = if configured.is_absolute() { configured } else { options.root.join(configured) };
     let staging = output::stage(&options.root, &target)?;
-    let rendered = render_all(&model, &|file| staging.write(file), &mut timings);
+    let rendered = render_all(&model, &|file| staging.write(file), &mut timings, progress);
     let (files, template_problems) = match rendered {
         Ok(result) => result,
         Err(error) => {

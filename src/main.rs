@@ -2,6 +2,8 @@
 //! it reports, and exits 0 (success, warnings allowed), 1 (content or config
 //! errors) or 2 (usage errors, and failures of the machine such as a full disk).
 
+mod progress;
+
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -128,7 +130,10 @@ fn main() -> ExitCode {
                 today: None,
             };
             let started = Instant::now();
-            match belong::build(&options) {
+            let progress = progress::Display::new();
+            let built = belong::build(&options, &progress);
+            progress.finish();
+            match built {
                 Ok(report) => {
                     print_human(&report.diagnostics, report.pages, &options.root);
                     if let Some(output) = &report.output {

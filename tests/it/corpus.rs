@@ -22,6 +22,16 @@ fn a_thousand_page_corpus_builds_without_problems() {
     let stderr = String::from_utf8_lossy(&build.stderr);
     assert!(build.status.success(), "{stderr}");
     assert!(stderr.contains("no problems in 1000 pages"), "{stderr}");
+    // Through a pipe, progress is plain lines (no animation), one per step
+    // at most, in the order the steps run.
+    assert!(!stderr.contains('\r') && !stderr.contains('\u{1b}'), "{stderr:?}");
+    let steps = ["load and validate", "model and markdown", "search index", "templates and write"];
+    let shown: Vec<usize> = stderr
+        .lines()
+        .filter_map(|line| line.strip_prefix("belong: "))
+        .map(|line| steps.iter().position(|step| line.starts_with(step)).expect("a step's name"))
+        .collect();
+    assert!(shown.windows(2).all(|pair| pair[0] < pair[1]), "{stderr}");
     let pages = crate::common::html_files(&dir.path().join("public")).len();
     assert!(pages > 1000, "only {pages} HTML files");
 

@@ -23,10 +23,13 @@ const LAYERS: &[&[&str]] = &[
     // The pipeline in `lib.rs` (its items: `Model`, `Options`, `config`…).
     &["lib"],
     &["serve"],
+    // The binary's own modules, beside main.rs (it uses the library as
+    // `belong::`, never `crate::`).
+    &["progress"],
 ];
 
 /// What `lib.rs` itself defines, which `serve` builds on.
-const LIB_ITEMS: &[&str] = &["Model", "Kept", "Options", "Report", "model", "build", "check"];
+const LIB_ITEMS: &[&str] = &["Model", "Kept", "Options", "Progress", "Quiet", "Report", "model", "build", "check"];
 
 fn layer(module: &str) -> Option<usize> {
     let module = if LIB_ITEMS.contains(&module) { "lib" } else { module };

@@ -211,7 +211,7 @@ fn the_preview_serves_what_a_clean_build_writes_after_200_random_changes() {
         let changes = Changes { paths: touched.iter().cloned().collect() };
         let update = preview.update(&live, &changes);
         index_search(&live);
-        let clean = belong::build(&options(&root, Some(public.clone()))).unwrap();
+        let clean = belong::build(&options(&root, Some(public.clone())), &belong::Quiet).unwrap();
         assert_eq!(
             update.problems.is_empty(),
             !clean.failed(),
