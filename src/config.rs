@@ -40,6 +40,8 @@ pub struct Config {
     pub feeds: Feeds,
     #[serde(default)]
     pub search: Search,
+    #[serde(default)]
+    pub output: Output,
     /// Problems that do not stop a build (a placeholder `base_url`), for the
     /// build to report; `--base-url` clears the placeholder warning.
     #[serde(skip)]
@@ -68,6 +70,16 @@ impl Default for Feeds {
     fn default() -> Feeds {
         Feeds { limit: default_feed_limit() }
     }
+}
+
+/// `[output]`: what `build` writes besides the site's own files.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Output {
+    /// A `.gz` and a `.br` copy beside every text file, for hosts that serve
+    /// them as they are.
+    #[serde(default)]
+    pub precompress: bool,
 }
 
 /// `[search]`: whether the hub has a search index, which parts of a page it
@@ -154,6 +166,7 @@ const KNOWN_KEYS: &[&str] = &[
     "themes",
     "feeds",
     "search",
+    "output",
 ];
 
 impl Config {

@@ -193,9 +193,16 @@ pub fn closest<'a>(wrong: &str, candidates: impl IntoIterator<Item = &'a str>) -
 ///
 /// `source` gives one line (1-based) of a file named as diagnostics name it; the
 /// printer falls back to the location alone when it has none.
-pub fn human(diagnostics: &[Diagnostic], pages: usize, source: &dyn Fn(&Path, usize) -> Option<String>) -> String {
+/// With `colour`, errors, warnings and the underline are coloured as rustc
+/// colours them (for a terminal).
+pub fn human(
+    diagnostics: &[Diagnostic],
+    pages: usize,
+    source: &dyn Fn(&Path, usize) -> Option<String>,
+    colour: bool,
+) -> String {
     let mut out = String::new();
-    let renderer = annotate_snippets::Renderer::plain();
+    let renderer = if colour { annotate_snippets::Renderer::styled() } else { annotate_snippets::Renderer::plain() };
     for diagnostic in diagnostics {
         let line = (diagnostic.line > 0).then(|| source(&diagnostic.file, diagnostic.line)).flatten();
         match line {
@@ -318,6 +325,51 @@ impl<'a> JsonDiagnostic<'a> {
     }
 }
 
+/// GitHub Actions workflow commands, one per line
+/// (`::error file=content/x.md,line=4,col=9,title=E007 unknown-theme::…`):
+/// GitHub shows each on its line of the pull request. `dir` is the site's
+/// folder within the repository (`.` for the repository itself), so the
+/// file paths are the repository's.
+pub fn github(diagnostics: &[Diagnostic], dir: &Path) -> String {
+    let mut out = String::new();
+    for diagnostic in diagnostics {
+        let command = match diagnostic.severity() {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        let file = display_path(&dir.join(&diagnostic.file));
+        let file = file.strip_prefix("./").unwrap_or(&file);
+        let mut properties = format!("file={}", github_property(file));
+        if diagnostic.line > 0 {
+            let _ = write!(properties, ",line={}", diagnostic.line);
+            if diagnostic.column > 0 {
+                let _ = write!(properties, ",col={}", diagnostic.column);
+            }
+        }
+        let title = format!("{} {}", diagnostic.code.id(), diagnostic.code.name());
+        let _ = write!(properties, ",title={}", github_property(&title));
+        let mut message = diagnostic.message.clone();
+        if let Some(field) = &diagnostic.field {
+            let _ = write!(message, " (field `{field}`)");
+        }
+        if let Some(hint) = &diagnostic.hint {
+            let _ = write!(message, "\nhelp: {hint}");
+        }
+        let _ = writeln!(out, "::{command} {properties}::{}", github_data(&message));
+    }
+    out
+}
+
+/// A workflow command's message: `%`, CR and LF escaped as GitHub reads them.
+fn github_data(text: &str) -> String {
+    text.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+}
+
+/// A workflow command's property value: as a message, and `:` and `,` too.
+fn github_property(text: &str) -> String {
+    github_data(text).replace(':', "%3A").replace(',', "%2C")
+}
+
 /// One JSON object per line, for CI annotations.
 pub fn json_lines(diagnostics: &[Diagnostic]) -> String {
     let mut out = String::new();
@@ -340,6 +392,19 @@ pub fn json_array(diagnostics: &[Diagnostic]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn github_annotations_escape_what_would_end_them() {
+        let diagnostic = Diagnostic::new(Code::UnknownTheme, "content/a,b:c.md", "100% wrong\r\nsecond line")
+            .at(3, 7)
+            .hint("try: `x`");
+        let warning = Diagnostic::new(Code::LongSummary, "content/x.md", "too long");
+        assert_eq!(
+            github(&[diagnostic, warning], Path::new(".")),
+            "::error file=content/a%2Cb%3Ac.md,line=3,col=7,title=E007 unknown-theme::100%25 wrong%0D%0Asecond \
+             line%0Ahelp: try: `x`\n::warning file=content/x.md,title=W003 long-summary::too long\n"
+        );
+    }
 
     #[test]
     fn codes_are_unique_and_prefixed_by_severity() {
@@ -379,7 +444,12 @@ mod tests {
             .field("themes")
             .hint("did you mean `belonging`?");
         let text = "---\nthemes:\n  - belongin\n---\n";
-        let report = human(&[diagnostic], 1, &|_, line| text.lines().nth(line - 1).map(String::from));
+        let source = |_: &Path, line: usize| text.lines().nth(line - 1).map(String::from);
+        let report = human(std::slice::from_ref(&diagnostic), 1, &source, false);
+        assert!(!report.contains('\u{1b}'), "{report}");
+        // In colour (a terminal), the same report with escape codes.
+        let coloured = human(std::slice::from_ref(&diagnostic), 1, &source, true);
+        assert!(coloured.contains("\u{1b}[") && coloured.len() > report.len(), "{coloured}");
         assert!(report.contains("error[E007 unknown-theme]: unknown theme `belongin`"), "{report}");
         assert!(report.contains("content/a.md:3:5"), "{report}");
         assert!(report.contains("  - belongin"), "{report}");

@@ -22,6 +22,7 @@ pub mod render;
 pub mod scaffold;
 pub mod search;
 pub mod serve;
+pub mod shrink;
 pub mod site;
 pub mod slug;
 pub mod theme;
@@ -33,6 +34,7 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
+use anyhow::Context as _;
 use rayon::prelude::*;
 
 use crate::date::Date;
@@ -53,6 +55,8 @@ pub struct Options {
     pub base_url: Option<String>,
     /// Include pages marked `draft: true`.
     pub drafts: bool,
+    /// Minify HTML, CSS and JavaScript (`build --minify`).
+    pub minify: bool,
     /// The day to judge `review_due` against; today when `None`.
     pub today: Option<Date>,
 }
@@ -209,7 +213,7 @@ pub fn model(options: &Options, progress: &dyn Progress) -> Result<(Model, Vec<D
 /// and adds the CPU time spent in templates and in `sink` to `timings`.
 fn render_all(
     model: &Model,
-    sink: &(dyn Fn(&OutputFile) -> anyhow::Result<()> + Sync),
+    sink: &(dyn Fn(OutputFile) -> anyhow::Result<()> + Sync),
     timings: &mut Timings,
     progress: &dyn Progress,
 ) -> anyhow::Result<(usize, Vec<Diagnostic>)> {
@@ -228,7 +232,7 @@ fn render_all(
         match rendered {
             Ok(file) => {
                 let writing = Instant::now();
-                let written = sink(&file);
+                let written = sink(file);
                 write.fetch_add(nanos(writing), Ordering::Relaxed);
                 written
             }
@@ -276,7 +280,9 @@ pub fn build(options: &Options, progress: &dyn Progress) -> anyhow::Result<Repor
     let configured = options.output.clone().unwrap_or_else(|| model.site.config.output_dir.clone());
     let target = if configured.is_absolute() { configured } else { options.root.join(configured) };
     let staging = output::stage(&options.root, &target)?;
-    let rendered = render_all(&model, &|file| staging.write(file), &mut timings, progress);
+    let precompress = model.site.config.output.precompress;
+    let write = |file: OutputFile| write_for_host(&staging, file, options.minify, precompress);
+    let rendered = render_all(&model, &write, &mut timings, progress);
     let (files, template_problems) = match rendered {
         Ok(result) => result,
         Err(error) => {
@@ -292,6 +298,33 @@ pub fn build(options: &Options, progress: &dyn Progress) -> anyhow::Result<Repor
     }
     let written = timings.time("swap into place", || staging.commit())?;
     Ok(Report { diagnostics, pages, files, output: Some(written), timings })
+}
+
+/// Writes one file as the host is to serve it: minified when `minify`, with
+/// gzip and brotli copies beside it when `precompress` and it is text.
+fn write_for_host(staging: &output::Staging, file: OutputFile, minify: bool, precompress: bool) -> anyhow::Result<()> {
+    let file = match file.contents {
+        render::Contents::Bytes(bytes) if minify => {
+            let bytes = shrink::minify(&file.path, bytes);
+            OutputFile { path: file.path, contents: render::Contents::Bytes(bytes) }
+        }
+        _ => file,
+    };
+    staging.write(&file)?;
+    if !precompress || !shrink::compressible(&file.path) {
+        return Ok(());
+    }
+    let bytes = match &file.contents {
+        render::Contents::Bytes(bytes) => std::borrow::Cow::Borrowed(bytes),
+        render::Contents::Copy(source) => {
+            std::borrow::Cow::Owned(std::fs::read(source).with_context(|| format!("cannot read {}", source.display()))?)
+        }
+    };
+    for (suffix, compressed) in [(".gz", shrink::gzip(&bytes)), (".br", shrink::brotli(&bytes))] {
+        let path = format!("{}{suffix}", file.path);
+        staging.write(&OutputFile { path, contents: render::Contents::Bytes(compressed) })?;
+    }
+    Ok(())
 }
 
 /// The site root a command works on: `--root`, or the current folder.

@@ -5,6 +5,7 @@
 mod progress;
 
 use std::collections::HashMap;
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
@@ -14,8 +15,12 @@ use clap::{Parser, Subcommand, ValueEnum};
 use belong::content::KindName;
 use belong::diagnostics;
 
+/// `belong --version`: the version and the commit it was built from
+/// (`build.rs` asks git; `BELONG_COMMIT` names it where there is no git).
+const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), " (", env!("BELONG_COMMIT"), ")");
+
 #[derive(Parser)]
-#[command(name = "belong", version, about = "Builds the belonging knowledge hub from Markdown")]
+#[command(name = "belong", version = VERSION, about = "Builds the belonging knowledge hub from Markdown")]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -28,15 +33,20 @@ enum Command {
         /// The hub's folder, holding site.toml and content/.
         #[arg(long, value_name = "DIR")]
         root: Option<PathBuf>,
-        /// Where to write the site (overrides output_dir in site.toml).
-        #[arg(long, value_name = "DIR")]
+        /// Where to write the site (overrides BELONG_OUTPUT, which overrides
+        /// output_dir in site.toml).
+        #[arg(long, value_name = "DIR", env = "BELONG_OUTPUT")]
         output: Option<PathBuf>,
-        /// The URL the site will live at (overrides base_url in site.toml).
-        #[arg(long, value_name = "URL")]
+        /// The URL the site will live at (overrides BELONG_BASE_URL, which
+        /// overrides base_url in site.toml).
+        #[arg(long, value_name = "URL", env = "BELONG_BASE_URL")]
         base_url: Option<String>,
         /// Include pages marked `draft: true`.
         #[arg(long)]
         drafts: bool,
+        /// Minify every page, the stylesheet and the scripts.
+        #[arg(long)]
+        minify: bool,
         /// Print how long each step took and the most memory used, at the end.
         #[arg(long)]
         timings: bool,
@@ -46,7 +56,8 @@ enum Command {
         /// The hub's folder, holding site.toml and content/.
         #[arg(long, value_name = "DIR")]
         root: Option<PathBuf>,
-        /// How to print problems: for people, or one JSON object per line.
+        /// How to print problems: for people, one JSON object per line, or as
+        /// GitHub Actions annotations on the lines of a pull request.
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
         /// Include pages marked `draft: true`.
@@ -110,6 +121,7 @@ enum NewKind {
 enum Format {
     Human,
     Json,
+    Github,
 }
 
 fn main() -> ExitCode {
@@ -121,12 +133,13 @@ fn main() -> ExitCode {
         }
     };
     match cli.command {
-        Command::Build { root, output, base_url, drafts, timings } => {
+        Command::Build { root, output, base_url, drafts, minify, timings } => {
             let options = belong::Options {
                 root: belong::root_or_current(root.as_deref()),
                 output,
                 base_url,
                 drafts,
+                minify,
                 today: None,
             };
             let started = Instant::now();
@@ -163,6 +176,10 @@ fn main() -> ExitCode {
                     match format {
                         Format::Human => print_human(&report.diagnostics, report.pages, &options.root),
                         Format::Json => print!("{}", diagnostics::json_lines(&report.diagnostics)),
+                        Format::Github => {
+                            print!("{}", diagnostics::github(&report.diagnostics, &options.root));
+                            eprintln!("{}", diagnostics::summary(&report.diagnostics, report.pages));
+                        }
                     }
                     exit_code(report.failed())
                 }
@@ -305,7 +322,14 @@ fn print_human(report_diagnostics: &[diagnostics::Diagnostic], pages: usize, roo
         let end = starts.get(line).map_or(text.len(), |next| next - 1);
         Some(text[start..end].to_string())
     };
-    eprint!("{}", diagnostics::human(report_diagnostics, pages, &source));
+    eprint!("{}", diagnostics::human(report_diagnostics, pages, &source, colour()));
+}
+
+/// Whether to colour what goes to stderr: only on a terminal, never in CI,
+/// and not when `NO_COLOR` is set (no-color.org).
+fn colour() -> bool {
+    let set = |name: &str| std::env::var_os(name).is_some_and(|value| !value.is_empty());
+    std::io::stderr().is_terminal() && !set("NO_COLOR") && !set("CI")
 }
 
 fn exit_code(failed: bool) -> ExitCode {

@@ -19,7 +19,7 @@ const LAYERS: &[&[&str]] = &[
     &["markdown"],
     &["search"],
     &["render"],
-    &["output", "scaffold"],
+    &["output", "scaffold", "shrink"],
     // The pipeline in `lib.rs` (its items: `Model`, `Options`, `config`…).
     &["lib"],
     &["serve"],

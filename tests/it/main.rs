@@ -12,6 +12,7 @@ mod layers;
 mod links;
 mod pages;
 mod preview;
+mod publish;
 mod safety;
 mod scaffold;
 mod search;
