@@ -317,7 +317,16 @@ test('every element reached by Tab shows a visible focus style', { timeout: 10 *
 //   scrolling box is a labelled `<div role="region">`, because a `<section>`
 //   with no heading is a warning of the W3C Nu checker (vnu.test.mjs).
 test('html-validate finds no errors', { timeout: 10 * MINUTE }, async (t) => {
-  const validator = new HtmlValidate(JSON.parse(fs.readFileSync(path.join(REPO, 'tests', 'browser', '.htmlvalidate.json'), 'utf8')));
+  const config = JSON.parse(fs.readFileSync(path.join(REPO, 'tests', 'browser', '.htmlvalidate.json'), 'utf8'));
+  if ((process.env.BELONG_BUILD_FLAGS || '').includes('--minify')) {
+    // Style rules a minifier breaks on purpose: quotes around attribute
+    // values that need none, `type="submit"` on a button (the default), and
+    // `&amp;` where a bare `&` reads the same ("R&D", "A & E"). Validity is
+    // the W3C Nu checker's to judge (vnu.test.mjs), minified too.
+    const minified = ['attr-quotes', 'no-implicit-button-type', 'no-raw-characters', 'unrecognized-char-ref'];
+    config.rules = { ...config.rules, ...Object.fromEntries(minified.map((rule) => [rule, 'off'])) };
+  }
+  const validator = new HtmlValidate(config);
   const corpusPaged = htmlFiles(corpus.root).filter((file) => /[/\\]page[/\\]\d+[/\\]index\.html$/.test(file));
   assert.ok(corpusPaged.length >= 2, 'the corpus build has no paginated pages');
   for (const [site, files] of [

@@ -39,9 +39,14 @@ export function belongBinary() {
   return path.join(REPO, 'target', 'release', 'belong');
 }
 
-/** Builds the site at `root` into `output` with `baseUrl`; `extra` adds flags such as `--drafts`. */
+/**
+ * Builds the site at `root` into `output` with `baseUrl`; `extra` adds flags such as `--drafts`.
+ * BELONG_BUILD_FLAGS adds flags to every build: `npm run test:minified` runs the suite
+ * again over sites built with `--minify`.
+ */
 export function build(root, output, baseUrl, extra = []) {
-  run(belongBinary(), ['build', '--root', root, '--output', output, '--base-url', baseUrl, ...extra], { cwd: REPO });
+  const flags = (process.env.BELONG_BUILD_FLAGS || '').split(' ').filter(Boolean);
+  run(belongBinary(), ['build', '--root', root, '--output', output, '--base-url', baseUrl, ...extra, ...flags], { cwd: REPO });
 }
 
 /** Copies the fixture hub `tests/fixtures/<name>` to `into`, to edit it there. */
