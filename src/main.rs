@@ -60,6 +60,10 @@ enum Command {
         /// GitHub Actions annotations on the lines of a pull request.
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
+        /// The URL the site will live at, checked as build would use it
+        /// (overrides BELONG_BASE_URL, which overrides base_url in site.toml).
+        #[arg(long, value_name = "URL", env = "BELONG_BASE_URL")]
+        base_url: Option<String>,
         /// Include pages marked `draft: true`.
         #[arg(long)]
         drafts: bool,
@@ -168,9 +172,9 @@ fn main() -> ExitCode {
                 Err(error) => machine_failure(&error),
             }
         }
-        Command::Check { root, format, drafts } => {
-            let options =
-                belong::Options { root: belong::root_or_current(root.as_deref()), drafts, ..Default::default() };
+        Command::Check { root, format, base_url, drafts } => {
+            let root = belong::root_or_current(root.as_deref());
+            let options = belong::Options { root, base_url, drafts, ..Default::default() };
             match belong::check(&options) {
                 Ok(report) => {
                     match format {

@@ -68,6 +68,13 @@ fn the_environment_overrides_site_toml_and_flags_override_the_environment() {
     let built = belong_with_env(&flags, dir.path(), &env);
     assert!(built.status.success(), "{}", String::from_utf8_lossy(&built.stderr));
     assert_eq!(canonical(&site.join("from-flag")), "https://flag.test/");
+
+    // check reads the address the same way: the fixture's placeholder
+    // (example.org) warns, an address from the environment does not.
+    let placeholder = |output: std::process::Output| String::from_utf8_lossy(&output.stdout).contains("W011");
+    let check = ["check", "--root", root, "--format", "json"];
+    assert!(placeholder(belong_with_env(&check, dir.path(), &[])), "the fixture has a placeholder base_url");
+    assert!(!placeholder(belong_with_env(&check, dir.path(), &env)));
 }
 
 #[test]
