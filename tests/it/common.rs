@@ -151,3 +151,14 @@ pub fn html_files(public: &Path) -> Vec<PathBuf> {
         .map(|entry| entry.path().to_path_buf())
         .collect()
 }
+
+/// Every file a build wrote, relative to its folder, with `/` separators (but
+/// the marker that says belong made the folder).
+pub fn built_files(public: &Path) -> std::collections::BTreeSet<String> {
+    walkdir::WalkDir::new(public)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|entry| entry.file_type().is_file() && entry.file_name() != ".belong-output")
+        .map(|entry| entry.path().strip_prefix(public).unwrap().to_string_lossy().replace('\\', "/"))
+        .collect()
+}

@@ -177,17 +177,6 @@ fn change(root: &Path, random: &mut Random, step: usize, broken: &mut Option<(Pa
     }
 }
 
-/// Every file a clean build writes, relative to its folder (but the marker
-/// that says belong made the folder).
-fn built_files(public: &Path) -> BTreeSet<String> {
-    walkdir::WalkDir::new(public)
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|entry| entry.file_type().is_file() && entry.file_name() != ".belong-output")
-        .map(|entry| entry.path().strip_prefix(public).unwrap().to_string_lossy().replace('\\', "/"))
-        .collect()
-}
-
 #[test]
 fn the_preview_serves_what_a_clean_build_writes_after_200_random_changes() {
     let dir = tempfile::tempdir().unwrap();
@@ -226,7 +215,7 @@ fn the_preview_serves_what_a_clean_build_writes_after_200_random_changes() {
         if update.rendered <= 2 {
             body_edits += 1;
         }
-        for file in built_files(&public) {
+        for file in crate::common::built_files(&public) {
             let expected = fs::read(public.join(&file)).unwrap();
             match live.file(&file) {
                 Lookup::Found(bytes) => assert!(
@@ -240,7 +229,7 @@ fn the_preview_serves_what_a_clean_build_writes_after_200_random_changes() {
         let served = live.read();
         let routes: BTreeSet<String> =
             served.model.as_ref().unwrap().site.routes.iter().map(|(file, _)| file.to_string()).collect();
-        assert_eq!(routes, built_files(&public), "step {step}: the preview's files are not the build's");
+        assert_eq!(routes, crate::common::built_files(&public), "step {step}: the preview's files are not the build's");
     }
     // The run went through every path: failures and their fixes, and edits
     // that took the body-only path.

@@ -89,16 +89,6 @@ fn version_names_the_commit_it_was_built_from() {
     assert_eq!(stdout.trim(), format!("belong {} ({expected})", env!("CARGO_PKG_VERSION")));
 }
 
-/// Every file under `dir`, relative, with `/` separators.
-fn files(dir: &Path) -> BTreeSet<String> {
-    walkdir::WalkDir::new(dir)
-        .into_iter()
-        .map(Result::unwrap)
-        .filter(|entry| entry.file_type().is_file())
-        .map(|entry| entry.path().strip_prefix(dir).unwrap().to_string_lossy().replace('\\', "/"))
-        .collect()
-}
-
 #[test]
 fn a_minified_precompressed_hub_works_under_a_sub_path() {
     let dir = tempfile::tempdir().unwrap();
@@ -118,7 +108,10 @@ fn a_minified_precompressed_hub_works_under_a_sub_path() {
     assert!(built.status.success(), "{}", String::from_utf8_lossy(&built.stderr));
 
     let published = |root: &Path| -> BTreeSet<String> {
-        files(root).into_iter().filter(|file| !file.ends_with(".gz") && !file.ends_with(".br")).collect()
+        crate::common::built_files(root)
+            .into_iter()
+            .filter(|file| !file.ends_with(".gz") && !file.ends_with(".br"))
+            .collect()
     };
     assert_eq!(published(&small), published(&plain), "minifying changed which files are published");
     let published = published(&small);
