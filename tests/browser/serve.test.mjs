@@ -1,9 +1,12 @@
 // `belong serve` in headless Chromium, as an author uses it: a case study open
-// while its Markdown is edited on disk, a stylesheet changed under a scrolled
-// page, a broken save and its fix, a hub that starts broken, and the server
-// restarted under an open page. axe-core runs with the error overlay on screen.
+// while its Markdown is edited on disk, a burst of saves, a save made while
+// the page's event stream is still connecting, a stylesheet changed under a
+// scrolled page, a broken save and its fix, a hub that starts broken, and the
+// server restarted under an open page. axe-core runs with the error overlay
+// on screen.
 //
-// Run: cd tests/browser && npm ci && npm test. Environment as in support.mjs.
+// Run: cd tests/browser && npm ci && npm test. Environment as in support.mjs;
+// BELONG_SERVE_REPEAT=20 runs the burst and held-stream tests 20 times each.
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -15,6 +18,7 @@ import { REPO, MINUTE, launch, axeViolations, describeViolations, freePort, star
 
 const CASE = path.join('content', 'case-studies', 'las-belonging.md');
 const URL_PATH = '/case-studies/las-belonging/';
+const REPEAT = Number(process.env.BELONG_SERVE_REPEAT || 1);
 
 let tmp;
 let context;
@@ -26,6 +30,27 @@ function copyHub(root) {
   fs.mkdirSync(root, { recursive: true });
   fs.copyFileSync(path.join(REPO, 'site.toml'), path.join(root, 'site.toml'));
   fs.cpSync(path.join(REPO, 'content'), path.join(root, 'content'), { recursive: true });
+}
+
+/** A seeded source of numbers in [0, 1), so a failing run can be named and repeated. */
+function random(seed) {
+  let state = seed >>> 0 || 1;
+  return () => {
+    state ^= state << 13;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    return (state >>> 0) / 4294967296;
+  };
+}
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Writes `text` to `file` as editors save: in place, or to a temporary file renamed over it. */
+function save(file, text, renamed) {
+  if (!renamed) return fs.writeFileSync(file, text);
+  const temporary = path.join(path.dirname(file), `.${path.basename(file)}.tmp`);
+  fs.writeFileSync(temporary, text);
+  fs.renameSync(temporary, file);
 }
 
 /** Replaces `from` with `to` in the file at `file`, written in place as an editor saves. */
@@ -77,6 +102,72 @@ test('an edit to an open case study shows without a reload by hand, at the same 
       await again.stop();
     }
   } finally {
+    await server.stop();
+  }
+  assert.deepEqual(errors.splice(0), []);
+});
+
+test('a burst of 25 saves ends with the open page showing the last one', async () => {
+  const root = path.join(tmp, 'burst');
+  copyHub(root);
+  const file = path.join(root, CASE);
+  const original = fs.readFileSync(file, 'utf8');
+  assert.ok(original.includes('Five staff networks'));
+  const server = await startServe(root, await freePort());
+  try {
+    for (let run = 0; run < REPEAT; run += 1) {
+      const seed = 0x5eed + run;
+      const next = random(seed);
+      await page.goto(server.origin + URL_PATH);
+      for (let number = 1; number <= 25; number += 1) {
+        const text = original.replace('Five staff networks', `Five staff networks, burst save ${run}-${number}.`);
+        save(file, text, next() < 0.5);
+        await sleep(Math.floor(next() * 250));
+      }
+      const last = `burst save ${run}-25.`;
+      try {
+        await page.waitForFunction((wanted) => document.body.innerText.includes(wanted), last, { timeout: 8_000 });
+      } catch (error) {
+        const shown = await page.evaluate(() => (document.body.innerText.match(/burst save [\d-]+\./) || ['none'])[0]);
+        throw new Error(`run ${run} (seed ${seed}): after 8 s the page shows ${shown}, not ${last}\n${server.log()}`);
+      }
+    }
+  } finally {
+    await server.stop();
+  }
+  assert.deepEqual(errors.splice(0), []);
+});
+
+test('a save made while the page is still connecting its event stream shows', async () => {
+  const root = path.join(tmp, 'held');
+  copyHub(root);
+  const file = path.join(root, CASE);
+  const original = fs.readFileSync(file, 'utf8');
+  const server = await startServe(root, await freePort());
+  // The page's event stream reaches the server 1.5 s after the page asks
+  // for it, as on a slow laptop; the page itself comes at once.
+  let held = 0;
+  await page.route('**/__belong/events*', async (route) => {
+    held += 1;
+    await sleep(1_500);
+    await route.continue().catch(() => {});
+  });
+  try {
+    for (let run = 0; run < REPEAT; run += 1) {
+      const before = held;
+      await page.goto(server.origin + URL_PATH);
+      // The save lands once the page is shown but before its stream connects.
+      while (held === before) await sleep(5);
+      const wanted = `saved while connecting ${run}.`;
+      save(file, original.replace('Five staff networks', `Five staff networks, ${wanted}`), false);
+      try {
+        await page.waitForFunction((text) => document.body.innerText.includes(text), wanted, { timeout: 8_000 });
+      } catch (error) {
+        throw new Error(`run ${run}: the page never showed the save made while it connected\n${server.log()}`);
+      }
+    }
+  } finally {
+    await page.unroute('**/__belong/events*');
     await server.stop();
   }
   assert.deepEqual(errors.splice(0), []);
