@@ -23,7 +23,7 @@ macro_rules! codes {
     ($($variant:ident = $id:literal $name:literal $severity:ident,)*) => {
         /// A stable diagnostic code. Ids and names never change meaning once released,
         /// so CI annotations and the README's error guide stay valid.
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
         pub enum Code { $($variant,)* }
 
         impl Code {
@@ -86,7 +86,7 @@ codes! {
 ///
 /// `file` is relative to the site root (`content/case-studies/eeast.md`);
 /// `line` and `column` are 1-based, and 0 when unknown.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Diagnostic {
     pub code: Code,
     pub file: PathBuf,
@@ -188,19 +188,14 @@ pub fn closest<'a>(wrong: &str, candidates: impl IntoIterator<Item = &'a str>) -
 }
 
 /// The human report: each diagnostic with the offending line of its file
-/// underlined (annotate-snippets, as rustc prints), then its fix, then a summary
-/// line such as "2 errors, 3 warnings in 41 pages".
+/// underlined (annotate-snippets, as rustc prints), then its fix; `summary`
+/// gives the line that follows them ("2 errors, 3 warnings in 41 pages").
 ///
 /// `source` gives one line (1-based) of a file named as diagnostics name it; the
 /// printer falls back to the location alone when it has none.
 /// With `colour`, errors, warnings and the underline are coloured as rustc
 /// colours them (for a terminal).
-pub fn human(
-    diagnostics: &[Diagnostic],
-    pages: usize,
-    source: &dyn Fn(&Path, usize) -> Option<String>,
-    colour: bool,
-) -> String {
+pub fn human(diagnostics: &[Diagnostic], source: &dyn Fn(&Path, usize) -> Option<String>, colour: bool) -> String {
     let mut out = String::new();
     let renderer = if colour { annotate_snippets::Renderer::styled() } else { annotate_snippets::Renderer::plain() };
     for diagnostic in diagnostics {
@@ -211,8 +206,6 @@ pub fn human(
         }
         out.push_str("\n\n");
     }
-    out.push_str(&summary(diagnostics, pages));
-    out.push('\n');
     out
 }
 
@@ -445,16 +438,16 @@ mod tests {
             .hint("did you mean `belonging`?");
         let text = "---\nthemes:\n  - belongin\n---\n";
         let source = |_: &Path, line: usize| text.lines().nth(line - 1).map(String::from);
-        let report = human(std::slice::from_ref(&diagnostic), 1, &source, false);
+        let report = human(std::slice::from_ref(&diagnostic), &source, false);
         assert!(!report.contains('\u{1b}'), "{report}");
         // In colour (a terminal), the same report with escape codes.
-        let coloured = human(std::slice::from_ref(&diagnostic), 1, &source, true);
+        let coloured = human(std::slice::from_ref(&diagnostic), &source, true);
         assert!(coloured.contains("\u{1b}[") && coloured.len() > report.len(), "{coloured}");
         assert!(report.contains("error[E007 unknown-theme]: unknown theme `belongin`"), "{report}");
         assert!(report.contains("content/a.md:3:5"), "{report}");
         assert!(report.contains("  - belongin"), "{report}");
         assert!(report.contains("help: did you mean `belonging`?"), "{report}");
-        assert!(report.trim_end().ends_with("1 error, 0 warnings in 1 page"), "{report}");
+        assert_eq!(summary(std::slice::from_ref(&diagnostic), 1), "1 error, 0 warnings in 1 page");
     }
 
     #[test]

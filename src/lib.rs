@@ -2,9 +2,9 @@
 //! discussion sets in, a static, accessible website out.
 //!
 //! The pipeline runs one way, each step taking the last one's value:
-//! `config::load`, `content::load`, `theme::load` -> `site::model` (with the
-//! routes table) -> `render::bodies` -> `render::render` per route -> `output`
-//! (build) or nothing (check).
+//! `config::load`, `content::Sources::read`, `theme::load` -> `site::model`
+//! (with the routes table) -> `render::bodies` (all three in `model::Model`)
+//! -> `render::render` per route -> `output` (build) or nothing (check).
 //! Content problems travel beside the values as `Diagnostic`s; only machine
 //! failures (disk, permissions) are errors.
 
@@ -17,6 +17,7 @@ pub mod diagnostics;
 pub mod escape;
 pub mod highlight;
 pub mod markdown;
+pub mod model;
 pub mod output;
 pub mod render;
 pub mod scaffold;
@@ -28,7 +29,6 @@ pub mod slug;
 pub mod theme;
 pub mod timings;
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -39,10 +39,12 @@ use rayon::prelude::*;
 
 use crate::date::Date;
 use crate::diagnostics::Diagnostic;
-use crate::render::{Bodies, Inputs, OutputFile};
-use crate::site::{Site, Source};
-use crate::theme::Theme;
+use crate::model::{Hub, Keep, Model};
+use crate::render::OutputFile;
+use crate::site::Source;
 use crate::timings::Timings;
+
+pub use crate::timings::{Progress, Quiet};
 
 /// What `build` and `check` are asked to do.
 #[derive(Clone, Debug, Default)]
@@ -61,21 +63,16 @@ pub struct Options {
     pub today: Option<Date>,
 }
 
-/// Told how a build is going, so `main.rs` can show it. `advance` is
-/// called from the render threads.
-pub trait Progress: Sync {
-    /// A step starts; `total` is how many files it makes, when it counts them.
-    fn step(&self, name: &'static str, total: Option<usize>);
-    /// One more file of the current step is made.
-    fn advance(&self);
-}
-
-/// Progress that shows nothing (`check`, and library callers).
-pub struct Quiet;
-
-impl Progress for Quiet {
-    fn step(&self, _: &'static str, _: Option<usize>) {}
-    fn advance(&self) {}
+impl Options {
+    /// The hub these options read, and how.
+    pub fn hub(&self) -> Hub {
+        Hub {
+            root: self.root.clone(),
+            base_url: self.base_url.clone(),
+            drafts: self.drafts,
+            today: self.today.unwrap_or_else(Date::today),
+        }
+    }
 }
 
 /// What a run found and did.
@@ -100,114 +97,6 @@ impl Report {
     }
 }
 
-/// A modelled site with its rendered bodies and theme, ready to render files:
-/// everything a build knows before it writes. A preview keeps one and renders
-/// single routes from it.
-pub struct Model {
-    pub site: Site,
-    pub bodies: Bodies,
-    pub theme: Theme,
-    pub search: search::Index,
-    /// The day "due for review" is judged against.
-    pub today: Date,
-    /// Markdown pages found, loaded or not.
-    page_files: usize,
-    /// How long modelling and rendering the bodies took.
-    pub timings: Timings,
-}
-
-/// What a model keeps for the next one.
-pub enum Kept<'a> {
-    /// Nothing: the Markdown goes once the bodies are made (build, check).
-    Nothing,
-    /// Every page's Markdown, to compare with the next save, and the bodies
-    /// reused from this earlier model (a preview).
-    Markdown(Option<&'a Model>),
-}
-
-impl Model {
-    /// Models `content` with `config` and `theme`: the site, then every
-    /// page's body. A preview passes `Kept::Markdown` with its last model,
-    /// whose bodies are kept where nothing they read changed; build and
-    /// check pass `Kept::Nothing`, and each page's Markdown is let go once
-    /// its body is rendered. The search index is left empty for
-    /// `search::index` to fill: a preview serves an edited page before the
-    /// index is done.
-    pub fn new(
-        content: content::Content,
-        config: config::Config,
-        theme: Theme,
-        today: Date,
-        kept: Kept,
-    ) -> (Model, Vec<Diagnostic>) {
-        let page_files = content.page_files;
-        let mut timings = Timings::default();
-        let (mut site, mut diagnostics) = timings.time("model", || site::model(content, config, &theme.static_files));
-        let markdown = match kept {
-            Kept::Nothing => render::Markdown::Taken(site.take_markdown()),
-            Kept::Markdown(previous) => {
-                render::Markdown::InSite { previous: previous.map(|model| (&model.site, &model.bodies)) }
-            }
-        };
-        let (bodies, body_problems) = timings.time("markdown", || render::bodies(&site, markdown));
-        diagnostics.extend(body_problems);
-        let search = search::Index::default();
-        (Model { site, bodies, theme, search, today, page_files, timings }, diagnostics)
-    }
-
-    /// What rendering one of the model's files reads, made once for many.
-    pub fn inputs(&self) -> Inputs<'_> {
-        Inputs::new(&self.site, &self.bodies, &self.theme, &self.search, self.today)
-    }
-}
-
-/// Reads `site.toml`, with `options`' `base_url` in place of its own.
-pub fn config(options: &Options) -> Result<config::Config, Vec<Diagnostic>> {
-    let mut config = config::load(&options.root)?;
-    if let Some(base_url) = &options.base_url {
-        config.set_base_url(base_url).map_err(|diagnostic| vec![diagnostic])?;
-    }
-    Ok(config)
-}
-
-/// Runs every step up to rendering. `Err` carries the report when nothing
-/// further can be done (no readable site.toml, a broken template).
-pub fn model(options: &Options, progress: &dyn Progress) -> Result<(Model, Vec<Diagnostic>), Report> {
-    let fail = |diagnostics: Vec<Diagnostic>| Report { diagnostics, ..Report::default() };
-    let config = config(options).map_err(fail)?;
-    let today = options.today.unwrap_or_else(Date::today);
-    let load_options = content::LoadOptions { drafts: options.drafts, today: Some(today) };
-    let mut timings = Timings::default();
-    progress.step("load and validate", None);
-    let (content, mut diagnostics) =
-        timings.time("load and validate", || content::load(&options.root, &config, load_options));
-    diagnostics.extend(config.warnings.iter().cloned());
-    match timings.time("theme", || theme::load(&options.root, &config.theme)) {
-        Ok(theme) => {
-            progress.step("model and markdown", None);
-            let (mut model, problems) = Model::new(content, config, theme, today, Kept::Nothing);
-            diagnostics.extend(problems);
-            timings.steps.append(&mut model.timings.steps);
-            progress.step("search index", None);
-            model.search = timings.time("search index", || search::index(&model.site, &model.bodies.pages));
-            model.timings = timings;
-            Ok((model, diagnostics))
-        }
-        Err(theme_problems) => {
-            // The content is still checked, so one run reports everything.
-            let page_files = content.page_files;
-            let (site, model_problems) = site::model(content, config, &BTreeMap::new());
-            diagnostics.extend(model_problems);
-            diagnostics.extend(render::bodies(&site, render::Markdown::InSite { previous: None }).1);
-            diagnostics.extend(theme_problems);
-            let mut report = fail(diagnostics);
-            report.pages = page_files;
-            diagnostics::sort(&mut report.diagnostics);
-            Err(report)
-        }
-    }
-}
-
 /// Renders every file of the site in parallel, handing each to `sink` as it
 /// is made. Returns how many files were made and the template problems met,
 /// and adds the CPU time spent in templates and in `sink` to `timings`.
@@ -218,7 +107,7 @@ fn render_all(
     progress: &dyn Progress,
 ) -> anyhow::Result<(usize, Vec<Diagnostic>)> {
     let inputs = model.inputs();
-    let routes: Vec<(&str, &Source)> = model.site.routes.iter().collect();
+    let routes: Vec<(&str, &Source)> = model.site().routes.iter().collect();
     progress.step("templates and write", Some(routes.len()));
     let problems = Mutex::new(Vec::new());
     let (templates, write) = (AtomicU64::new(0), AtomicU64::new(0));
@@ -250,37 +139,53 @@ fn render_all(
     Ok((routes.len(), problems.into_inner().unwrap_or_default()))
 }
 
+/// Makes the model `build` and `check` render, with how long it took. `Err`
+/// is the report of a hub that could not be modelled (no readable site.toml).
+fn model(options: &Options, progress: &dyn Progress) -> Result<(Model, Timings), Report> {
+    let mut model = Model::make(&options.hub(), Keep::Nothing, progress)
+        .map_err(|diagnostics| Report { diagnostics, ..Report::default() })?;
+    let timings = model.take_timings();
+    Ok((model, timings))
+}
+
+/// Gives `model` its search index, timed as a step.
+fn index(model: &mut Model, timings: &mut Timings, progress: &dyn Progress) {
+    let index = timings.step(progress, "search index", || model.search_index());
+    model.set_search(index);
+}
+
 /// Validates the whole site, renders it and writes nothing.
 pub fn check(options: &Options) -> anyhow::Result<Report> {
-    let (mut model, mut diagnostics) = match model(options, &Quiet) {
+    let (mut model, mut timings) = match model(options, &Quiet) {
         Ok(model) => model,
         Err(report) => return Ok(report),
     };
-    let mut timings = std::mem::take(&mut model.timings);
+    index(&mut model, &mut timings, &Quiet);
     let (_, template_problems) = render_all(&model, &|_| Ok(()), &mut timings, &Quiet)?;
+    let mut diagnostics = model.diagnostics();
     diagnostics.extend(template_problems);
     diagnostics::sort(&mut diagnostics);
-    Ok(Report { diagnostics, pages: model.page_files, files: 0, output: None, timings })
+    Ok(Report { diagnostics, pages: model.page_files(), files: 0, output: None, timings })
 }
 
 /// Builds the site into its output folder, telling `progress` how it goes.
 /// Nothing is written when the content has errors; the old site is replaced
 /// only when the new one is complete.
 pub fn build(options: &Options, progress: &dyn Progress) -> anyhow::Result<Report> {
-    let (mut model, mut diagnostics) = match model(options, progress) {
+    let (mut model, mut timings) = match model(options, progress) {
         Ok(model) => model,
         Err(report) => return Ok(report),
     };
-    let pages = model.page_files;
-    let mut timings = std::mem::take(&mut model.timings);
-    if diagnostics.iter().any(Diagnostic::is_error) {
-        diagnostics::sort(&mut diagnostics);
+    let pages = model.page_files();
+    let mut diagnostics = model.diagnostics();
+    if model.failed() {
         return Ok(Report { diagnostics, pages, files: 0, output: None, timings });
     }
-    let configured = options.output.clone().unwrap_or_else(|| model.site.config.output_dir.clone());
+    index(&mut model, &mut timings, progress);
+    let configured = options.output.clone().unwrap_or_else(|| model.site().config.output_dir.clone());
     let target = if configured.is_absolute() { configured } else { options.root.join(configured) };
     let staging = output::stage(&options.root, &target)?;
-    let precompress = model.site.config.output.precompress;
+    let precompress = model.site().config.output.precompress;
     let write = |file: OutputFile| write_for_host(&staging, file, options.minify, precompress);
     let rendered = render_all(&model, &write, &mut timings, progress);
     let (files, template_problems) = match rendered {

@@ -197,12 +197,7 @@ fn main() -> ExitCode {
                 drafts,
                 ..Default::default()
             };
-            let options = belong::serve::ServeOptions { build, bind, port, open };
-            let root = options.build.root.clone();
-            match belong::serve::serve(&options, &|event| print_serve_event(&event, &root)) {
-                Ok(()) => ExitCode::SUCCESS,
-                Err(error) => machine_failure(&error),
-            }
+            serve(&belong::serve::ServeOptions { build, bind, port, open })
         }
         Command::New { kind, title, root, bundle } => new_page(kind, &title, root, bundle),
         Command::Init { dir } => init(&dir),
@@ -237,12 +232,39 @@ fn timings_table(timings: &belong::timings::Timings, wall: std::time::Duration) 
     table
 }
 
-/// One short line per event of `belong serve`; a failed build's problems in full.
+/// `belong serve`, until it is stopped.
+fn serve(options: &belong::serve::ServeOptions) -> ExitCode {
+    if let Err(error) = stop_on_signals() {
+        return machine_failure(&error);
+    }
+    let root = &options.build.root;
+    match belong::serve::serve(options, &|event| print_serve_event(&event, root)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => machine_failure(&error),
+    }
+}
+
+/// Stops `belong serve` on Ctrl-C (SIGINT) and on SIGTERM, whatever the
+/// shell that started it did with those signals: a background job or
+/// `nohup` starts it with SIGINT ignored, and it would never stop. The
+/// preview writes nothing, so exiting at once leaves nothing behind, and
+/// the port closes with the process.
+fn stop_on_signals() -> anyhow::Result<()> {
+    ctrlc::set_handler(|| {
+        eprintln!("stopped the preview");
+        std::process::exit(0);
+    })
+    .map_err(|error| anyhow::anyhow!("cannot handle Ctrl-C: {error}"))
+}
+
+/// One short line per event of `belong serve`; errors, and warnings the first
+/// time they are seen, in full.
 fn print_serve_event(event: &belong::serve::Event, root: &Path) {
     use belong::serve::Event;
     match event {
         Event::Started { url, millis, update } => {
             if update.problems.is_empty() {
+                print_human(&update.warnings, update.pages, root);
                 eprintln!("built the preview in {millis} ms");
             } else {
                 print_human(&update.problems, update.pages, root);
@@ -251,8 +273,17 @@ fn print_serve_event(event: &belong::serve::Event, root: &Path) {
             eprintln!("serving {url} (a local preview, not a web server); press Ctrl-C to stop");
         }
         Event::Updated { what, millis, update } if update.problems.is_empty() => {
-            let pages = if update.rendered == 1 { "1 file".to_string() } else { format!("{} files", update.rendered) };
-            eprintln!("{what} changed: {pages} re-rendered, {} changed, in {millis} ms", update.changed.len());
+            print_diagnostics(&update.new_warnings, root);
+            let bodies = count(update.bodies, "body", "bodies");
+            let files = count(update.files, "file", "files");
+            let warnings = match update.warnings.len() {
+                0 => String::new(),
+                count => format!("; {}", self::count(count, "warning", "warnings")),
+            };
+            eprintln!(
+                "{what} changed: {bodies} and {files} re-rendered, {} changed, in {millis} ms{warnings}",
+                update.changed.len()
+            );
         }
         Event::Updated { what, update, .. } => {
             print_human(&update.problems, update.pages, root);
@@ -307,8 +338,20 @@ fn init(dir: &Path) -> ExitCode {
     }
 }
 
-/// Prints diagnostics for people, each with its line of the file shown.
+/// "1 body", "3 bodies".
+fn count(number: usize, one: &str, many: &str) -> String {
+    if number == 1 { format!("1 {one}") } else { format!("{number} {many}") }
+}
+
+/// Prints diagnostics for people, each with its line of the file shown, and
+/// the summary line.
 fn print_human(report_diagnostics: &[diagnostics::Diagnostic], pages: usize, root: &Path) {
+    print_diagnostics(report_diagnostics, root);
+    eprintln!("{}", diagnostics::summary(report_diagnostics, pages));
+}
+
+/// Prints diagnostics for people, each with its line of the file shown.
+fn print_diagnostics(report_diagnostics: &[diagnostics::Diagnostic], root: &Path) {
     // Each file is read once, however many problems it has.
     let mut files: HashMap<&Path, Option<(String, Vec<usize>)>> = HashMap::new();
     for diagnostic in report_diagnostics.iter().filter(|d| d.line > 0) {
@@ -326,7 +369,7 @@ fn print_human(report_diagnostics: &[diagnostics::Diagnostic], pages: usize, roo
         let end = starts.get(line).map_or(text.len(), |next| next - 1);
         Some(text[start..end].to_string())
     };
-    eprint!("{}", diagnostics::human(report_diagnostics, pages, &source, colour()));
+    eprint!("{}", diagnostics::human(report_diagnostics, &source, colour()));
 }
 
 /// Whether to colour what goes to stderr: only on a terminal, never in CI,

@@ -68,8 +68,10 @@ pub struct Theme {
 }
 
 /// Loads the embedded theme, then the overrides in `<root>/themes/<name>/`.
-/// A template that does not parse is reported at its line and column.
-pub fn load(root: &Path, name: &str) -> Result<Theme, Vec<Diagnostic>> {
+/// A template that does not parse is reported at its line and column, and
+/// the theme's templates are then the embedded ones alone: the problems stop
+/// a build, but the rest of the hub is still checked in the same run.
+pub fn load(root: &Path, name: &str) -> (Theme, Vec<Diagnostic>) {
     let theme_dir = root.join("themes").join(name);
     let mut templates: Vec<(String, String, PathBuf)> = TEMPLATES
         .iter()
@@ -89,21 +91,21 @@ pub fn load(root: &Path, name: &str) -> Result<Theme, Vec<Diagnostic>> {
             }
         }
     }
-    let mut tera = tera::Tera::new();
-    tera.autoescape_on(vec![".html", ".xml"]);
     // Tera resolves `extends` and `include` across the whole set, so templates
     // are added together; its error names the template at fault.
-    if let Err(error) = tera.add_raw_templates(templates.iter().map(|(name, text, _)| (name.as_str(), text.as_str()))) {
-        let text = error.to_string();
-        let display = templates
-            .iter()
-            .find(|(name, _, _)| text.contains(&format!("{name}:")) || text.contains(&format!("'{name}'")))
-            .map_or_else(|| Path::new("themes").join(name).join("templates"), |(_, _, display)| display.clone());
-        problems.push(template_error(&display, &error));
-    }
-    if !problems.is_empty() {
-        return Err(problems);
-    }
+    let tera = match tera_of(templates.iter().map(|(name, text, _)| (name.as_str(), text.as_str()))) {
+        Ok(tera) => tera,
+        Err(error) => {
+            let text = error.to_string();
+            let display = templates
+                .iter()
+                .find(|(name, _, _)| text.contains(&format!("{name}:")) || text.contains(&format!("'{name}'")))
+                .map_or_else(|| Path::new("themes").join(name).join("templates"), |(_, _, display)| display.clone());
+            problems.push(template_error(&display, &error));
+            // The embedded templates always parse (a unit test holds them to it).
+            tera_of(TEMPLATES.iter().copied()).unwrap_or_default()
+        }
+    };
     let embedded = STATIC.iter().map(|(path, bytes)| {
         let origin = Path::new("themes/hub/static").join(path);
         (path.to_string(), StaticFile { origin, contents: StaticContents::Embedded(bytes) })
@@ -118,7 +120,15 @@ pub fn load(root: &Path, name: &str) -> Result<Theme, Vec<Diagnostic>> {
             static_files.insert(relative.replace('\\', "/"), file);
         }
     }
-    Ok(Theme { tera, static_files })
+    (Theme { tera, static_files }, problems)
+}
+
+/// Templates loaded into Tera, escaping HTML and XML.
+fn tera_of<'a>(templates: impl IntoIterator<Item = (&'a str, &'a str)>) -> Result<tera::Tera, tera::Error> {
+    let mut tera = tera::Tera::new();
+    tera.autoescape_on(vec![".html", ".xml"]);
+    tera.add_raw_templates(templates)?;
+    Ok(tera)
 }
 
 /// Turns a Tera error into a diagnostic at the template's line and column.
@@ -159,4 +169,29 @@ fn files_under(dir: &Path) -> Vec<(String, PathBuf)> {
             (!relative.starts_with('.')).then(|| (relative, entry.path().to_path_buf()))
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_embedded_templates_parse() {
+        let tera = tera_of(TEMPLATES.iter().copied()).unwrap();
+        let names: Vec<&str> = tera.get_template_names().collect();
+        assert!(TEMPLATES.iter().all(|(name, _)| names.contains(name)), "{names:?}");
+    }
+
+    #[test]
+    fn a_broken_template_is_reported_and_the_embedded_ones_stand_in() {
+        let dir = tempfile::tempdir().unwrap();
+        let templates = dir.path().join("themes/hub/templates");
+        std::fs::create_dir_all(&templates).unwrap();
+        std::fs::write(templates.join("page.html"), "{% if %}").unwrap();
+        let (theme, problems) = load(dir.path(), "hub");
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(problems[0].file, Path::new("themes/hub/templates/page.html"));
+        assert!(theme.tera.get_template_names().any(|name| name == "page.html"));
+        assert!(theme.static_files.contains_key("style.css"));
+    }
 }

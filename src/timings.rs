@@ -1,9 +1,27 @@
-//! Times the steps of a build for `belong build --timings`: each step's wall
-//! time in the order it ran, the CPU time the parallel render step spent in
-//! templates and in writing files, and the process's peak memory after each
-//! step (which says which step holds the most).
+//! Times the steps of a build for `belong build --timings`, and tells a
+//! `Progress` as each starts: each step's wall time in the order it ran, the
+//! CPU time the parallel render step spent in templates and in writing
+//! files, and the process's peak memory after each step (which says which
+//! step holds the most).
 
 use std::time::{Duration, Instant};
+
+/// Told how a build is going, so the command line can show it. `advance` is
+/// called from the render threads.
+pub trait Progress: Sync {
+    /// A step starts; `total` is how many files it makes, when it counts them.
+    fn step(&self, name: &'static str, total: Option<usize>);
+    /// One more file of the current step is made.
+    fn advance(&self);
+}
+
+/// Progress that shows nothing (`check`, the preview, library callers).
+pub struct Quiet;
+
+impl Progress for Quiet {
+    fn step(&self, _: &'static str, _: Option<usize>) {}
+    fn advance(&self) {}
+}
 
 /// One step of a build.
 #[derive(Clone, Debug)]
@@ -33,6 +51,13 @@ impl Timings {
         let value = step();
         self.record(name, started.elapsed());
         value
+    }
+
+    /// Runs `step` as the build's step `name`: tells `progress` it starts,
+    /// and records its wall time when it ends.
+    pub fn step<T>(&mut self, progress: &dyn Progress, name: &'static str, step: impl FnOnce() -> T) -> T {
+        progress.step(name, None);
+        self.time(name, step)
     }
 
     /// Records a step timed elsewhere, which has just ended.

@@ -1,14 +1,18 @@
 //! Reads `content/` into typed pages: the only step that reads content from disk.
 //!
 //! 1. `walk` lists Markdown files and other files (bundle images) in sorted order,
-//!    never following symlinks.
+//!    never following symlinks; `picture` measures the pictures.
 //! 2. Each Markdown file is read, decoded (UTF-8, optional BOM, LF or CRLF) and cut
 //!    at its front matter (`front_matter`).
 //! 3. `validate` turns raw fields into one typed struct per kind, reporting every
 //!    problem with its file, line and field.
+//! 4. `sources` keeps every file as read, and reads again only what a batch of
+//!    changes may have touched.
 
 pub mod front_matter;
 mod outcome;
+mod picture;
+mod sources;
 mod validate;
 mod vocabulary;
 mod walk;
@@ -26,7 +30,9 @@ use crate::date::Date;
 use crate::diagnostics::{Code, Diagnostic};
 
 pub use outcome::{benchmark_label, describe, figure};
-pub use walk::{Found, find, is_editor_file};
+pub use picture::Size;
+pub use sources::{Reread, Sources};
+pub use walk::{Found, is_editor_file};
 
 /// Summaries longer than this are cut short in listings and search results.
 pub const SUMMARY_LIMIT: usize = 300;
@@ -369,18 +375,29 @@ pub struct SectionIndex {
 }
 
 /// A file in `content/` that is not Markdown: copied to the output as it is.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Asset {
     /// Where it is on disk.
     pub source: PathBuf,
     /// Its path under `content/`, such as `case-studies/eeast/chart.png`.
     pub path: PathBuf,
+    /// Its size, when it is a picture of a sized format (PNG, JPEG, GIF, WebP).
+    pub size: Option<Size>,
+}
+
+/// What `content/` holds (`walk`), each picture measured.
+pub fn find(root: &Path) -> Found {
+    let mut found = walk::find(root);
+    found.assets.par_iter_mut().for_each(|asset| asset.size = picture::size(&asset.source));
+    found
 }
 
 /// Everything `content/` holds, sorted by path.
 #[derive(Debug, Default)]
 pub struct Content {
-    pub pages: Vec<Page>,
+    /// Shared with what a preview keeps of each file, so a model made again
+    /// copies no page.
+    pub pages: Vec<Arc<Page>>,
     pub indexes: Vec<SectionIndex>,
     pub assets: Vec<Asset>,
     /// Markdown pages found, loaded or not (section `_index.md` files aside), for
@@ -397,19 +414,9 @@ pub struct LoadOptions {
     pub today: Option<Date>,
 }
 
-/// Reads and validates every file under `<root>/content`. Bad files become
-/// diagnostics and are left out; the rest load.
-pub fn load(root: &Path, config: &Config, options: LoadOptions) -> (Content, Vec<Diagnostic>) {
-    let found = find(root);
-    let today = options.today.unwrap_or_else(Date::today);
-    let results: Vec<(Option<Loaded>, Vec<Diagnostic>)> =
-        found.markdown.par_iter().map(|relative| load_file(root, relative, config, today)).collect();
-    assemble(found, results, options)
-}
-
 /// Puts the loaded Markdown files (one result per `found.markdown` entry, in
 /// its order) together: drafts left out unless asked for, problems gathered.
-pub fn assemble(
+fn assemble(
     found: Found,
     loaded: impl IntoIterator<Item = (Option<Loaded>, Vec<Diagnostic>)>,
     options: LoadOptions,
@@ -425,7 +432,7 @@ pub fn assemble(
                 draft_bundles.push(Path::new(page.key.as_str()).parent().map(Path::to_path_buf).unwrap_or_default());
             }
             Some(Loaded::Page(page)) if page.meta.draft && !options.drafts => {}
-            Some(Loaded::Page(page)) => content.pages.push(*page),
+            Some(Loaded::Page(page)) => content.pages.push(page),
             Some(Loaded::Index(index)) => content.indexes.push(index),
             None => {}
         }
@@ -438,7 +445,7 @@ pub fn assemble(
 /// One Markdown file, read: a page or a section introduction.
 #[derive(Clone, Debug)]
 pub enum Loaded {
-    Page(Box<Page>),
+    Page(Arc<Page>),
     Index(SectionIndex),
 }
 
@@ -531,7 +538,7 @@ pub fn parse_file(relative: &Path, text: &str, config: &Config, today: Date) -> 
         body: split.body.into(),
         body_line: split.body_line,
     };
-    (Some(Loaded::Page(Box::new(page))), problems)
+    (Some(Loaded::Page(Arc::new(page))), problems)
 }
 
 /// A front-matter syntax error as a diagnostic, with belong's fix when it

@@ -18,7 +18,8 @@ pub struct Found {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// Lists `.md` files (paths relative to `content/`) and other files, sorted.
+/// Lists `.md` files (paths relative to `content/`) and other files, sorted;
+/// no file is read (`content::find` measures the pictures).
 pub fn find(root: &Path) -> Found {
     let content_dir = root.join(DIR);
     let mut markdown = Vec::new();
@@ -69,7 +70,7 @@ pub fn find(root: &Path) -> Found {
         } else if let Some(problem) = misplaced_page(root, entry.path(), &relative) {
             diagnostics.push(problem);
         } else {
-            assets.push(Asset { source: entry.path().to_path_buf(), path: relative });
+            assets.push(Asset { source: entry.path().to_path_buf(), path: relative, size: None });
         }
     }
     Found { markdown, assets, diagnostics }

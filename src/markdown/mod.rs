@@ -13,9 +13,9 @@ use std::path::Path;
 
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
-use crate::content::PageKey;
+use crate::content::{PageKey, Size};
 use crate::diagnostics::{Code, Diagnostic};
-use crate::site::Routes;
+use crate::site::{Pictures, Routes};
 
 use crate::escape::escape;
 
@@ -35,6 +35,16 @@ pub struct Source<'a> {
     /// The file line the Markdown starts on.
     pub first_line: usize,
     pub allow_html: bool,
+}
+
+/// What links and pictures resolve against: the site's routes, the URL path
+/// it lives under, and its pictures' sizes.
+#[derive(Clone, Copy)]
+pub struct Links<'t> {
+    pub routes: &'t Routes,
+    /// The URL path the site lives under, such as `/` or `/hub/`.
+    pub base_path: &'t str,
+    pub pictures: &'t Pictures,
 }
 
 /// A heading of the page, for the contents list and search.
@@ -102,14 +112,8 @@ pub struct FrontMatterLink<'a> {
 /// would be (a missing file, a script or a local address is the same error
 /// there as in the body). Returns the site URL it stands for; its problems,
 /// naming the field, and its anchor links go into `rendered`.
-pub fn front_matter_link(
-    link: &FrontMatterLink,
-    source: &Source,
-    routes: &Routes,
-    base_path: &str,
-    rendered: &mut Rendered,
-) -> String {
-    let mut pass = Pass::new(source, Links { routes, base_path });
+pub fn front_matter_link(link: &FrontMatterLink, source: &Source, links: Links, rendered: &mut Rendered) -> String {
+    let mut pass = Pass::new(source, links);
     let resolved = pass.link_target(&CowStr::Borrowed(link.url), link.line, link.image).into_string();
     let Rendered { diagnostics, anchor_links, .. } = pass.rendered;
     rendered.diagnostics.extend(diagnostics.into_iter().map(|diagnostic| diagnostic.field(link.field)));
@@ -117,9 +121,8 @@ pub fn front_matter_link(
     resolved
 }
 
-/// Renders `source` with links resolved against the site's `routes`, which
-/// live under `base_path`.
-pub fn render(source: &Source, routes: &Routes, base_path: &str) -> Rendered {
+/// Renders `source` with its links and pictures resolved against `links`.
+pub fn render(source: &Source, links: Links) -> Rendered {
     let options = Options::from_iter([
         Options::ENABLE_TABLES,
         Options::ENABLE_FOOTNOTES,
@@ -128,7 +131,7 @@ pub fn render(source: &Source, routes: &Routes, base_path: &str) -> Rendered {
         Options::ENABLE_SMART_PUNCTUATION,
         Options::ENABLE_HEADING_ATTRIBUTES,
     ]);
-    let mut pass = Pass::new(source, Links { routes, base_path });
+    let mut pass = Pass::new(source, links);
     for (event, range) in Parser::new_ext(source.markdown, options).into_offset_iter() {
         pass.event(event, range.start);
     }
@@ -148,7 +151,8 @@ struct Pass<'s, 't> {
     heading: Option<HeadingState<'s>>,
     code: Option<(String, String)>,
     link: Option<LinkState>,
-    image_alt_seen: Option<(bool, usize)>,
+    /// The picture being read: its alt text comes as events until it ends.
+    image: Option<ImageState<'s>>,
     html_block_escaped: bool,
     previous_level: u8,
     tables: usize,
@@ -163,13 +167,6 @@ struct Pass<'s, 't> {
     rendered: Rendered,
 }
 
-/// What links resolve against.
-struct Links<'t> {
-    routes: &'t Routes,
-    /// The URL path the site lives under, such as `/` or `/hub/`.
-    base_path: &'t str,
-}
-
 struct HeadingState<'s> {
     level: u8,
     id: Option<String>,
@@ -180,6 +177,16 @@ struct HeadingState<'s> {
 
 struct LinkState {
     text: String,
+    line: usize,
+}
+
+/// A Markdown picture, written out as `<img>` when it ends, with its size
+/// when the site has measured it.
+struct ImageState<'s> {
+    src: CowStr<'s>,
+    title: CowStr<'s>,
+    alt: String,
+    size: Option<Size>,
     line: usize,
 }
 
@@ -197,7 +204,7 @@ impl<'s, 't> Pass<'s, 't> {
             heading: None,
             code: None,
             link: None,
-            image_alt_seen: None,
+            image: None,
             html_block_escaped: false,
             previous_level: 1,
             tables: 0,
@@ -222,7 +229,15 @@ impl<'s, 't> Pass<'s, 't> {
     }
 
     fn emit(&mut self, event: Event<'s>) {
-        if let Some(heading) = &mut self.heading {
+        if let Some(image) = &mut self.image {
+            // Inside a picture, text is its alt text; markup is dropped, as
+            // an attribute cannot hold it.
+            match event {
+                Event::Text(text) | Event::Code(text) => image.alt.push_str(&text),
+                Event::SoftBreak | Event::HardBreak => image.alt.push(' '),
+                _ => {}
+            }
+        } else if let Some(heading) = &mut self.heading {
             heading.events.push(event);
         } else if self.in_definition {
             if let Some((_, events)) = self.definitions.last_mut() {
@@ -239,9 +254,6 @@ impl<'s, 't> Pass<'s, 't> {
         }
         if let Some(link) = &mut self.link {
             link.text.push_str(text);
-        }
-        if let Some((seen, _)) = &mut self.image_alt_seen {
-            *seen |= !text.trim().is_empty();
         }
         self.rendered.text.push_str(text);
     }
@@ -324,11 +336,12 @@ impl<'s, 't> Pass<'s, 't> {
                 self.link = Some(LinkState { text: String::new(), line });
                 self.emit(Event::Start(Tag::Link { link_type, dest_url, title, id }));
             }
-            Tag::Image { link_type, dest_url, title, id } => {
+            Tag::Image { dest_url, title, .. } => {
                 let line = self.line(offset);
-                let dest_url = self.link_target(&dest_url, line, true);
-                self.image_alt_seen = Some((false, line));
-                self.emit(Event::Start(Tag::Image { link_type, dest_url, title, id }));
+                let src = self.link_target(&dest_url, line, true);
+                let size =
+                    src.strip_prefix(self.links.base_path).and_then(|path| self.links.pictures.get(path)).copied();
+                self.image = Some(ImageState { src, title, alt: String::new(), size, line });
             }
             Tag::FootnoteDefinition(label) => {
                 self.in_definition = true;
@@ -373,20 +386,7 @@ impl<'s, 't> Pass<'s, 't> {
                 }
                 self.emit(Event::End(tag));
             }
-            TagEnd::Image => {
-                if let Some((false, line)) = self.image_alt_seen.take() {
-                    self.rendered.diagnostics.push(
-                        Diagnostic::new(
-                            Code::EmptyAlt,
-                            self.source.file,
-                            "this image has no alt text, so screen readers skip it",
-                        )
-                        .at(line, 1)
-                        .hint("describe the picture inside the brackets: ![Bar chart of turnover falling](chart.png)"),
-                    );
-                }
-                self.emit(Event::End(tag));
-            }
+            TagEnd::Image => self.end_image(),
             TagEnd::FootnoteDefinition => self.in_definition = false,
             TagEnd::Table => {
                 self.emit(Event::End(tag));
@@ -402,6 +402,35 @@ impl<'s, 't> Pass<'s, 't> {
             }
             other => self.emit(Event::End(other)),
         }
+    }
+
+    /// Writes out the picture just read: its size (so the page does not jump
+    /// as it loads), loaded only as the reader scrolls to it (a body is
+    /// always below the page's heading).
+    fn end_image(&mut self) {
+        let Some(image) = self.image.take() else { return };
+        if image.alt.trim().is_empty() {
+            self.rendered.diagnostics.push(
+                Diagnostic::new(
+                    Code::EmptyAlt,
+                    self.source.file,
+                    "this image has no alt text, so screen readers skip it",
+                )
+                .at(image.line, 1)
+                .hint("describe the picture inside the brackets: ![Bar chart of turnover falling](chart.png)"),
+            );
+        }
+        let mut html = String::from("<img src=\"");
+        let _ = pulldown_cmark_escape::escape_href(&mut html, &image.src);
+        let _ = write!(html, "\" alt=\"{}\"", escape(&image.alt));
+        if !image.title.is_empty() {
+            let _ = write!(html, " title=\"{}\"", escape(&image.title));
+        }
+        if let Some(Size { width, height }) = image.size {
+            let _ = write!(html, " width=\"{width}\" height=\"{height}\"");
+        }
+        html.push_str(" loading=\"lazy\" decoding=\"async\">");
+        self.emit(Event::Html(html.into()));
     }
 
     fn start_heading(&mut self, level: HeadingLevel, id: Option<CowStr<'s>>, classes: Vec<CowStr<'s>>, offset: usize) {

@@ -4,7 +4,12 @@
 use std::path::Path;
 
 use super::{Links, Pass, Rendered, Source, render};
-use crate::site::Routes;
+use crate::site::{Pictures, Routes};
+
+/// Links and pictures of a site that has none.
+fn nothing<'t>(routes: &'t Routes, pictures: &'t Pictures) -> Links<'t> {
+    Links { routes, base_path: "/", pictures }
+}
 
 fn source(markdown: &str, allow_html: bool) -> Source<'_> {
     Source {
@@ -18,15 +23,15 @@ fn source(markdown: &str, allow_html: bool) -> Source<'_> {
 }
 
 fn rendered(markdown: &str, allow_html: bool) -> Rendered {
-    render(&source(markdown, allow_html), &Routes::default(), "/")
+    render(&source(markdown, allow_html), nothing(&Routes::default(), &Pictures::default()))
 }
 
 #[test]
 fn lines_are_right_whichever_order_offsets_come_in() {
     let text = "one\ntwo\nthree\nfour\n";
     let page = source(text, false);
-    let routes = Routes::default();
-    let mut pass = Pass::new(&page, Links { routes: &routes, base_path: "/" });
+    let (routes, pictures) = (Routes::default(), Pictures::default());
+    let mut pass = Pass::new(&page, nothing(&routes, &pictures));
     assert_eq!(pass.line(text.find("four").unwrap()), 8);
     assert_eq!(pass.line(text.find("two").unwrap()), 6);
     assert_eq!(pass.line(0), 5);

@@ -1,9 +1,12 @@
-//! Renders Markdown bodies in two steps: each page alone (pure: the page in, its
-//! HTML and problems out), then one cross-page pass that checks `#anchor` links
-//! against the ids of the pages they point at.
+//! Renders Markdown bodies in two steps: each body alone, from its
+//! `BodyInputs` and nothing else, then one cross-page pass that checks
+//! `#anchor` links against the ids of the pages they point at.
 //!
-//! A preview re-renders an edited page with `page_body` alone, then runs
-//! `check_anchors` again: the only step that reads other pages' bodies.
+//! `BodyInputs` is the one value that says what a body is made from: `body`
+//! reads nothing else, and a body is kept from an earlier model exactly when
+//! its inputs equal the ones it was made from. A new input (a picture's
+//! size, say) is a new field, and so is compared without anyone having to
+//! remember to.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -11,51 +14,108 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use crate::content::{KindName, Page, PageKey, SectionIndex};
+use crate::content::{Image, KindName, Page, PageKey, Resource, SectionIndex};
 use crate::diagnostics::{Code, Diagnostic, did_you_mean};
 use crate::markdown::{self, Rendered};
-use crate::site::Site;
+use crate::site::{Pictures, Routes, Site};
 
-/// The rendered Markdown of every page and section introduction, by source.
-#[derive(Debug, Default)]
-pub struct Bodies {
-    pub pages: HashMap<PageKey, Rendered>,
-    pub home: Option<Rendered>,
-    /// Section introductions (`case-studies/_index.md`), by section.
-    pub sections: HashMap<KindName, Rendered>,
-    /// What a page without a body shows: nothing.
-    empty: Rendered,
+/// Everything one body is made from. Equal inputs make equal bodies.
+///
+/// The site-wide parts are compared through their `Arc`s, which compare
+/// by address first: a model made again shares them with the last one
+/// when they are equal (`Model::apply`), so comparing every page's inputs
+/// costs a few pointer comparisons each.
+#[derive(Debug, PartialEq)]
+pub struct BodyInputs<'a> {
+    pub markdown: &'a Arc<str>,
+    /// The file, relative to the site root, for diagnostics.
+    pub file: &'a Path,
+    /// The folder under `content/` relative links start from.
+    pub dir: &'a Path,
+    /// The page's own path under the site root.
+    pub url_path: &'a str,
+    /// The file line the Markdown starts on.
+    pub first_line: usize,
+    /// Front matter's `image`, checked and resolved as a picture in the body.
+    pub image: Option<&'a Image>,
+    /// Front matter's `resources`, checked and resolved as links in the body.
+    pub resources: &'a [Resource],
+    pub allow_html: bool,
+    pub base_path: &'a str,
+    /// What links may point at.
+    pub routes: &'a Arc<Routes>,
+    /// The size of each picture a body may show.
+    pub pictures: &'a Arc<Pictures>,
 }
 
-impl Bodies {
-    /// The rendered body of a page of the site.
-    pub fn page(&self, key: &PageKey) -> &Rendered {
-        self.pages.get(key).unwrap_or(&self.empty)
+impl<'a> BodyInputs<'a> {
+    /// The inputs of `page`'s body on `site`, its Markdown being `markdown`
+    /// (its own, or taken out of it).
+    pub fn page(site: &'a Site, page: &'a Page, markdown: &'a Arc<str>) -> BodyInputs<'a> {
+        let dir = page.file.parent().and_then(|dir| dir.strip_prefix(crate::content::DIR).ok());
+        BodyInputs {
+            markdown,
+            file: &page.file,
+            dir: dir.unwrap_or(Path::new("")),
+            url_path: site.path(&page.key),
+            first_line: page.body_line,
+            image: page.meta.image.as_ref(),
+            resources: &page.meta.resources,
+            ..BodyInputs::site(site, markdown)
+        }
+    }
+
+    /// The inputs of a section's (or the home page's) introduction, shown
+    /// on its list page.
+    fn intro(site: &'a Site, index: &'a SectionIndex) -> BodyInputs<'a> {
+        let url_path = site.routes.markdown_source(index.key.as_str()).map_or("", |(path, _)| path);
+        BodyInputs {
+            file: &index.file,
+            dir: &index.dir,
+            url_path,
+            first_line: index.body_line,
+            ..BodyInputs::site(site, &index.body)
+        }
+    }
+
+    /// What every body of `site` shares, around `markdown`.
+    fn site(site: &'a Site, markdown: &'a Arc<str>) -> BodyInputs<'a> {
+        BodyInputs {
+            markdown,
+            file: Path::new(""),
+            dir: Path::new(""),
+            url_path: "",
+            first_line: 1,
+            image: None,
+            resources: &[],
+            allow_html: site.config.allow_html,
+            base_path: &site.base_path,
+            routes: &site.routes,
+            pictures: &site.pictures,
+        }
     }
 }
 
-/// One page's Markdown (`markdown`: its own, kept in the page or taken out
-/// of it), rendered with its links resolved. Problems found in this page
-/// alone are in the result's `diagnostics`; links to other pages' anchors
-/// wait in `anchor_links` for `check_anchors`.
-pub fn page_body(site: &Site, page: &Page, markdown: &str) -> Rendered {
-    let dir = page.file.parent().and_then(|dir| dir.strip_prefix(crate::content::DIR).ok()).unwrap_or(Path::new(""));
+/// Renders one body from its inputs alone. Problems found in it are in the
+/// result's `diagnostics`; links to other pages' anchors wait in
+/// `anchor_links` for `check_anchors`.
+pub fn body(inputs: &BodyInputs) -> Rendered {
     let source = markdown::Source {
-        markdown,
-        file: &page.file,
-        dir,
-        url_path: site.path(&page.key),
-        first_line: page.body_line,
-        allow_html: site.config.allow_html,
+        markdown: inputs.markdown,
+        file: inputs.file,
+        dir: inputs.dir,
+        url_path: inputs.url_path,
+        first_line: inputs.first_line,
+        allow_html: inputs.allow_html,
     };
-    let mut rendered = markdown::render(&source, &site.routes, &site.base_path);
+    let links = markdown::Links { routes: inputs.routes, base_path: inputs.base_path, pictures: inputs.pictures };
+    let mut rendered = markdown::render(&source, links);
     let mut check = |url: &str, field: &str, line: usize, image: bool| {
         let link = markdown::FrontMatterLink { url, field, line, image };
-        markdown::front_matter_link(&link, &source, &site.routes, &site.base_path, &mut rendered)
+        markdown::front_matter_link(&link, &source, links, &mut rendered)
     };
-    let image_url = page.meta.image.as_ref().map(|image| check(&image.path, "image", image.line, true));
-    let resource_urls = page
-        .meta
+    let image_url = inputs.image.map(|image| check(&image.path, "image", image.line, true));
+    let resource_urls = inputs
         .resources
         .iter()
         .enumerate()
@@ -66,30 +126,60 @@ pub fn page_body(site: &Site, page: &Page, markdown: &str) -> Rendered {
     rendered
 }
 
-fn intro_body(site: &Site, index: &SectionIndex) -> Rendered {
-    // A section's introduction shows on its list page, the home page's on `/`.
-    let intro_path = match crate::content::slash_path(&index.dir) {
-        dir if dir.is_empty() => dir,
-        dir => format!("{dir}/"),
-    };
-    let source = markdown::Source {
-        markdown: &index.body,
-        file: &index.file,
-        dir: &index.dir,
-        url_path: &intro_path,
-        first_line: index.body_line,
-        allow_html: site.config.allow_html,
-    };
-    markdown::render(&source, &site.routes, &site.base_path)
+/// The rendered Markdown of every page and section introduction, by source,
+/// with their problems and the cross-page ones.
+#[derive(Debug, Default)]
+pub struct Bodies {
+    pages: HashMap<PageKey, Arc<Rendered>>,
+    home: Option<Arc<Rendered>>,
+    /// Section introductions (`case-studies/_index.md`), by section.
+    sections: HashMap<KindName, Arc<Rendered>>,
+    /// `#anchor` links to headings that do not exist.
+    anchors: Vec<Diagnostic>,
+    /// How many bodies were rendered to make these (the rest were kept).
+    rendered: usize,
+    /// What a page without a body shows: nothing.
+    empty: Rendered,
+}
+
+impl Bodies {
+    /// The rendered body of a page of the site.
+    pub fn page(&self, key: &PageKey) -> &Rendered {
+        self.pages.get(key).map_or(&self.empty, |body| body)
+    }
+
+    /// The rendered body of the page `key`, if the site has that page.
+    pub fn get(&self, key: &PageKey) -> Option<&Rendered> {
+        self.pages.get(key).map(|body| &**body)
+    }
+
+    /// The home page's introduction, when `content/_index.md` has one.
+    pub fn home(&self) -> Option<&Rendered> {
+        self.home.as_deref()
+    }
+
+    /// A section's introduction, when its `_index.md` has one.
+    pub fn section(&self, kind: KindName) -> Option<&Rendered> {
+        self.sections.get(&kind).map(|body| &**body)
+    }
+
+    /// How many bodies were rendered to make these; the rest were kept
+    /// from the earlier bodies they were made with.
+    pub fn rendered(&self) -> usize {
+        self.rendered
+    }
+
+    /// Every problem of every body, and the broken anchors between them.
+    pub fn diagnostics(&self) -> impl Iterator<Item = &Diagnostic> {
+        let bodies = self.pages.values().chain(self.home.iter()).chain(self.sections.values());
+        bodies.flat_map(|body| body.diagnostics.iter()).chain(&self.anchors)
+    }
 }
 
 /// Where `bodies` finds each page's Markdown.
 pub enum Markdown<'a> {
     /// In the site's pages, where it stays (a preview). With the site and
-    /// bodies of an earlier build, a page whose Markdown is unchanged keeps
-    /// its old body when nothing a body reads of the site changed either
-    /// (the routes table, the base path, `allow_html`). Problems of a kept
-    /// body were reported when it was first rendered and are not repeated.
+    /// bodies of an earlier model, a body whose inputs are unchanged is kept.
     InSite { previous: Option<(&'a Site, &'a Bodies)> },
     /// Taken out of the site (`Site::take_markdown`), each page's dropped as
     /// soon as its body is rendered (`build` and `check`).
@@ -97,64 +187,83 @@ pub enum Markdown<'a> {
 }
 
 /// Renders every page's Markdown in parallel, then checks anchors across them.
-/// The problems of every body are moved out into the returned list.
-pub fn bodies(site: &Site, markdown: Markdown) -> (Bodies, Vec<Diagnostic>) {
-    let pages: HashMap<PageKey, Rendered> = match markdown {
-        Markdown::InSite { previous } => bodies_in_site(site, previous),
-        Markdown::Taken(markdown) => markdown
-            .into_par_iter()
-            .map(|(key, markdown)| {
-                let body = page_body(site, site.page(&key), &markdown);
-                (key, body)
-            })
-            .collect(),
+pub fn bodies(site: &Site, markdown: Markdown) -> Bodies {
+    let previous = match &markdown {
+        Markdown::InSite { previous } => *previous,
+        Markdown::Taken(_) => None,
     };
-    let home = site.home.as_ref().map(|index| intro_body(site, index));
-    let sections = site
+    let (pages, rendered): (HashMap<PageKey, Arc<Rendered>>, usize) = match markdown {
+        Markdown::InSite { .. } => {
+            let made: Vec<(PageKey, Arc<Rendered>, bool)> = site
+                .pages
+                .par_iter()
+                .map(|(key, page)| {
+                    let inputs = BodyInputs::page(site, page, &page.body);
+                    match previous.and_then(|previous| kept(previous, key, &inputs)) {
+                        Some(body) => (key.clone(), body, false),
+                        None => (key.clone(), Arc::new(body(&inputs)), true),
+                    }
+                })
+                .collect();
+            let rendered = made.iter().filter(|(_, _, fresh)| *fresh).count();
+            (made.into_iter().map(|(key, body, _)| (key, body)).collect(), rendered)
+        }
+        Markdown::Taken(markdown) => {
+            let count = markdown.len();
+            let made = markdown.into_par_iter().map(|(key, markdown)| {
+                let body = body(&BodyInputs::page(site, site.page(&key), &markdown));
+                (key, Arc::new(body))
+            });
+            (made.collect(), count)
+        }
+    };
+    let mut bodies = Bodies { pages, rendered, ..Bodies::default() };
+    let mut intro = |index: &SectionIndex, earlier: Option<(&Site, &SectionIndex, Option<&Arc<Rendered>>)>| {
+        let inputs = BodyInputs::intro(site, index);
+        let same = |(site, old, body): (&Site, &SectionIndex, Option<&Arc<Rendered>>)| {
+            (BodyInputs::intro(site, old) == inputs).then(|| body.cloned()).flatten()
+        };
+        earlier.and_then(same).unwrap_or_else(|| {
+            bodies.rendered += 1;
+            Arc::new(body(&inputs))
+        })
+    };
+    let home = site.home.as_ref().map(|index| {
+        let earlier = previous.and_then(|(old, old_bodies)| Some((old, old.home.as_ref()?, old_bodies.home.as_ref())));
+        intro(index, earlier)
+    });
+    let sections: HashMap<KindName, Arc<Rendered>> = site
         .sections
         .iter()
-        .filter_map(|section| Some((section.kind, intro_body(site, section.intro.as_ref()?))))
+        .filter_map(|section| {
+            let earlier = previous.and_then(|(old, old_bodies)| {
+                let old_intro = old.section(section.kind)?.intro.as_ref()?;
+                Some((old, old_intro, old_bodies.sections.get(&section.kind)))
+            });
+            Some((section.kind, intro(section.intro.as_ref()?, earlier)))
+        })
         .collect();
-    let mut bodies = Bodies { pages, home, sections, empty: Rendered::default() };
-    let mut diagnostics = check_anchors(site, &bodies);
-    let Bodies { pages, home, sections, .. } = &mut bodies;
-    for body in pages.values_mut().chain(home.iter_mut()).chain(sections.values_mut()) {
-        diagnostics.append(&mut body.diagnostics);
-    }
-    (bodies, diagnostics)
+    bodies.home = home;
+    bodies.sections = sections;
+    bodies.anchors = check_anchors(site, &bodies);
+    bodies
 }
 
-/// Every page's body from the Markdown in the site, keeping `previous`'s
-/// where nothing it reads changed.
-fn bodies_in_site(site: &Site, previous: Option<(&Site, &Bodies)>) -> HashMap<PageKey, Rendered> {
-    let reusable = previous.filter(|(old, _)| {
-        old.routes == site.routes && old.base_path == site.base_path && old.config.allow_html == site.config.allow_html
-    });
-    site.pages
-        .par_iter()
-        .map(|(key, page)| {
-            let kept = reusable.and_then(|(old, bodies)| {
-                let before = old.pages.get(key)?;
-                let same = before.body == page.body
-                    && before.body_line == page.body_line
-                    && before.file == page.file
-                    && before.meta.image == page.meta.image
-                    && before.meta.resources == page.meta.resources;
-                same.then(|| bodies.pages.get(key).cloned()).flatten()
-            });
-            (key.clone(), kept.unwrap_or_else(|| page_body(site, page, &page.body)))
-        })
-        .collect()
+/// The earlier body of the page `key`, when it was made from the same inputs.
+fn kept(previous: (&Site, &Bodies), key: &PageKey, inputs: &BodyInputs) -> Option<Arc<Rendered>> {
+    let (site, bodies) = previous;
+    let page = site.pages.get(key)?;
+    (BodyInputs::page(site, page, &page.body) == *inputs).then(|| bodies.pages.get(key).cloned())?
 }
 
 /// The cross-page pass: every `#anchor` link, on any page or introduction,
 /// checked against the ids of the page it points at.
-pub fn check_anchors(site: &Site, bodies: &Bodies) -> Vec<Diagnostic> {
+fn check_anchors(site: &Site, bodies: &Bodies) -> Vec<Diagnostic> {
     let pages = site.pages.iter().map(|(key, page)| (Some(key), page.file.as_path(), bodies.page(key)));
-    let home = site.home.iter().zip(bodies.home.iter()).map(|(index, body)| (None, index.file.as_path(), body));
+    let home = site.home.iter().zip(bodies.home()).map(|(index, body)| (None, index.file.as_path(), body));
     let intros = site.sections.iter().filter_map(|section| {
         let intro = section.intro.as_ref()?;
-        Some((None, intro.file.as_path(), bodies.sections.get(&section.kind)?))
+        Some((None, intro.file.as_path(), bodies.section(section.kind)?))
     });
     let mut diagnostics = Vec::new();
     for (owner, file, body) in pages.chain(home).chain(intros) {

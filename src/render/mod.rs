@@ -4,10 +4,8 @@
 //!    then checks `#anchor` links across pages.
 //! 2. `render` makes the file of one entry of the site's routes table; callers
 //!    run every route in parallel and write each file as it comes, so memory
-//!    stays flat at 100,000 pages, and a preview can re-render one page by
+//!    stays flat at 100,000 pages, and a preview can render one page by
 //!    running its route alone.
-//! 3. `dependencies` says, per output file, which content files and templates
-//!    it is made from: what a preview re-renders after an edit.
 
 mod bodies;
 mod chart;
@@ -22,11 +20,11 @@ use crate::content::{KindName, PageKey};
 use crate::date::Date;
 use crate::diagnostics::Diagnostic;
 use crate::search;
-use crate::site::{Listing, Section, Site, Source, Taxonomy, paginated_path};
+use crate::site::{Listing, Section, Site, Source, Taxonomy, paginated_path, routes};
 use crate::theme::{self, StaticContents, Theme};
 use views::{Card, Link, PageView, Pagination, SiteView, TermLink};
 
-pub use bodies::{Bodies, Markdown, bodies, check_anchors, page_body};
+pub use bodies::{Bodies, BodyInputs, Markdown, bodies};
 
 /// One file of the built site, by path under the output folder.
 #[derive(Debug)]
@@ -42,7 +40,8 @@ pub enum Contents {
     Copy(PathBuf),
 }
 
-/// What rendering needs besides the site.
+/// What rendering reads: the site, its bodies, the theme, the search index,
+/// and what is made once for many files (`Shared`).
 pub struct Inputs<'a> {
     pub site: &'a Site,
     pub bodies: &'a Bodies,
@@ -50,23 +49,26 @@ pub struct Inputs<'a> {
     pub search: &'a search::Index,
     /// The day "due for review" is judged against.
     pub today: Date,
+    pub shared: &'a Shared,
+}
+
+/// Template values made once for a site and its bodies and shared by every
+/// file rendered from them; a model keeps one, so a preview makes each card
+/// once however many requests show it.
+pub struct Shared {
     /// The `site` value of templates, made once per menu entry that can be
     /// current: rebuilding it for each of 100,000 pages cost a third of a build.
     site_views: HashMap<String, tera::Value>,
     /// Each page's card, made the first time a list, a related block or the
     /// home page shows it: a page is on a dozen lists and related blocks, and
     /// making its card for each was a tenth of a build.
-    cards: HashMap<&'a PageKey, OnceLock<tera::Value>>,
+    cards: HashMap<PageKey, OnceLock<tera::Value>>,
 }
 
-impl<'a> Inputs<'a> {
-    pub fn new(
-        site: &'a Site,
-        bodies: &'a Bodies,
-        theme: &'a Theme,
-        search: &'a search::Index,
-        today: Date,
-    ) -> Inputs<'a> {
+impl Shared {
+    /// The shared values of `site`, made as they are first asked for (but
+    /// for the few `site` values, made now).
+    pub fn new(site: &Site) -> Shared {
         let mut currents: Vec<String> = vec![String::new(), "search".to_string()];
         currents.extend(site.sections.iter().map(|section| section.listing.slug.clone()));
         currents.extend(Taxonomy::ALL.iter().map(|taxonomy| taxonomy.segment().to_string()));
@@ -77,21 +79,23 @@ impl<'a> Inputs<'a> {
                 (current, view)
             })
             .collect();
-        let cards = site.pages.keys().map(|key| (key, OnceLock::new())).collect();
-        Inputs { site, bodies, theme, search, today, site_views, cards }
+        let cards = site.pages.keys().map(|key| (key.clone(), OnceLock::new())).collect();
+        Shared { site_views, cards }
     }
+}
 
+impl Inputs<'_> {
     /// The card of the page `key`, as a template value.
     fn card(&self, key: &PageKey) -> tera::Value {
         let make = || tera::Value::from_serializable(&Card::new(self.site, self.bodies, key));
-        match self.cards.get(key) {
+        match self.shared.cards.get(key) {
             Some(card) => card.get_or_init(make).clone(),
             None => make(),
         }
     }
 
     fn site_view(&self, current: &str) -> tera::Value {
-        match self.site_views.get(current) {
+        match self.shared.site_views.get(current) {
             Some(view) => view.clone(),
             None => tera::Value::from_serializable(&SiteView::new(self.site, current)),
         }
@@ -135,7 +139,7 @@ pub fn render(file: &str, source: &Source, inputs: &Inputs) -> Result<OutputFile
             let terms = views::term_links(site, site.taxonomy(*taxonomy));
             let html = Html {
                 file,
-                canonical: &format!("{}/", taxonomy.segment()),
+                canonical: &routes::taxonomy_path(*taxonomy),
                 current: taxonomy.segment(),
                 title: taxonomy.title(),
             };
@@ -220,7 +224,7 @@ fn html_page(
 
 fn home(inputs: &Inputs, file: &str) -> Result<OutputFile, Diagnostic> {
     let site = inputs.site;
-    let intro = inputs.bodies.home.as_ref().map(|body| body.html.as_str());
+    let intro = inputs.bodies.home().map(|body| body.html.as_str());
     let latest: Vec<tera::Value> = site
         .section(KindName::CaseStudy)
         .map(|section| section.listing.pages.iter().take(6).map(|key| inputs.card(key)).collect())
@@ -243,7 +247,7 @@ fn search_page(inputs: &Inputs, file: &str) -> Result<OutputFile, Diagnostic> {
     let themes = views::term_links(site, &site.themes);
     let organisations = views::term_links(site, &site.organisations);
     let regions = views::term_links(site, &site.regions);
-    let html = Html { file, canonical: "search/", current: "search", title: "Search" };
+    let html = Html { file, canonical: routes::SEARCH, current: "search", title: "Search" };
     html_page(inputs, &html, &Source::Search, &|context| {
         context.insert("sections", &sections);
         context.insert("themes", &themes);
@@ -263,7 +267,7 @@ fn section_link<'a>(site: &'a Site, section: &'a Section) -> TermLink<'a> {
 
 fn section_page(inputs: &Inputs, file: &str, section: &Section, number: usize) -> Result<OutputFile, Diagnostic> {
     let listing = &section.listing;
-    let intro = inputs.bodies.sections.get(&section.kind).map(|body| body.html.as_str());
+    let intro = inputs.bodies.section(section.kind).map(|body| body.html.as_str());
     let source = Source::Section { kind: section.kind, number };
     let list = List { file, listing, number, by_kind: false, current: &listing.slug, source: &source };
     list_page(inputs, &list, &|context| {
@@ -280,8 +284,8 @@ fn term_page(
     number: usize,
 ) -> Result<OutputFile, Diagnostic> {
     let site = inputs.site;
-    let feed_url = (taxonomy == Taxonomy::Themes).then(|| site.url(&format!("{}feed.xml", listing.path)));
-    let parent = Link { name: taxonomy.title(), url: site.url(&format!("{}/", taxonomy.segment())) };
+    let feed_url = (taxonomy == Taxonomy::Themes).then(|| site.url(&routes::feed_path(&listing.path)));
+    let parent = Link { name: taxonomy.title(), url: site.url(&routes::taxonomy_path(taxonomy)) };
     let source = Source::Term { taxonomy, slug: listing.slug.clone(), number };
     let list = List { file, listing, number, by_kind: true, current: taxonomy.segment(), source: &source };
     list_page(inputs, &list, &|context| {

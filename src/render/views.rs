@@ -11,7 +11,7 @@ use serde::Serialize;
 use crate::content::{Kind, KindName, Page, PageKey};
 use crate::markdown::{Heading, Rendered};
 use crate::render::{Bodies, chart};
-use crate::site::{Listing, Site, Source, Taxonomy};
+use crate::site::{Listing, Site, Source, Taxonomy, routes};
 
 /// A named link.
 #[derive(Serialize, Clone, Debug)]
@@ -68,23 +68,25 @@ impl<'a> SiteView<'a> {
                 current: current == section.listing.slug,
             })
             .collect();
-        nav.push(NavItem { name: "Themes", url: site.url("themes/"), current: current == "themes" });
+        let themes_url = site.url(&routes::taxonomy_path(Taxonomy::Themes));
+        nav.push(NavItem { name: "Themes", url: themes_url.clone(), current: current == Taxonomy::Themes.segment() });
         let mut footer: Vec<Link> = footer_pages(site)
             .into_iter()
             .map(|key| Link { name: &site.page(key).meta.title, url: site.url(site.path(key)) })
             .collect();
-        footer.push(Link { name: "Organisations", url: site.url("organisations/") });
-        footer.push(Link { name: "Regions", url: site.url("regions/") });
-        footer.push(Link { name: "Atom feed", url: site.url("feed.xml") });
+        for taxonomy in [Taxonomy::Organisations, Taxonomy::Regions] {
+            footer.push(Link { name: taxonomy.title(), url: site.url(&routes::taxonomy_path(taxonomy)) });
+        }
+        footer.push(Link { name: "Atom feed", url: site.url(routes::SITE_FEED) });
         SiteView {
             title: &site.config.title,
             description: &site.config.description,
             language: &site.config.language,
             home_url: site.url(""),
-            search_url: site.url("search/"),
-            themes_url: site.url("themes/"),
-            feed_url: site.url("feed.xml"),
-            stylesheet_url: site.url("style.css"),
+            search_url: site.url(routes::SEARCH),
+            themes_url,
+            feed_url: site.url(routes::SITE_FEED),
+            stylesheet_url: site.url(routes::STYLESHEET),
             frutiger: site.config.frutiger,
             search: site.config.search.enabled,
             nav,
@@ -147,7 +149,7 @@ fn theme_links<'a>(site: &'a Site, page: &'a Page) -> Vec<Link<'a>> {
         .themes
         .iter()
         .filter_map(|slug| site.config.theme(slug))
-        .map(|theme| Link { name: &theme.name, url: site.url(&format!("themes/{}/", theme.slug)) })
+        .map(|theme| Link { name: &theme.name, url: site.url(&routes::term_path(Taxonomy::Themes, &theme.slug)) })
         .collect()
 }
 
@@ -331,7 +333,7 @@ impl Pagination {
         if total <= 1 {
             return None;
         }
-        let url = |number: usize| site.url(&crate::site::paginated_path(path, number));
+        let url = |number: usize| site.url(&routes::paginated_path(path, number));
         Some(Pagination {
             current,
             total,

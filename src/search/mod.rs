@@ -76,11 +76,12 @@ pub(super) struct Doc<'a> {
     body: Option<&'a Rendered>,
 }
 
-/// Builds the index files for `site`, reading each page's rendered `bodies`.
+/// Builds the index files for `site`, reading each page's rendered body
+/// (`body` gives it, when the page has one).
 /// Empty when search is off.
-pub fn index(site: &Site, bodies: &HashMap<PageKey, Rendered>) -> Index {
+pub fn index<'a>(site: &'a Site, body: impl Fn(&PageKey) -> Option<&'a Rendered>) -> Index {
     let Some(plan) = site.routes.search_plan() else { return Index::default() };
-    let mut docs: Vec<Doc> = site.pages.iter().map(|(key, page)| Doc { key, page, body: bodies.get(key) }).collect();
+    let mut docs: Vec<Doc> = site.pages.iter().map(|(key, page)| Doc { key, page, body: body(key) }).collect();
     docs.sort_by(|a, b| {
         let (a_page, b_page) = (a.page, b.page);
         (a_page.kind_name(), a_page.organisation(), a_page.region(), a.key).cmp(&(

@@ -13,9 +13,9 @@ use std::sync::Arc;
 
 use tiny_http::{Header, Method, Request, Response, StatusCode};
 
-use crate::site::Routes;
+use crate::site::{Routes, routes};
 
-use super::live::{self, EVENTS_PATH, Pages, SCRIPT_PATH};
+use super::live::{self, EVENTS_PATH, Pages, SCRIPT_PATH, Shown};
 use super::preview::{Live, Lookup};
 
 /// What the request threads share.
@@ -72,14 +72,14 @@ pub fn resolve(target: &str, base_path: &str, routes: &Routes) -> Target {
         EVENTS_PATH => return Target::Events,
         _ => {}
     }
-    let file = if rest.is_empty() || rest.ends_with('/') { format!("{rest}index.html") } else { rest.to_string() };
+    let file = if rest.is_empty() || rest.ends_with('/') { routes::index_file(rest) } else { rest.to_string() };
     if routes.get(&file).is_some() {
         return Target::File(file);
     }
     // `/hub/toolkits/primer` is the page at `/hub/toolkits/primer/`. The
     // address sent back is the routes table's, not the request's.
-    match routes.entry(&format!("{rest}/index.html")) {
-        Some((file, _)) => Target::Redirect(format!("{base_path}{}", file.trim_end_matches("index.html"))),
+    match routes.entry(&routes::index_file(&format!("{rest}/"))) {
+        Some((file, _)) => Target::Redirect(format!("{base_path}{}", routes::url_path(file))),
         None => Target::NotFound,
     }
 }
@@ -166,7 +166,7 @@ pub fn handle(request: Request, context: &Context) {
         let served = context.live.read();
         let base_path = served.base_path.clone();
         let no_routes = Routes::default();
-        let routes = served.model.as_ref().map_or(&no_routes, |model| &model.site.routes);
+        let routes = served.model.as_ref().map_or(&no_routes, |model| &*model.site().routes);
         (resolve(request.url(), &base_path, routes), base_path)
     };
     match target {
@@ -177,27 +177,30 @@ pub fn handle(request: Request, context: &Context) {
         Target::Script => respond(request, 200, content_type("live.js"), live::SCRIPT.as_bytes().to_vec(), &[]),
         Target::Events => events(request, context, &base_path),
         Target::File(file) => send_file(request, context, &file, &base_path, 200),
-        Target::NotFound => send_file(request, context, "404.html", &base_path, 404),
+        Target::NotFound => send_file(request, context, routes::NOT_FOUND, &base_path, 404),
     }
 }
 
 fn send_file(request: Request, context: &Context, file: &str, base_path: &str, status: u16) {
     let html = content_type(file).starts_with("text/html");
-    match context.live.file(file) {
+    let (lookup, generation) = context.live.file(file);
+    match lookup {
         Lookup::Found(bytes) if html => {
-            let page = live::inject(&bytes, base_path, &context.server);
+            let page = live::inject(&bytes, base_path, &context.server, generation);
             respond(request, status, content_type(file), page, &[]);
         }
         Lookup::Found(bytes) => respond(request, status, content_type(file), bytes.to_vec(), &[]),
         Lookup::Missing if status == 404 => text(request, 404, "not found"),
-        Lookup::Missing => send_file(request, context, "404.html", base_path, 404),
+        Lookup::Missing => send_file(request, context, routes::NOT_FOUND, base_path, 404),
         Lookup::Failed(diagnostic) => {
-            let page = live::error_page(&[*diagnostic], base_path, &context.server);
+            // The failure is of this generation: a fix makes the page stale.
+            let page = live::inject(&live::problems_page(&[*diagnostic]), base_path, &context.server, generation);
             respond(request, 500, content_type("error.html"), page, &[]);
         }
         Lookup::NoSite => {
             let problems = context.live.read().problems.clone();
-            let page = live::error_page(&problems, base_path, &context.server);
+            // Of generation 0, older than any model: the first good save reloads it.
+            let page = live::inject(&live::problems_page(&problems), base_path, &context.server, 0);
             respond(request, 500, content_type("error.html"), page, &[]);
         }
     }
@@ -211,21 +214,26 @@ fn events(request: Request, context: &Context, base_path: &str) {
     if context.pages.count() >= live::MAX_PAGES {
         return text(request, 503, "too many open pages; the page will try again");
     }
-    // The page's own URL, passed as `?page=`, says which file it shows.
-    let page = request.url().split_once("?page=").map(|(_, page)| page.split('&').next().unwrap_or_default());
+    // The page's own URL and the generation it was served from, passed as
+    // `?page=…&generation=…`, say which file it shows and how old it is.
+    let query = request.url().split_once('?').map_or("", |(_, query)| query);
+    let parameter =
+        |name: &str| query.split('&').find_map(|pair| pair.strip_prefix(name).and_then(|rest| rest.strip_prefix('=')));
+    let generation = parameter("generation").and_then(|number| number.parse().ok()).unwrap_or(0);
     let (file, hello) = {
         let served = context.live.read();
-        let file = page.and_then(crate::escape::percent_decode).zip(served.model.as_ref()).and_then(|(page, model)| {
-            match resolve(&page, base_path, &model.site.routes) {
+        let page = parameter("page").and_then(crate::escape::percent_decode);
+        let file = page.zip(served.model.as_ref()).and_then(|(page, model)| {
+            match resolve(&page, base_path, &model.site().routes) {
                 Target::File(file) => Some(file),
                 _ => None,
             }
         });
-        (file, live::hello(&context.server, &served.problems))
+        (file, live::hello(&context.server, &served.problems, &served.warnings))
     };
     let headers = [("Content-Type", "text/event-stream"), ("Cache-Control", "no-store")];
     let stream = request.upgrade("belong-events", with_headers(Response::empty(StatusCode(200)), &headers));
-    context.pages.add(file, stream, &hello);
+    context.pages.add(&context.live, Shown { file, generation }, stream, &hello);
 }
 
 #[cfg(test)]
@@ -236,11 +244,13 @@ mod tests {
     fn routes() -> Routes {
         let (site, problems) = crate::site::model(
             crate::content::Content::default(),
-            crate::config::parse("title = \"Hub\"\nbase_url = \"https://example.org/\"\n").unwrap(),
+            std::sync::Arc::new(
+                crate::config::parse("title = \"Hub\"\nbase_url = \"https://example.org/\"\n").unwrap(),
+            ),
             &Default::default(),
         );
         assert!(problems.is_empty(), "{problems:?}");
-        site.routes
+        std::sync::Arc::try_unwrap(site.routes).unwrap()
     }
 
     #[test]

@@ -1,12 +1,17 @@
 //! Live reload: the script `serve` adds to each page it sends (never to
 //! `build` output), the open pages' event streams (Server-Sent Events), and
-//! what each open page is told after an update: reload, swap a stylesheet,
-//! or show or clear the error overlay.
+//! what each open page is told: reload, swap a stylesheet, show or clear the
+//! error overlay, and the hub's warnings.
 //!
-//! Events are sent only once an update is complete. Each page says which
-//! URL it shows when it connects, so only the pages whose file changed
-//! reload; every page hears about stylesheets and errors.
+//! Every page is served with the generation of the model it was rendered
+//! from, and says it, with the URL it shows, when its stream connects. A
+//! page is told to reload when it is stale (`Live::stale`: the file it shows
+//! changed since its generation), which is asked both when an update is
+//! announced and when a stream connects, under one lock: an update announced
+//! while a page was loading or connecting reaches it all the same, and only
+//! pages whose file changed reload.
 
+use std::collections::BTreeSet;
 use std::io::Write;
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
@@ -14,8 +19,9 @@ use tiny_http::ReadWrite;
 
 use crate::diagnostics::{Diagnostic, json_array};
 use crate::escape::escape;
+use crate::site::routes;
 
-use super::preview::Update;
+use super::preview::{Live, Update};
 
 /// The browser half: reload, stylesheet swap, scroll keeping, the overlay.
 pub const SCRIPT: &str = include_str!("live.js");
@@ -32,7 +38,16 @@ pub const MAX_PAGES: usize = 256;
 struct Page {
     /// The output file it shows; `None` for a URL the site has no file for.
     file: Option<String>,
+    /// The generation of the model it was served from.
+    generation: u64,
     stream: Box<dyn ReadWrite + Send>,
+}
+
+impl Page {
+    /// Sends `message`; false when the connection has gone.
+    fn send(&mut self, message: &[u8]) -> bool {
+        self.stream.write_all(message).and_then(|()| self.stream.flush()).is_ok()
+    }
 }
 
 /// Every open page.
@@ -51,20 +66,32 @@ impl Pages {
         self.open.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// Keeps a new page's stream after sending it `hello` (the server's id
-    /// and the current problems). The server refuses streams beyond
-    /// `MAX_PAGES` before opening them; one that got past it at the same
-    /// moment as another is closed here, and its script tries again.
-    pub fn add(&self, file: Option<String>, mut stream: Box<dyn ReadWrite + Send>, hello: &str) {
+    /// Keeps a new page's stream after sending it `hello`, or, when the page
+    /// is already stale (an update was announced while it loaded or
+    /// connected), tells it to reload at once. The server refuses streams
+    /// beyond `MAX_PAGES` before opening them; one that got past it at the
+    /// same moment as another is closed here, and its script tries again.
+    pub fn add(&self, live: &Live, shown: Shown, stream: Box<dyn ReadWrite + Send>, hello: &str) {
         let mut open = self.open();
         if open.len() >= MAX_PAGES {
             return;
         }
+        let mut page = Page { file: shown.file, generation: shown.generation, stream };
         let mut first = b"retry: 500\n".to_vec();
         first.extend(event("hello", hello));
-        if stream.write_all(&first).and_then(|()| stream.flush()).is_ok() {
-            open.push(Page { file, stream });
+        if live.stale(page.file.as_deref(), page.generation) {
+            first.extend(event("reload", "{}"));
+            page.send(&first);
+        } else if page.send(&first) {
+            open.push(page);
         }
+    }
+
+    /// The output files open pages show (an address with no file shows the
+    /// 404 page): what an update renders again to compare.
+    pub fn files(&self) -> BTreeSet<String> {
+        let open = self.open();
+        open.iter().map(|page| page.file.clone().unwrap_or_else(|| routes::NOT_FOUND.to_string())).collect()
     }
 
     /// How many pages are open.
@@ -72,29 +99,18 @@ impl Pages {
         self.open().len()
     }
 
-    /// Sends `message` to every page `to` picks, and forgets pages whose
-    /// connection has gone.
-    fn send(&self, message: &[u8], to: impl Fn(&Page) -> bool) {
-        self.open().retain_mut(|page| {
-            if !to(page) {
-                return true;
-            }
-            page.stream.write_all(message).and_then(|()| page.stream.flush()).is_ok()
-        });
-    }
-
     /// A comment every page ignores: finds closed connections.
     pub fn ping(&self) {
-        self.send(b": ping\n\n", |_| true);
+        self.open().retain_mut(|page| page.send(b": ping\n\n"));
     }
 
     /// Tells every open page what an update did: the errors (or that there
-    /// are none), which stylesheets to swap, and which pages to reload.
-    pub fn announce(&self, update: &Update, base_path: &str) {
-        self.send(&event("problems", &json_array(&update.problems)), |_| true);
-        if !update.problems.is_empty() {
-            return;
-        }
+    /// are none), the warnings, which stylesheets to swap, and, to each page
+    /// that is stale, to reload. Pages whose connection has gone, and pages
+    /// told to reload (their stream closes as they do), are forgotten.
+    pub fn announce(&self, live: &Live, update: &Update, base_path: &str) {
+        let mut message = event("problems", &json_array(&update.problems));
+        message.extend(event("warnings", &json_array(&update.warnings)));
         let stylesheets: Vec<String> = update
             .changed
             .iter()
@@ -102,28 +118,34 @@ impl Pages {
             .map(|file| format!("{base_path}{file}"))
             .collect();
         if !stylesheets.is_empty() {
-            let urls = serde_json::to_string(&stylesheets).unwrap_or_default();
-            self.send(&event("css", &urls), |_| true);
+            message.extend(event("css", &serde_json::to_string(&stylesheets).unwrap_or_default()));
         }
         let reload = event("reload", "{}");
-        self.send(&reload, |page| must_reload(page.file.as_deref(), update));
+        self.open().retain_mut(|page| {
+            if !page.send(&message) {
+                return false;
+            }
+            if live.stale(page.file.as_deref(), page.generation) {
+                page.send(&reload);
+                return false;
+            }
+            true
+        });
     }
 }
 
-/// Whether a page showing `file` must reload after `update`.
-fn must_reload(file: Option<&str>, update: &Update) -> bool {
-    match file {
-        _ if update.first_site => true,
-        // A URL that had no file may have one now.
-        None => update.routes_changed,
-        Some(file) => update.changed.contains(file),
-    }
+/// What an open page shows: the output file (`None` for an address the site
+/// had no file for) and the generation it was served from.
+pub struct Shown {
+    pub file: Option<String>,
+    pub generation: u64,
 }
 
-/// `html` with the live-reload script added before `</body>`.
-pub fn inject(html: &[u8], base_path: &str, server: &str) -> Vec<u8> {
+/// `html`, served from the model of `generation`, with the live-reload
+/// script added before `</body>`.
+pub fn inject(html: &[u8], base_path: &str, server: &str, generation: u64) -> Vec<u8> {
     let tag = format!(
-        "<script src=\"{}{SCRIPT_PATH}\" data-server=\"{}\" defer></script>\n",
+        "<script src=\"{}{SCRIPT_PATH}\" data-server=\"{}\" data-generation=\"{generation}\" defer></script>\n",
         escape(base_path),
         escape(server)
     );
@@ -135,10 +157,10 @@ pub fn inject(html: &[u8], base_path: &str, server: &str) -> Vec<u8> {
     out
 }
 
-/// The page every URL shows while the hub has no site that built: the
-/// problems, readable without JavaScript, with the live script to replace it
-/// once a save fixes them.
-pub fn error_page(problems: &[Diagnostic], base_path: &str, server: &str) -> Vec<u8> {
+/// The page a URL shows when it cannot show the site: the problems,
+/// readable without JavaScript. With the live script added, a save that
+/// fixes them replaces it.
+pub fn problems_page(problems: &[Diagnostic]) -> Vec<u8> {
     let mut items = String::new();
     for problem in problems {
         let place = match (problem.line, problem.column) {
@@ -166,41 +188,34 @@ pub fn error_page(problems: &[Diagnostic], base_path: &str, server: &str) -> Vec
          <title>The hub did not build</title>\n</head>\n<body>\n<main>\n<h1>The hub did not build</h1>\n\
          <p>Fix the problems below and save: this page updates by itself.</p>\n<ul>\n{items}</ul>\n</main>\n</body>\n</html>\n"
     );
-    inject(html.as_bytes(), base_path, server)
+    html.into_bytes()
 }
 
-/// The `hello` a page gets on connecting.
-pub fn hello(server: &str, problems: &[Diagnostic]) -> String {
-    format!("{{\"server\":{},\"problems\":{}}}", serde_json::json!(server), json_array(problems))
+/// The `hello` a page gets on connecting: the server's id (a page that
+/// hears another one reloads: the preview restarted), the errors for the
+/// overlay and the warnings.
+pub fn hello(server: &str, problems: &[Diagnostic], warnings: &[Diagnostic]) -> String {
+    format!(
+        "{{\"server\":{},\"problems\":{},\"warnings\":{}}}",
+        serde_json::json!(server),
+        json_array(problems),
+        json_array(warnings)
+    )
 }
 
 #[cfg(test)]
 mod tests {
-    use std::collections::BTreeSet;
-
     use super::*;
 
     #[test]
     fn the_script_goes_before_the_end_of_the_body() {
-        let page = inject(b"<html><body><p>x</p></body></html>", "/hub/", "s1");
+        let page = inject(b"<html><body><p>x</p></body></html>", "/hub/", "s1", 7);
         let page = String::from_utf8(page).unwrap();
         assert_eq!(
             page,
-            "<html><body><p>x</p><script src=\"/hub/__belong/live.js\" data-server=\"s1\" defer></script>\n</body></html>"
+            "<html><body><p>x</p><script src=\"/hub/__belong/live.js\" data-server=\"s1\" data-generation=\"7\" defer></script>\n</body></html>"
         );
-        let bare = String::from_utf8(inject(b"<p>no body</p>", "/", "s")).unwrap();
+        let bare = String::from_utf8(inject(b"<p>no body</p>", "/", "s", 1)).unwrap();
         assert!(bare.starts_with("<p>no body</p><script src=\"/__belong/live.js\""));
-    }
-
-    #[test]
-    fn only_pages_whose_file_changed_reload() {
-        let update = Update { changed: BTreeSet::from(["a/index.html".to_string()]), ..Update::default() };
-        assert!(must_reload(Some("a/index.html"), &update));
-        assert!(!must_reload(Some("b/index.html"), &update));
-        assert!(!must_reload(None, &update));
-        let new_page = Update { routes_changed: true, ..Update::default() };
-        assert!(must_reload(None, &new_page));
-        let first = Update { first_site: true, ..Update::default() };
-        assert!(must_reload(Some("b/index.html"), &first));
     }
 }

@@ -24,10 +24,11 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use anyhow::{Context as _, Result, anyhow};
 
 use crate::Options;
+use crate::model::Changes;
 
 pub use http::{Target, resolve};
+pub use live::Pages;
 pub use preview::{Live, Lookup, Preview, Update, index_search};
-pub use watch::Changes;
 
 /// Threads answering requests. Pages render in a few milliseconds, and a
 /// live-reload stream does not hold one, so a few are plenty for one author.
@@ -80,16 +81,16 @@ pub fn serve(options: &ServeOptions, report: &dyn Fn(Event)) -> Result<()> {
             }
         });
     }
-    let mut preview = Preview::new(options.build.clone());
+    let mut preview = Preview::new(options.build.hub());
     let started = Instant::now();
-    let update = preview.update(&live, &Changes::default());
+    let update = preview.update(&live, &Changes::default(), &pages.files());
     let base_path = live.read().base_path.clone();
     let host = match options.bind {
         IpAddr::V6(ip) => format!("[{ip}]"),
         IpAddr::V4(ip) => ip.to_string(),
     };
     let url = format!("http://{host}:{}{base_path}", options.port);
-    pages.announce(&update, &base_path);
+    pages.announce(&live, &update, &base_path);
     if update.problems.is_empty() {
         index_search(&live);
     }
@@ -105,16 +106,13 @@ pub fn serve(options: &ServeOptions, report: &dyn Fn(Event)) -> Result<()> {
             continue;
         };
         let started = Instant::now();
-        let update = preview.update(&live, &changes);
+        let update = preview.update(&live, &changes, &pages.files());
         let base_path = live.read().base_path.clone();
-        pages.announce(&update, &base_path);
+        pages.announce(&live, &update, &base_path);
         report(Event::Updated { what: changes.describe(), millis: started.elapsed().as_millis(), update: &update });
         if update.problems.is_empty() {
             let started = Instant::now();
-            let indexed = index_search(&live);
-            if !indexed.changed.is_empty() {
-                pages.announce(&indexed, &base_path);
-            }
+            index_search(&live);
             report(Event::Indexed { millis: started.elapsed().as_millis() });
         }
     }

@@ -16,6 +16,7 @@ use anyhow::{Context, Result};
 use notify::{RecursiveMode, Watcher as _};
 
 use crate::content;
+use crate::model::Changes;
 
 /// How long the files must be quiet before a batch is handed over: long
 /// enough to gather an editor's write-then-rename, short enough not to notice.
@@ -27,38 +28,6 @@ const GATHER_AT_MOST: Duration = Duration::from_millis(250);
 
 /// The folders under the root whose every file the site is made from.
 const WATCHED_DIRS: [&str; 3] = ["content", "themes", "static"];
-
-/// Paths, relative to the hub's root, changed since the last batch.
-#[derive(Debug, Default, Clone, PartialEq, Eq)]
-pub struct Changes {
-    pub paths: BTreeSet<PathBuf>,
-}
-
-impl Changes {
-    /// True when `site.toml` changed: everything is read again.
-    pub fn config(&self) -> bool {
-        self.paths.iter().any(|path| path == Path::new("site.toml"))
-    }
-
-    /// True when anything under `themes/` or `static/` changed.
-    pub fn theme(&self) -> bool {
-        self.paths.iter().any(|path| path.starts_with("themes") || path.starts_with("static"))
-    }
-
-    /// The changed paths under `content/`, relative to it (the folder itself
-    /// as an empty path).
-    pub fn content(&self) -> impl Iterator<Item = &Path> {
-        self.paths.iter().filter_map(|path| path.strip_prefix("content").ok())
-    }
-
-    /// A short description for the terminal: the one file, or how many.
-    pub fn describe(&self) -> String {
-        match self.paths.len() {
-            1 => self.paths.iter().next().map(|path| path.display().to_string()).unwrap_or_default(),
-            count => format!("{count} files"),
-        }
-    }
-}
 
 /// A running watch over one hub.
 pub struct Watcher {
@@ -157,21 +126,5 @@ impl Watcher {
         let wanted = relative == Path::new("site.toml") || WATCHED_DIRS.contains(&first);
         let name = relative.file_name()?.to_str()?;
         (wanted && !content::is_editor_file(name)).then(|| relative.to_path_buf())
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn changes_are_sorted_by_what_they_touch() {
-        let changes = Changes {
-            paths: ["content/case-studies/eeast.md", "static/style.css"].into_iter().map(PathBuf::from).collect(),
-        };
-        assert!(!changes.config());
-        assert!(changes.theme());
-        assert_eq!(changes.content().collect::<Vec<_>>(), [Path::new("case-studies/eeast.md")]);
-        assert_eq!(changes.describe(), "2 files");
     }
 }

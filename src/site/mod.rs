@@ -5,20 +5,27 @@
 //! This is the cross-page step: what one page's output shows of other pages
 //! (lists, counts, related links) is decided here, once, so rendering a page
 //! needs only the model. Pure: no I/O.
+//!
+//! Every page is put in the one newest-first order once; each list is that
+//! order filtered, so no list is sorted on its own. The parts a preview may
+//! keep from one model to the next (lists, related pages, routes) are shared
+//! (`Arc`), so a site that differs only in some pages' bodies costs a copy of
+//! the page map (`Site::with_bodies`).
 
 mod related;
 pub mod routes;
 
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use crate::config::Config;
-use crate::content::{Content, KindName, Page, PageKey, SectionIndex, slash_path};
+use crate::content::{Content, KindName, Page, PageKey, SectionIndex, Size, slash_path};
 use crate::diagnostics::{Code, Diagnostic};
 use crate::slug::slugify;
 use crate::theme::StaticFile;
 
-pub use routes::{Routes, SearchFile, SearchPlan, Source};
+pub use routes::{Routes, SearchFile, SearchPlan, Source, paginated_path};
 
 /// How many related pages each page lists.
 pub const RELATED: usize = 3;
@@ -73,25 +80,31 @@ impl Taxonomy {
     }
 }
 
+/// Each published picture's size, by its path under `content/`
+/// (`case-studies/eeast/chart.png`).
+pub type Pictures = BTreeMap<String, Size>;
+
 /// The whole site, ready to render. Pages are known by their source path.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct Site {
-    pub config: Config,
+    pub config: Arc<Config>,
     /// Every page, by source path.
-    pub pages: BTreeMap<PageKey, Page>,
-    pub sections: Vec<Section>,
+    pub pages: BTreeMap<PageKey, Arc<Page>>,
+    pub sections: Arc<Vec<Section>>,
     /// The home page's `_index.md`.
     pub home: Option<SectionIndex>,
-    pub themes: Vec<Listing>,
-    pub organisations: Vec<Listing>,
-    pub regions: Vec<Listing>,
+    pub themes: Arc<Vec<Listing>>,
+    pub organisations: Arc<Vec<Listing>>,
+    pub regions: Arc<Vec<Listing>>,
     /// Every dated case study, toolkit and discussion set, newest first: the
     /// site's feed.
-    pub newest: Vec<PageKey>,
+    pub newest: Arc<Vec<PageKey>>,
     /// Each page's related pages, best first.
-    pub related: HashMap<PageKey, Vec<PageKey>>,
+    pub related: Arc<HashMap<PageKey, Vec<PageKey>>>,
     /// Every file the site publishes, and what Markdown links may name.
-    pub routes: Routes,
+    pub routes: Arc<Routes>,
+    /// The size of each picture under `content/` that has one.
+    pub pictures: Arc<Pictures>,
     /// The URL path the site lives under: `/` or `/sub/path/`.
     pub base_path: String,
 }
@@ -121,15 +134,34 @@ impl Site {
 
     /// Takes every page's Markdown out of the site, for `build` and `check`,
     /// which hand it to `render::bodies` to let go of each page's as soon as
-    /// its body is rendered (a preview keeps it in the site, to tell a body
-    /// edit from the rest). At 100,000 pages it is 600 MB that would
+    /// its body is rendered. At 100,000 pages it is 600 MB that would
     /// otherwise sit beside every rendered body.
-    pub fn take_markdown(&mut self) -> Vec<(PageKey, std::sync::Arc<str>)> {
-        let empty: std::sync::Arc<str> = std::sync::Arc::from("");
+    pub fn take_markdown(&mut self) -> Vec<(PageKey, Arc<str>)> {
+        let empty: Arc<str> = Arc::from("");
         self.pages
             .iter_mut()
-            .map(|(key, page)| (key.clone(), std::mem::replace(&mut page.body, empty.clone())))
+            .map(|(key, page)| (key.clone(), std::mem::replace(&mut Arc::make_mut(page).body, empty.clone())))
             .collect()
+    }
+
+    /// This site with `pages` in place of the pages of the same keys, when
+    /// each is already on the site and differs from it only in its body:
+    /// nothing a list, a related block or the routes table is made from has
+    /// changed, so they are kept. `None` when any page is new or differs in
+    /// anything else.
+    pub fn with_bodies(&self, pages: &[Arc<Page>]) -> Option<Site> {
+        let differs_only_in_body = |page: &Arc<Page>| {
+            let old = self.pages.get(&page.key)?;
+            // Every field but the body's own two, whatever fields a page has.
+            let with_old_body = Page { body: old.body.clone(), body_line: old.body_line, ..Page::clone(page) };
+            (with_old_body == **old).then_some(())
+        };
+        pages.iter().try_for_each(differs_only_in_body)?;
+        let mut site = self.clone();
+        for page in pages {
+            site.pages.insert(page.key.clone(), page.clone());
+        }
+        Some(site)
     }
 
     /// The related pages of a page, best first.
@@ -158,11 +190,6 @@ impl Site {
     }
 }
 
-/// The path of page `n` of a listing at `path`: page 1 is the listing itself.
-pub fn paginated_path(path: &str, number: usize) -> String {
-    if number <= 1 { path.to_string() } else { format!("{path}page/{number}/") }
-}
-
 /// The path under the site root of a URL's `base_url`, such as `/hub/`.
 pub fn base_path(base_url: &str) -> String {
     let without_scheme = base_url.split_once("://").map_or(base_url, |(_, rest)| rest);
@@ -172,31 +199,33 @@ pub fn base_path(base_url: &str) -> String {
     }
 }
 
-/// Builds the site model and its routes table. Pages whose URL another page
-/// already has are reported and left out; every other clash of two files over
-/// one output path is reported by the routes table.
-pub fn model(content: Content, config: Config, static_files: &BTreeMap<String, StaticFile>) -> (Site, Vec<Diagnostic>) {
+/// Builds the site model and its routes table. Two pages with one URL are
+/// reported here and the second is left out (the routes table never sees
+/// it); every other clash of two files over one output path is reported by
+/// the routes table.
+pub fn model(
+    content: Content,
+    config: Arc<Config>,
+    static_files: &BTreeMap<String, StaticFile>,
+) -> (Site, Vec<Diagnostic>) {
     let (pages, paths, mut diagnostics) = unique_paths(content.pages);
-    let (sections, home) = sections(&pages, content.indexes);
+    let order = newest_first(&pages);
+    let (sections, home) = sections(&order, content.indexes);
     let themes: Vec<Listing> = config
         .themes
         .iter()
-        .map(|theme| {
-            let members = newest_first(&pages, |page| page.meta.themes.contains(&theme.slug));
-            let path = format!("themes/{}/", theme.slug);
-            Listing {
-                slug: theme.slug.clone(),
-                name: theme.name.clone(),
-                description: theme.description.clone(),
-                path,
-                pages: members,
-            }
+        .map(|theme| Listing {
+            slug: theme.slug.clone(),
+            name: theme.name.clone(),
+            description: theme.description.clone(),
+            path: routes::term_path(Taxonomy::Themes, &theme.slug),
+            pages: keys(&order, |page| page.meta.themes.contains(&theme.slug)),
         })
         .collect();
-    let organisations = group_by_name(&pages, Taxonomy::Organisations, Page::organisation);
-    let regions = group_by_name(&pages, Taxonomy::Regions, Page::region);
-    let newest = newest_first(&pages, |page| page.kind_name() != KindName::Page && page.meta.date.is_some());
-    let related = related::related(&pages);
+    let organisations = group_by_name(&pages, &order, Taxonomy::Organisations, Page::organisation);
+    let regions = group_by_name(&pages, &order, Taxonomy::Regions, Page::region);
+    let newest = keys(&order, |page| page.kind_name() != KindName::Page && page.meta.date.is_some());
+    let related = related::related(&order);
     let route_inputs = routes::Inputs {
         pages: &pages,
         paths: &paths,
@@ -213,15 +242,28 @@ pub fn model(content: Content, config: Config, static_files: &BTreeMap<String, S
     };
     let (routes, clashes) = routes::build(&route_inputs);
     diagnostics.extend(clashes);
+    let pictures = content.assets.iter().filter_map(|asset| Some((slash_path(&asset.path), asset.size?))).collect();
     let base_path = base_path(&config.base_url);
-    let site =
-        Site { config, pages, sections, home, themes, organisations, regions, newest, related, routes, base_path };
+    let site = Site {
+        config,
+        pages,
+        sections: Arc::new(sections),
+        home,
+        themes: Arc::new(themes),
+        organisations: Arc::new(organisations),
+        regions: Arc::new(regions),
+        newest: Arc::new(newest),
+        related: Arc::new(related),
+        routes: Arc::new(routes),
+        pictures: Arc::new(pictures),
+        base_path,
+    };
     (site, diagnostics)
 }
 
 /// The three sections with their pages and `_index.md`, and the home page's
 /// `_index.md`.
-fn sections(pages: &BTreeMap<PageKey, Page>, indexes: Vec<SectionIndex>) -> (Vec<Section>, Option<SectionIndex>) {
+fn sections(order: &[&Page], indexes: Vec<SectionIndex>) -> (Vec<Section>, Option<SectionIndex>) {
     let mut home = None;
     let mut intros: HashMap<String, SectionIndex> = HashMap::new();
     for index in indexes {
@@ -237,15 +279,14 @@ fn sections(pages: &BTreeMap<PageKey, Page>, indexes: Vec<SectionIndex>) -> (Vec
         .map(|&kind| {
             let dir = kind.section_dir().unwrap_or_default();
             let intro = intros.remove(dir);
-            let members = newest_first(pages, |page| page.kind_name() == kind);
             let name =
                 intro.as_ref().and_then(|intro| intro.title.clone()).unwrap_or_else(|| kind.plural().to_string());
             let listing = Listing {
                 slug: dir.to_string(),
                 name,
                 description: String::new(),
-                path: format!("{dir}/"),
-                pages: members,
+                path: routes::section_path(kind),
+                pages: keys(order, |page| page.kind_name() == kind),
             };
             Section { kind, listing, intro }
         })
@@ -253,13 +294,17 @@ fn sections(pages: &BTreeMap<PageKey, Page>, indexes: Vec<SectionIndex>) -> (Vec
     (sections, home)
 }
 
+/// The pages by key, each page's path, and a problem for each page whose
+/// path an earlier page (in path, then file order) has, which is left out.
+type Unique = (BTreeMap<PageKey, Arc<Page>>, HashMap<PageKey, String>, Vec<Diagnostic>);
+
 /// Gives each page its path; a page whose path an earlier page (in path, then
 /// file order) has is reported and left out.
-fn unique_paths(pages: Vec<Page>) -> (BTreeMap<PageKey, Page>, HashMap<PageKey, String>, Vec<Diagnostic>) {
+fn unique_paths(pages: Vec<Arc<Page>>) -> Unique {
     let mut diagnostics = Vec::new();
-    let mut pages: Vec<(String, Page)> = pages.into_iter().map(|page| (routes::page_path(&page), page)).collect();
+    let mut pages: Vec<(String, Arc<Page>)> = pages.into_iter().map(|page| (routes::page_path(&page), page)).collect();
     pages.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.key.cmp(&b.1.key)));
-    let mut kept: BTreeMap<PageKey, Page> = BTreeMap::new();
+    let mut kept: BTreeMap<PageKey, Arc<Page>> = BTreeMap::new();
     let mut paths: HashMap<PageKey, String> = HashMap::with_capacity(pages.len());
     let mut previous: Option<(String, PageKey)> = None;
     for (path, page) in pages {
@@ -289,34 +334,48 @@ pub fn newest_first_order(a: &Page, b: &Page) -> Ordering {
     b.meta.date.cmp(&a.meta.date).then_with(|| a.meta.title.cmp(&b.meta.title)).then_with(|| a.key.cmp(&b.key))
 }
 
-/// The keys of the pages that pass `keep`, newest first.
-fn newest_first(pages: &BTreeMap<PageKey, Page>, keep: impl Fn(&Page) -> bool) -> Vec<PageKey> {
-    let mut members: Vec<&Page> = pages.values().filter(|page| keep(page)).collect();
-    members.sort_by(|a, b| newest_first_order(a, b));
-    members.into_iter().map(|page| page.key.clone()).collect()
+/// Every page, newest first: the one sort every list is taken from.
+fn newest_first(pages: &BTreeMap<PageKey, Arc<Page>>) -> Vec<&Page> {
+    let mut order: Vec<&Page> = pages.values().map(|page| &**page).collect();
+    order.sort_unstable_by(|a, b| newest_first_order(a, b));
+    order
+}
+
+/// The keys of the pages of `order` that pass `keep`, in that order.
+fn keys(order: &[&Page], keep: impl Fn(&Page) -> bool) -> Vec<PageKey> {
+    order.iter().filter(|page| keep(page)).map(|page| page.key.clone()).collect()
 }
 
 /// Terms named by free text (organisations, regions), one per distinct slug, in
 /// name order. The first spelling met in source-path order names the term.
-fn group_by_name(
-    pages: &BTreeMap<PageKey, Page>,
+fn group_by_name<'a>(
+    pages: &'a BTreeMap<PageKey, Arc<Page>>,
+    order: &[&'a Page],
     taxonomy: Taxonomy,
-    name_of: impl Fn(&Page) -> Option<&str>,
+    name_of: impl Fn(&'a Page) -> Option<&'a str>,
 ) -> Vec<Listing> {
-    let mut terms: BTreeMap<String, (String, Vec<&Page>)> = BTreeMap::new();
+    // A hub names a few dozen organisations on thousands of pages: each
+    // spelling is made a slug once.
+    let mut slugs: HashMap<&'a str, String> = HashMap::new();
+    let mut slug_of = |name: &'a str| slugs.entry(name).or_insert_with(|| slugify(name)).clone();
+    let mut terms: BTreeMap<String, (String, Vec<PageKey>)> = BTreeMap::new();
     for page in pages.values() {
         let Some(name) = name_of(page) else { continue };
-        let slug = slugify(name);
+        let slug = slug_of(name);
         if !slug.is_empty() {
-            terms.entry(slug).or_insert_with(|| (name.to_string(), Vec::new())).1.push(page);
+            terms.entry(slug).or_insert_with(|| (name.to_string(), Vec::new()));
+        }
+    }
+    for page in order {
+        let Some(name) = name_of(page) else { continue };
+        if let Some((_, members)) = terms.get_mut(&slug_of(name)) {
+            members.push(page.key.clone());
         }
     }
     let mut listings: Vec<Listing> = terms
         .into_iter()
-        .map(|(slug, (name, mut members))| {
-            members.sort_by(|a, b| newest_first_order(a, b));
-            let path = format!("{}/{slug}/", taxonomy.segment());
-            let pages = members.into_iter().map(|page| page.key.clone()).collect();
+        .map(|(slug, (name, pages))| {
+            let path = routes::term_path(taxonomy, &slug);
             Listing { slug, name, description: String::new(), path, pages }
         })
         .collect();
@@ -338,11 +397,5 @@ mod tests {
         assert_eq!(base_path("https://example.org/"), "/");
         assert_eq!(base_path("https://example.org/hub/"), "/hub/");
         assert_eq!(base_path("http://localhost:1111/"), "/");
-    }
-
-    #[test]
-    fn page_one_of_a_listing_is_the_listing() {
-        assert_eq!(paginated_path("themes/belonging/", 1), "themes/belonging/");
-        assert_eq!(paginated_path("themes/belonging/", 3), "themes/belonging/page/3/");
     }
 }

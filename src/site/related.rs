@@ -1,96 +1,92 @@
 //! Related pages: for each case study, toolkit and discussion set, the pages that
 //! share most of its themes, then the newest, then by title and file.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
-use super::{RELATED, newest_first_order};
+use super::RELATED;
 use crate::content::{KindName, Page, PageKey};
 
-/// Each listed page's related pages, best first. Pages with the same set of
-/// themes have the same candidates, so the ranking is computed once per
-/// distinct theme set rather than once per pair of pages, which keeps 100,000
-/// pages linear.
-pub fn related(pages: &BTreeMap<PageKey, Page>) -> HashMap<PageKey, Vec<PageKey>> {
-    let mut groups: BTreeMap<Vec<&str>, Vec<&Page>> = BTreeMap::new();
-    for page in pages.values() {
-        if let Some(key) = theme_set(page) {
-            groups.entry(key).or_default().push(page);
-        }
-    }
-    // Only the newest few of a group can ever be picked from it.
-    let candidates: Vec<Vec<&Page>> = groups
-        .values()
-        .map(|members| {
-            let mut newest = members.clone();
-            newest.sort_by(|a, b| newest_first_order(a, b));
-            newest.truncate(RELATED + 1);
-            newest
-        })
-        .collect();
-    let ranked = Ranked::new(groups.keys(), &candidates);
-    let mut related = HashMap::with_capacity(pages.len());
-    for (group, members) in groups.values().enumerate() {
-        let best: Vec<&Page> =
-            ranked.best_for(group).into_iter().map(|(other, position)| candidates[other][position]).collect();
-        for page in members {
-            let others = best.iter().filter(|other| other.key != page.key).take(RELATED);
-            related.insert(page.key.clone(), others.map(|other| other.key.clone()).collect());
+/// A candidate for other pages' related blocks: how many themes it shares
+/// with the page, and its place in the newest-first order.
+type Candidate = (usize, usize);
+
+/// Each listed page's related pages, best first. `order` is every page,
+/// newest first. Pages with the same set of themes have the same candidates,
+/// so the ranking is made once per distinct theme set rather than once per
+/// pair of pages, which keeps 100,000 pages linear; and only the newest few
+/// pages of a set can ever be picked from it.
+pub fn related(order: &[&Page]) -> HashMap<PageKey, Vec<PageKey>> {
+    let groups = Groups::new(order);
+    let mut related = HashMap::with_capacity(order.len());
+    for (group, members) in groups.members.iter().enumerate() {
+        let best = groups.best_for(group);
+        for &member in members {
+            let page = order[member];
+            let others = best.iter().filter(|&&(_, place)| place != member).take(RELATED);
+            related.insert(page.key.clone(), others.map(|&(_, place)| order[place].key.clone()).collect());
         }
     }
     related
 }
 
-/// A candidate: (group, position in the group).
-type Candidate = (usize, usize);
-
-/// Every candidate's place in the one newest-first order, and each group's
-/// themes as sorted numbers, so ranking compares integers, not titles.
-struct Ranked {
-    rank: Vec<Vec<usize>>,
+/// The pages that have related pages, grouped by their set of themes.
+struct Groups {
+    /// Each group's themes, as sorted numbers, so comparing two is cheap.
     themes: Vec<Vec<u32>>,
+    /// Each group's pages, by place in the newest-first order (so newest first).
+    members: Vec<Vec<usize>>,
 }
 
-impl Ranked {
-    fn new<'a>(sets: impl Iterator<Item = &'a Vec<&'a str>> + Clone, candidates: &[Vec<&Page>]) -> Ranked {
-        let mut all: Vec<Candidate> = candidates
-            .iter()
-            .enumerate()
-            .flat_map(|(group, members)| (0..members.len()).map(move |position| (group, position)))
-            .collect();
-        all.sort_by(|&(a, at), &(b, bt)| newest_first_order(candidates[a][at], candidates[b][bt]));
-        let mut rank: Vec<Vec<usize>> = candidates.iter().map(|members| vec![0; members.len()]).collect();
-        for (place, (group, position)) in all.into_iter().enumerate() {
-            rank[group][position] = place;
+impl Groups {
+    fn new(order: &[&Page]) -> Groups {
+        let mut numbers: HashMap<&str, u32> = HashMap::new();
+        let mut group_of: HashMap<Vec<u32>, usize> = HashMap::new();
+        let mut groups = Groups { themes: Vec::new(), members: Vec::new() };
+        for (place, page) in order.iter().enumerate() {
+            if page.kind_name() == KindName::Page || page.meta.themes.is_empty() {
+                continue;
+            }
+            let mut themes: Vec<u32> = page
+                .meta
+                .themes
+                .iter()
+                .map(|theme| {
+                    let next = numbers.len() as u32;
+                    *numbers.entry(theme).or_insert(next)
+                })
+                .collect();
+            themes.sort_unstable();
+            themes.dedup();
+            let group = *group_of.entry(themes.clone()).or_insert_with(|| {
+                groups.themes.push(themes);
+                groups.members.push(Vec::new());
+                groups.themes.len() - 1
+            });
+            groups.members[group].push(place);
         }
-        let mut names: Vec<&str> = sets.clone().flat_map(|themes| themes.iter().copied()).collect();
-        names.sort_unstable();
-        names.dedup();
-        let number = |name: &str| names.binary_search(&name).map_or(u32::MAX, |at| at as u32);
-        let themes = sets.map(|themes| themes.iter().map(|name| number(name)).collect()).collect();
-        Ranked { rank, themes }
+        groups
     }
 
-    /// The best `RELATED + 1` candidates for a page of `group`: most shared
-    /// themes first, then newest. Groups are taken a level of sharing at a
-    /// time, so only the few candidates near the top are ever sorted.
+    /// The best `RELATED + 1` candidates for a page of `group` (one more than
+    /// shown, as the page itself may be among them): most shared themes
+    /// first, then newest.
     fn best_for(&self, group: usize) -> Vec<Candidate> {
-        let mut by_shared: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+        // Sorted by (shared, descending; place, ascending).
+        let mut best: Vec<Candidate> = Vec::with_capacity(RELATED + 2);
+        let better = |a: &Candidate, b: &Candidate| a.0 > b.0 || (a.0 == b.0 && a.1 < b.1);
         for (other, themes) in self.themes.iter().enumerate() {
             let shared = common(&self.themes[group], themes);
-            if shared > 0 {
-                by_shared.entry(shared).or_default().push(other);
+            if shared == 0 || (best.len() > RELATED && best[RELATED].0 > shared) {
+                continue;
             }
-        }
-        let mut best = Vec::with_capacity(RELATED + 1);
-        for others in by_shared.values().rev() {
-            let mut level: Vec<(usize, Candidate)> = others
-                .iter()
-                .flat_map(|&other| self.rank[other].iter().enumerate().map(move |(at, &rank)| (rank, (other, at))))
-                .collect();
-            level.sort_unstable();
-            best.extend(level.into_iter().take(RELATED + 1 - best.len()).map(|(_, candidate)| candidate));
-            if best.len() > RELATED {
-                break;
+            for &place in self.members[other].iter().take(RELATED + 1) {
+                let candidate = (shared, place);
+                if best.len() > RELATED && !better(&candidate, &best[RELATED]) {
+                    break;
+                }
+                let at = best.iter().position(|kept| better(&candidate, kept)).unwrap_or(best.len());
+                best.insert(at, candidate);
+                best.truncate(RELATED + 1);
             }
         }
         best
@@ -112,16 +108,4 @@ fn common(a: &[u32], b: &[u32]) -> usize {
         }
     }
     shared
-}
-
-/// A listed page's themes, sorted and without repeats; `None` for plain pages
-/// and pages without themes, which have no related pages.
-fn theme_set(page: &Page) -> Option<Vec<&str>> {
-    if page.kind_name() == KindName::Page || page.meta.themes.is_empty() {
-        return None;
-    }
-    let mut themes: Vec<&str> = page.meta.themes.iter().map(String::as_str).collect();
-    themes.sort_unstable();
-    themes.dedup();
-    Some(themes)
 }

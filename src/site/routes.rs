@@ -1,6 +1,8 @@
 //! The routes table: every file the site publishes, made in one place with what
 //! produces it. Rendering, the sitemap, link checking and the preview's URLs
-//! all read this table; nothing else decides where a file goes.
+//! all read this table; nothing else decides where a file goes. The paths
+//! themselves are spelt here too (`page_path`, `term_path`, `SEARCH`…), for
+//! the links that point at them.
 //!
 //! Two sources for one path is an error naming both, except that a file in the
 //! hub's `static/` folder may replace a theme's static file (`theme::load` has
@@ -8,12 +10,24 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use crate::content::{Asset, DIR, KindName, Page, PageKey, slash_path};
 use crate::diagnostics::{Code, Diagnostic, display_path};
 use crate::theme::StaticFile;
 
-use super::{Listing, Section, Taxonomy, page_count, paginated_path};
+use super::{Listing, Section, Taxonomy, page_count};
+
+/// The search page's path under the site root.
+pub const SEARCH: &str = "search/";
+/// The site's Atom feed.
+pub const SITE_FEED: &str = "feed.xml";
+pub const SITEMAP: &str = "sitemap.xml";
+pub const ROBOTS: &str = "robots.txt";
+/// The page a host shows for an address the site has no file for.
+pub const NOT_FOUND: &str = "404.html";
+/// The theme's stylesheet.
+pub const STYLESHEET: &str = "style.css";
 
 /// What produces one output file.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -132,7 +146,7 @@ impl Source {
 
 /// Every output file of the site, by path under the output folder
 /// (`case-studies/eeast/index.html`), and what Markdown links may point at.
-#[derive(Debug, Default, PartialEq)]
+#[derive(Debug, Default, PartialEq, Eq)]
 pub struct Routes {
     files: BTreeMap<String, Source>,
     /// Markdown sources under `content/` (`toolkits/primer.md`, and every
@@ -163,9 +177,9 @@ impl Routes {
     pub fn at_url(&self, url_path: &str) -> Option<&Source> {
         let path = url_path.trim_start_matches('/');
         if path.is_empty() || path.ends_with('/') {
-            return self.files.get(&format!("{path}index.html"));
+            return self.files.get(&index_file(path));
         }
-        self.files.get(path).or_else(|| self.files.get(&format!("{path}/index.html")))
+        self.files.get(path).or_else(|| self.files.get(&index_file(&format!("{path}/"))))
     }
 
     /// The page path (`toolkits/primer/`) of a Markdown source under `content/`
@@ -201,15 +215,46 @@ pub fn url_path(file: &str) -> &str {
     file.strip_suffix("index.html").unwrap_or(file)
 }
 
+/// The output file that serves a folder's URL path: `toolkits/primer/index.html`
+/// for `toolkits/primer/` (and `index.html` for the home page's ``).
+pub fn index_file(folder: &str) -> String {
+    format!("{folder}index.html")
+}
+
 /// `case-studies/eeast/`: a page's folder under `content/` and its slug.
 pub fn page_path(page: &Page) -> String {
     let dir = slash_path(&page.dir);
     if dir.is_empty() { format!("{}/", page.slug) } else { format!("{dir}/{}/", page.slug) }
 }
 
+/// `case-studies/`: the list of a section's pages.
+pub fn section_path(kind: KindName) -> String {
+    kind.section_dir().map_or_else(String::new, |dir| format!("{dir}/"))
+}
+
+/// `themes/`: the list of a taxonomy's terms.
+pub fn taxonomy_path(taxonomy: Taxonomy) -> String {
+    format!("{}/", taxonomy.segment())
+}
+
+/// `themes/belonging/`: the list of one term's pages.
+pub fn term_path(taxonomy: Taxonomy, slug: &str) -> String {
+    format!("{}/{slug}/", taxonomy.segment())
+}
+
+/// `themes/belonging/feed.xml`: the feed of a list at `path`.
+pub fn feed_path(path: &str) -> String {
+    format!("{path}{SITE_FEED}")
+}
+
+/// The path of page `n` of a listing at `path`: page 1 is the listing itself.
+pub fn paginated_path(path: &str, number: usize) -> String {
+    if number <= 1 { path.to_string() } else { format!("{path}page/{number}/") }
+}
+
 /// What the routes table is made from.
 pub struct Inputs<'a> {
-    pub pages: &'a BTreeMap<PageKey, Page>,
+    pub pages: &'a BTreeMap<PageKey, Arc<Page>>,
     pub paths: &'a HashMap<PageKey, String>,
     pub sections: &'a [Section],
     pub taxonomies: [(Taxonomy, &'a [Listing]); 3],
@@ -234,11 +279,12 @@ pub fn build(inputs: &Inputs) -> (Routes, Vec<Diagnostic>) {
         table.routes.search = Some(plan);
     }
     for (key, path) in sorted_paths(inputs.paths) {
-        table.add(format!("{path}index.html"), Source::Page(key.clone()));
+        table.add(index_file(path), Source::Page(key.clone()));
     }
     for (key, page) in inputs.pages {
         for (alias, old) in page.meta.aliases.iter().enumerate() {
-            let file = if old.path.ends_with(".html") { old.path.clone() } else { format!("{}/index.html", old.path) };
+            let file =
+                if old.path.ends_with(".html") { old.path.clone() } else { index_file(&format!("{}/", old.path)) };
             table.add(file, Source::Alias { page: key.clone(), alias });
         }
     }
@@ -269,17 +315,17 @@ impl Table<'_> {
     /// The files the hub writes whatever its content.
     fn generated(&mut self) {
         for (file, source) in [
-            ("index.html", Source::Home),
-            ("search/index.html", Source::Search),
-            ("404.html", Source::NotFound),
-            ("feed.xml", Source::SiteFeed),
-            ("sitemap.xml", Source::Sitemap),
-            ("robots.txt", Source::Robots),
+            (index_file(""), Source::Home),
+            (index_file(SEARCH), Source::Search),
+            (NOT_FOUND.to_string(), Source::NotFound),
+            (SITE_FEED.to_string(), Source::SiteFeed),
+            (SITEMAP.to_string(), Source::Sitemap),
+            (ROBOTS.to_string(), Source::Robots),
         ] {
-            self.add(file.to_string(), source);
+            self.add(file, source);
         }
         for taxonomy in Taxonomy::ALL {
-            self.add(format!("{}/index.html", taxonomy.segment()), Source::TaxonomyIndex(taxonomy));
+            self.add(index_file(&taxonomy_path(taxonomy)), Source::TaxonomyIndex(taxonomy));
         }
     }
 
@@ -289,18 +335,18 @@ impl Table<'_> {
         for section in self.inputs.sections {
             let listing = &section.listing;
             for number in 1..=page_count(listing.pages.len(), per_page) {
-                let file = format!("{}index.html", paginated_path(&listing.path, number));
+                let file = index_file(&paginated_path(&listing.path, number));
                 self.add(file, Source::Section { kind: section.kind, number });
             }
         }
         for (taxonomy, listings) in self.inputs.taxonomies {
             for listing in listings {
                 for number in 1..=page_count(listing.pages.len(), per_page) {
-                    let file = format!("{}index.html", paginated_path(&listing.path, number));
+                    let file = index_file(&paginated_path(&listing.path, number));
                     self.add(file, Source::Term { taxonomy, slug: listing.slug.clone(), number });
                 }
                 if taxonomy == Taxonomy::Themes {
-                    self.add(format!("{}feed.xml", listing.path), Source::ThemeFeed(listing.slug.clone()));
+                    self.add(feed_path(&listing.path), Source::ThemeFeed(listing.slug.clone()));
                 }
             }
         }
@@ -314,8 +360,10 @@ impl Table<'_> {
             sources.insert(key.as_str().to_string(), (path.clone(), Some(key.clone())));
         }
         sources.insert("_index.md".to_string(), (String::new(), None));
-        for dir in KindName::SECTIONS.iter().filter_map(|kind| kind.section_dir()) {
-            sources.insert(format!("{dir}/_index.md"), (format!("{dir}/"), None));
+        for kind in KindName::SECTIONS {
+            if let Some(dir) = kind.section_dir() {
+                sources.insert(format!("{dir}/_index.md"), (section_path(kind), None));
+            }
         }
     }
 
@@ -408,6 +456,12 @@ fn page_file(key: &PageKey) -> PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn page_one_of_a_listing_is_the_listing() {
+        assert_eq!(paginated_path("themes/belonging/", 1), "themes/belonging/");
+        assert_eq!(paginated_path("themes/belonging/", 3), "themes/belonging/page/3/");
+    }
 
     #[test]
     fn search_index_files_stay_within_one_per_fifty_pages() {

@@ -9,7 +9,8 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use belong::date::Date;
-use belong::serve::{Changes, Live, Lookup, Preview, index_search};
+use belong::model::Changes;
+use belong::serve::{Live, Lookup, Preview, index_search};
 
 use crate::common::{copy_tree, repo};
 
@@ -187,18 +188,21 @@ fn the_preview_serves_what_a_clean_build_writes_after_200_random_changes() {
     let public = dir.path().join("public");
 
     let live = Live::default();
-    let mut preview = Preview::new(options(&root, None));
-    let first = preview.update(&live, &Changes::default());
+    let mut preview = Preview::new(options(&root, None).hub());
+    let first = preview.update(&live, &Changes::default(), &BTreeSet::new());
     assert!(first.problems.is_empty(), "{:?}", first.problems);
     index_search(&live);
 
     let mut random = Random(0x5eed_b310);
     let mut broken = None;
     let (mut failures, mut body_edits) = (0, 0);
+    // Every file is open in a browser: each update renders them all again
+    // and compares them with what it served.
+    let mut open = BTreeSet::new();
     for step in 0..200 {
         let touched = change(&root, &mut random, step, &mut broken);
         let changes = Changes { paths: touched.iter().cloned().collect() };
-        let update = preview.update(&live, &changes);
+        let update = preview.update(&live, &changes, &open);
         index_search(&live);
         let clean = belong::build(&options(&root, Some(public.clone())), &belong::Quiet).unwrap();
         assert_eq!(
@@ -212,12 +216,12 @@ fn the_preview_serves_what_a_clean_build_writes_after_200_random_changes() {
             failures += 1;
             continue;
         }
-        if update.rendered <= 2 {
+        if update.bodies == 1 {
             body_edits += 1;
         }
         for file in crate::common::built_files(&public) {
             let expected = fs::read(public.join(&file)).unwrap();
-            match live.file(&file) {
+            match live.file(&file).0 {
                 Lookup::Found(bytes) => assert!(
                     *bytes == *expected,
                     "step {step} ({touched:?}): {file} differs from a clean build's:\n{}",
@@ -228,8 +232,9 @@ fn the_preview_serves_what_a_clean_build_writes_after_200_random_changes() {
         }
         let served = live.read();
         let routes: BTreeSet<String> =
-            served.model.as_ref().unwrap().site.routes.iter().map(|(file, _)| file.to_string()).collect();
+            served.model.as_ref().unwrap().site().routes.iter().map(|(file, _)| file.to_string()).collect();
         assert_eq!(routes, crate::common::built_files(&public), "step {step}: the preview's files are not the build's");
+        open = routes;
     }
     // The run went through every path: failures and their fixes, and edits
     // that took the body-only path.

@@ -261,20 +261,40 @@ fn a_sub_path_base_url_is_served_under_its_path_with_live_reload() {
     }
 }
 
-/// Opens a live-reload stream for the page at `page` and reads its hello.
-fn open_stream(server: &Server, page: &str) -> TcpStream {
+/// The generation a page says it was served from, as its live-reload
+/// script reads it.
+fn generation_of(server: &Server, page: &str) -> u64 {
+    let html = server.text(page);
+    let start = html.find("data-generation=\"").expect("a generation on the page") + "data-generation=\"".len();
+    html[start..].split('"').next().unwrap().parse().unwrap()
+}
+
+/// Opens the live-reload stream of a page at `page` served from
+/// `generation`, and reads what it is told first (its hello, and anything
+/// sent with it).
+fn connect(server: &Server, page: &str, generation: u64) -> (TcpStream, String) {
     let mut stream = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
     stream.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
-    let request = format!("GET /__belong/events?page={page} HTTP/1.1\r\nHost: x\r\nAccept: text/event-stream\r\n\r\n");
+    let request = format!(
+        "GET /__belong/events?page={page}&generation={generation} HTTP/1.1\r\nHost: x\r\nAccept: text/event-stream\r\n\r\n"
+    );
     stream.write_all(request.as_bytes()).unwrap();
     let mut seen = Vec::new();
     let mut buffer = [0; 1024];
-    while !String::from_utf8_lossy(&seen).contains("event: hello") {
+    while !String::from_utf8_lossy(&seen).contains("event: hello") || !seen.ends_with(b"\n\n") {
         let read = stream.read(&mut buffer).unwrap();
         assert!(read > 0, "the stream closed: {}", String::from_utf8_lossy(&seen));
         seen.extend_from_slice(&buffer[..read]);
     }
-    assert!(String::from_utf8_lossy(&seen).starts_with("HTTP/1.1 200"));
+    let seen = String::from_utf8_lossy(&seen).into_owned();
+    assert!(seen.starts_with("HTTP/1.1 200"), "{seen}");
+    (stream, seen)
+}
+
+/// Opens a live-reload stream as a browser that has just loaded `page` does.
+fn open_stream(server: &Server, page: &str) -> TcpStream {
+    let (stream, seen) = connect(server, page, generation_of(server, page));
+    assert!(!seen.contains("event: reload"), "a page just loaded is current: {seen}");
     stream
 }
 
@@ -288,6 +308,54 @@ fn read_until(stream: &mut TcpStream, text: &str) -> String {
         seen.extend_from_slice(&buffer[..read]);
     }
     String::from_utf8_lossy(&seen).into_owned()
+}
+
+#[test]
+fn a_page_that_missed_an_update_while_it_connected_is_told_to_reload_at_once() {
+    let server = serve("basic", &[], |_| {});
+    let page = "/case-studies/eeast/";
+    let loaded = generation_of(&server, page);
+    let file = server.root.join("content/case-studies/eeast.md");
+    let text = fs::read_to_string(&file).unwrap();
+    fs::write(&file, format!("{text}\nSaved before the stream connected.\n")).unwrap();
+    server.wait_for_text(page, "Saved before the stream connected.");
+    // The page loaded before the save connects now: it is stale.
+    let (_, seen) = connect(&server, page, loaded);
+    assert!(seen.contains("event: reload"), "{seen}");
+    // The page as it is now is current, and stays so when another page changes.
+    let (mut current, seen) = connect(&server, page, generation_of(&server, page));
+    assert!(!seen.contains("event: reload"), "{seen}");
+    let other = server.root.join("content/toolkits");
+    let toolkit = fs::read_dir(&other)
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .find(|path| path.extension().is_some_and(|extension| extension == "md") && !path.ends_with("_index.md"));
+    let toolkit = toolkit.expect("a toolkit in the fixture");
+    let toolkit_text = fs::read_to_string(&toolkit).unwrap();
+    fs::write(&toolkit, format!("{toolkit_text}\nAnother page changed.\n")).unwrap();
+    // An update's events end with the warnings (then a reload, when stale).
+    let told = read_until(&mut current, "event: warnings");
+    let told = if told.split("event: warnings").nth(1).is_some_and(|rest| rest.contains("\n\n")) {
+        told
+    } else {
+        told + &read_until(&mut current, "\n\n")
+    };
+    let after = told.split("event: warnings").nth(1).unwrap_or_default();
+    assert!(!told.contains("event: reload"), "{told}");
+    assert!(after.contains("\n\n"), "{told}");
+    // An address with no page, shown at the generation before a page is made
+    // there, is stale once it is.
+    let missing = "/case-studies/made-later/";
+    assert_eq!(server.get(missing).0, 404);
+    let before = generation_of(&server, missing);
+    fs::write(
+        server.root.join("content/case-studies/made-later.md"),
+        text.replacen("title: \"", "title: \"Made later: ", 1),
+    )
+    .unwrap();
+    server.wait_for_text(missing, "Made later: ");
+    let (_, seen) = connect(&server, missing, before);
+    assert!(seen.contains("event: reload"), "{seen}");
 }
 
 #[test]

@@ -1,0 +1,265 @@
+//! The hub as belong knows it before it writes a file: the site, every page's
+//! body, the theme and the search index. `Model::make` reads the hub's files;
+//! `Model::apply` brings a model up to date with a batch of changed files,
+//! giving a new model. Build, check and the preview all go through it, and
+//! its fields are private: nothing outside changes a model.
+//!
+//! 1. the configuration, the content (`content::Sources`) and the theme;
+//! 2. the site (`site::model`), or, when only some pages' bodies changed, the
+//!    last site with those pages in place (`Site::with_bodies`);
+//! 3. every page's body (`render::bodies`), kept from the last model where
+//!    its `BodyInputs` are unchanged.
+//!
+//! Each model has a generation, one more than the model it was applied to:
+//! the preview tags every page it serves with it.
+
+mod changes;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use crate::config::Config;
+use crate::content::{LoadOptions, Loaded, Page, Sources};
+use crate::date::Date;
+use crate::diagnostics::{self, Diagnostic};
+use crate::render::{self, Bodies, Inputs};
+use crate::search;
+use crate::site::{self, Site};
+use crate::theme::{self, Theme};
+use crate::timings::{Progress, Quiet, Timings};
+
+pub use changes::Changes;
+
+/// Where the hub is and how it is to be read.
+#[derive(Clone, Debug)]
+pub struct Hub {
+    /// The hub's folder (holding `site.toml` and `content/`).
+    pub root: PathBuf,
+    /// In place of `base_url` from site.toml.
+    pub base_url: Option<String>,
+    /// Keep pages marked `draft: true`.
+    pub drafts: bool,
+    /// The day `review_due` is judged against.
+    pub today: Date,
+}
+
+/// What a model keeps of the files it was made from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Keep {
+    /// Nothing (build, check): each page's Markdown is let go as soon as its
+    /// body is rendered. Applying changes to such a model reads the hub again.
+    Nothing,
+    /// Every file as read (the preview), so a change reads only what it touched.
+    Sources,
+}
+
+/// A modelled hub: everything a build knows before it writes.
+pub struct Model {
+    hub: Hub,
+    generation: u64,
+    /// The files as read, when the model keeps them.
+    sources: Option<Sources>,
+    theme: Arc<Theme>,
+    /// What went wrong loading the theme (its templates are then the
+    /// embedded ones).
+    theme_problems: Vec<Diagnostic>,
+    site: Site,
+    bodies: Bodies,
+    search: Arc<search::Index>,
+    shared: render::Shared,
+    /// The problems of reading the files, of the configuration and the
+    /// theme, and of the site (the bodies keep their own).
+    problems: Vec<Diagnostic>,
+    /// Markdown pages found, loaded or not (not counting section introductions).
+    page_files: usize,
+    timings: Timings,
+}
+
+/// What a model is made from once the files are read.
+struct Parts {
+    config: Arc<Config>,
+    theme: Arc<Theme>,
+    theme_problems: Vec<Diagnostic>,
+    sources: Sources,
+    /// The pages read again, when nothing else changed: the site may keep
+    /// everything but their bodies.
+    only_pages: Option<Vec<Arc<Page>>>,
+}
+
+/// Reads `site.toml`, with the hub's `base_url` in place of its own.
+fn config(hub: &Hub) -> Result<Config, Vec<Diagnostic>> {
+    let mut config = crate::config::load(&hub.root)?;
+    if let Some(base_url) = &hub.base_url {
+        config.set_base_url(base_url).map_err(|diagnostic| vec![diagnostic])?;
+    }
+    Ok(config)
+}
+
+impl Model {
+    /// Reads the hub and models it. `Err` carries the problems when
+    /// nothing can be modelled: a `site.toml` that does not read. Every
+    /// other problem is in the model (`diagnostics`).
+    pub fn make(hub: &Hub, keep: Keep, progress: &dyn Progress) -> Result<Model, Vec<Diagnostic>> {
+        let mut timings = Timings::default();
+        let config = Arc::new(config(hub)?);
+        let sources = timings.step(progress, "load and validate", || Sources::read(&hub.root, &config, hub.today));
+        let (theme, theme_problems) = timings.time("theme", || theme::load(&hub.root, &config.theme));
+        let parts = Parts { config, theme: Arc::new(theme), theme_problems, sources, only_pages: None };
+        Ok(Model::assemble(hub, parts, keep, None, timings, progress))
+    }
+
+    /// This model brought up to date with `changes`: the files they touch
+    /// read again, the site modelled again (or kept, when only bodies
+    /// changed) and each body kept where its inputs did not change. `Err`
+    /// when the new `site.toml` does not read; this model is then still the
+    /// latest.
+    pub fn apply(&self, changes: &Changes) -> Result<Model, Vec<Diagnostic>> {
+        let Some(sources) = &self.sources else {
+            let mut model = Model::make(&self.hub, Keep::Sources, &Quiet)?;
+            model.generation = self.generation + 1;
+            return Ok(model);
+        };
+        let config = if changes.config() { Arc::new(config(&self.hub)?) } else { self.site.config.clone() };
+        let (theme, theme_problems) = if changes.config() || changes.theme() {
+            let (theme, problems) = theme::load(&self.hub.root, &config.theme);
+            (Arc::new(theme), problems)
+        } else {
+            (self.theme.clone(), self.theme_problems.clone())
+        };
+        let named: Vec<&std::path::Path> = changes.content().collect();
+        let (sources, reread) = sources.update(&self.hub.root, &config, self.hub.today, &named, changes.config());
+        let only_pages = (!changes.config() && !changes.theme() && !reread.listed)
+            .then(|| {
+                let page = |relative: &PathBuf| match sources.loaded(relative) {
+                    Some(Loaded::Page(page)) => Some(page.clone()),
+                    _ => None,
+                };
+                reread.files.iter().map(page).collect::<Option<Vec<_>>>()
+            })
+            .flatten();
+        let parts = Parts { config, theme, theme_problems, sources, only_pages };
+        Ok(Model::assemble(&self.hub, parts, Keep::Sources, Some(self), Timings::default(), &Quiet))
+    }
+
+    /// Puts a model together from its parts; `previous` lends the bodies
+    /// (and, for body edits, the site) it can.
+    fn assemble(
+        hub: &Hub,
+        parts: Parts,
+        keep: Keep,
+        previous: Option<&Model>,
+        mut timings: Timings,
+        progress: &dyn Progress,
+    ) -> Model {
+        let Parts { config, theme, theme_problems, sources, only_pages } = parts;
+        let (content, mut problems) = sources.content(LoadOptions { drafts: hub.drafts, today: Some(hub.today) });
+        let page_files = content.page_files;
+        problems.extend(config.warnings.iter().cloned());
+        problems.extend(theme_problems.iter().cloned());
+        let kept = previous.zip(only_pages).and_then(|(previous, pages)| previous.site.with_bodies(&pages));
+        let sources = (keep == Keep::Sources).then_some(sources);
+        progress.step("model and markdown", None);
+        let mut site = match kept {
+            Some(site) => site,
+            None => {
+                let (site, site_problems) = timings.time("model", || site::model(content, config, &theme.static_files));
+                problems.extend(site_problems);
+                share_with(site, previous.map(|previous| &previous.site))
+            }
+        };
+        let markdown = match keep {
+            Keep::Nothing => render::Markdown::Taken(site.take_markdown()),
+            Keep::Sources => render::Markdown::InSite { previous: previous.map(|model| (&model.site, &model.bodies)) },
+        };
+        let bodies = timings.time("markdown", || render::bodies(&site, markdown));
+        let shared = render::Shared::new(&site);
+        Model {
+            hub: hub.clone(),
+            generation: previous.map_or(1, |previous| previous.generation + 1),
+            sources,
+            theme,
+            theme_problems,
+            site,
+            bodies,
+            // The last index serves until `set_search` gives this model its own.
+            search: previous.map(|previous| previous.search.clone()).unwrap_or_default(),
+            shared,
+            problems,
+            page_files,
+            timings,
+        }
+    }
+
+    /// This model's number: 1 for a model made from the files, one more
+    /// for each batch of changes applied since.
+    pub fn generation(&self) -> u64 {
+        self.generation
+    }
+
+    pub fn site(&self) -> &Site {
+        &self.site
+    }
+
+    pub fn bodies(&self) -> &Bodies {
+        &self.bodies
+    }
+
+    /// What rendering one of the model's files reads.
+    pub fn inputs(&self) -> Inputs<'_> {
+        Inputs {
+            site: &self.site,
+            bodies: &self.bodies,
+            theme: &self.theme,
+            search: &self.search,
+            today: self.hub.today,
+            shared: &self.shared,
+        }
+    }
+
+    /// Makes the search index of this model (it does not set it: a preview
+    /// makes it while the model serves).
+    pub fn search_index(&self) -> search::Index {
+        search::index(&self.site, |key| self.bodies.get(key))
+    }
+
+    /// Gives the model its search index.
+    pub fn set_search(&mut self, index: search::Index) {
+        self.search = Arc::new(index);
+    }
+
+    /// Every problem of the hub as this model read it, sorted by file and line.
+    pub fn diagnostics(&self) -> Vec<Diagnostic> {
+        let mut all: Vec<Diagnostic> = self.problems.iter().chain(self.bodies.diagnostics()).cloned().collect();
+        diagnostics::sort(&mut all);
+        all
+    }
+
+    /// True when any problem is an error: nothing may be written from it.
+    pub fn failed(&self) -> bool {
+        self.problems.iter().chain(self.bodies.diagnostics()).any(Diagnostic::is_error)
+    }
+
+    /// Markdown pages found, loaded or not (not counting section introductions).
+    pub fn page_files(&self) -> usize {
+        self.page_files
+    }
+
+    /// How long making the model took, step by step, taken out of it.
+    pub fn take_timings(&mut self) -> Timings {
+        std::mem::take(&mut self.timings)
+    }
+}
+
+/// `site` with the parts it shares with `previous` taken from it when they
+/// are equal, so bodies that read them compare by address (`BodyInputs`).
+fn share_with(mut site: Site, previous: Option<&Site>) -> Site {
+    if let Some(previous) = previous {
+        if site.routes == previous.routes {
+            site.routes = previous.routes.clone();
+        }
+        if site.pictures == previous.pictures {
+            site.pictures = previous.pictures.clone();
+        }
+    }
+    site
+}
