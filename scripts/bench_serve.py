@@ -505,7 +505,8 @@ def main():
     port = free_port()
     belong_command = [str(Path(args.belong).resolve()), "serve", "--root", str(args.hub.resolve()), "--port", str(port)]
     tools.append((Tool("belong", belong_command, args.hub.resolve(), r"^serving http", r"search index made again|did not build",
-                       {"rebuild ms": r"re-rendered, \d+ changed, in (\d+) ms", "files re-rendered": r"changed: (\d+) files? re-rendered",
+                       {"rebuild ms": r"re-rendered, \d+ changed, in (\d+) ms", "bodies re-rendered": r"changed: (\d+) bod(?:y|ies) and",
+                        "files re-rendered": r"and (\d+) files? re-rendered",
                         "search index ms": r"search index made again in (\d+) ms"}),
                   ["belong", "serve", "--root", "HUB", "--port", "PORT"], port))
     if args.hugo and args.hugo_site:

@@ -78,7 +78,7 @@ enum Command {
         /// reach either).
         #[arg(long, value_name = "IP", default_value = "127.0.0.1")]
         bind: std::net::IpAddr,
-        /// The port to listen on.
+        /// The port to listen on (0: any free port, printed when serving).
         #[arg(long, default_value_t = 1111)]
         port: u16,
         /// Open the preview in the default browser.

@@ -66,6 +66,8 @@ pub enum Event<'a> {
 pub fn serve(options: &ServeOptions, report: &dyn Fn(Event)) -> Result<()> {
     let address = SocketAddr::new(options.bind, options.port);
     let server = bind(address)?;
+    // Port 0 asks the system for a free one: the address printed is the real one.
+    let port = server.server_addr().to_ip().map_or(options.port, |address| address.port());
     let server = Arc::new(server);
     let live = Arc::new(Live::default());
     let pages = Arc::new(live::Pages::default());
@@ -89,7 +91,7 @@ pub fn serve(options: &ServeOptions, report: &dyn Fn(Event)) -> Result<()> {
         IpAddr::V6(ip) => format!("[{ip}]"),
         IpAddr::V4(ip) => ip.to_string(),
     };
-    let url = format!("http://{host}:{}{base_path}", options.port);
+    let url = format!("http://{host}:{port}{base_path}");
     pages.announce(&live, &update, &base_path);
     if update.problems.is_empty() {
         index_search(&live);

@@ -14,7 +14,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-import { REPO, MINUTE, launch, axeViolations, describeViolations, freePort, startServe } from './support.mjs';
+import { REPO, MINUTE, launch, axeViolations, describeViolations, startServe } from './support.mjs';
 
 const CASE = path.join('content', 'case-studies', 'las-belonging.md');
 const URL_PATH = '/case-studies/las-belonging/';
@@ -78,7 +78,7 @@ after(async () => {
 test('an edit to an open case study shows without a reload by hand, at the same scroll position', async () => {
   const root = path.join(tmp, 'edit');
   copyHub(root);
-  const server = await startServe(root, await freePort());
+  const server = await startServe(root);
   try {
     await page.goto(server.origin + URL_PATH);
     await page.evaluate(() => window.scrollTo(0, 600));
@@ -113,7 +113,7 @@ test('a burst of 25 saves ends with the open page showing the last one', async (
   const file = path.join(root, CASE);
   const original = fs.readFileSync(file, 'utf8');
   assert.ok(original.includes('Five staff networks'));
-  const server = await startServe(root, await freePort());
+  const server = await startServe(root);
   try {
     for (let run = 0; run < REPEAT; run += 1) {
       const seed = 0x5eed + run;
@@ -143,7 +143,7 @@ test('a save made while the page is still connecting its event stream shows', as
   copyHub(root);
   const file = path.join(root, CASE);
   const original = fs.readFileSync(file, 'utf8');
-  const server = await startServe(root, await freePort());
+  const server = await startServe(root);
   // The page's event stream reaches the server 1.5 s after the page asks
   // for it, as on a slow laptop; the page itself comes at once.
   let held = 0;
@@ -176,7 +176,7 @@ test('a save made while the page is still connecting its event stream shows', as
 test('a stylesheet change restyles the open page without reloading it', async () => {
   const root = path.join(tmp, 'style');
   copyHub(root);
-  const server = await startServe(root, await freePort());
+  const server = await startServe(root);
   try {
     await page.goto(server.origin + URL_PATH);
     await page.evaluate(() => {
@@ -202,7 +202,7 @@ test('a stylesheet change restyles the open page without reloading it', async ()
 test('a broken save shows an accessible overlay naming the file and line; the fix takes it away', async () => {
   const root = path.join(tmp, 'break');
   copyHub(root);
-  const server = await startServe(root, await freePort());
+  const server = await startServe(root);
   try {
     await page.goto(server.origin + URL_PATH);
     const heading = await page.locator('h1').innerText();
@@ -246,7 +246,7 @@ test('a hub that starts broken shows the overlay on every address, and its pages
   const root = path.join(tmp, 'broken');
   copyHub(root);
   edit(path.join(root, CASE), 'date: 2023-08-14', 'date: 2023-14-08');
-  const server = await startServe(root, await freePort());
+  const server = await startServe(root);
   try {
     for (const address of ['/', URL_PATH, '/no/such/page/']) {
       const response = await page.goto(server.origin + address);

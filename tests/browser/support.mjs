@@ -4,7 +4,6 @@
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
-import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
@@ -69,20 +68,12 @@ draft: true
 Work in progress.
 `;
 
-/** A free port on 127.0.0.1. */
-export async function freePort() {
-  const server = net.createServer();
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
 /**
  * Runs `belong serve` on the hub at `root` and resolves once it prints the
- * address it serves. `log()` is everything it printed; `stop()` ends it.
+ * address it serves: on `port`, or on one the system picks (port 0).
+ * `log()` is everything it printed; `stop()` ends it.
  */
-export async function startServe(root, port, extra = []) {
+export async function startServe(root, port = 0, extra = []) {
   const child = spawn(belongBinary(), ['serve', '--root', root, '--port', String(port), ...extra], {
     stdio: ['ignore', 'ignore', 'pipe'],
   });
@@ -95,8 +86,10 @@ export async function startServe(root, port, extra = []) {
     if (Date.now() - started > 60_000) throw new Error(`belong serve did not start:\n${log}`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
+  const served = log.match(/serving http:\/\/127\.0\.0\.1:(\d+)\//);
+  if (!served) throw new Error(`belong serve printed no address:\n${log}`);
   return {
-    origin: `http://127.0.0.1:${port}`,
+    origin: `http://127.0.0.1:${served[1]}`,
     log: () => log,
     stop: () => new Promise((resolve) => {
       if (child.exitCode !== null || child.signalCode !== null) return resolve();

@@ -31,13 +31,16 @@ impl Drop for Server {
     }
 }
 
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+/// Copies `fixture` (or the real hub, for `hub`), lets `prepare` change it,
+/// and serves it on a port the system picks once the preview says it is serving.
+fn serve(fixture_name: &str, extra: &[&str], prepare: impl FnOnce(&Path)) -> Server {
+    let belong = Command::new(env!("CARGO_BIN_EXE_belong"));
+    serve_with(belong, fixture_name, extra, prepare)
 }
 
-/// Copies `fixture` (or the real hub, for `hub`), lets `prepare` change it,
-/// and serves it on a free port once the preview says it is serving.
-fn serve(fixture_name: &str, extra: &[&str], prepare: impl FnOnce(&Path)) -> Server {
+/// `serve`, with `belong` the command that runs the binary (a shell that
+/// changes how it starts it, say).
+fn serve_with(mut belong: Command, fixture_name: &str, extra: &[&str], prepare: impl FnOnce(&Path)) -> Server {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().join("site");
     if fixture_name == "hub" {
@@ -47,14 +50,8 @@ fn serve(fixture_name: &str, extra: &[&str], prepare: impl FnOnce(&Path)) -> Ser
         copy_tree(&fixture(fixture_name), &root);
     }
     prepare(&root);
-    let port = free_port();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_belong"))
-        .args(["serve", "--port", &port.to_string()])
-        .args(extra)
-        .current_dir(&root)
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child =
+        belong.args(["serve", "--port", "0"]).args(extra).current_dir(&root).stderr(Stdio::piped()).spawn().unwrap();
     let log = Arc::new(Mutex::new(String::new()));
     let stderr = child.stderr.take().unwrap();
     let writer = log.clone();
@@ -63,8 +60,11 @@ fn serve(fixture_name: &str, extra: &[&str], prepare: impl FnOnce(&Path)) -> Ser
             writer.lock().unwrap().push_str(&format!("{line}\n"));
         }
     });
-    let server = Server { child, port, log, _dir: dir, root };
+    let mut server = Server { child, port: 0, log, _dir: dir, root };
     server.wait_for_log("serving http://");
+    let log = server.log();
+    let address = log.split("serving http://").nth(1).and_then(|rest| rest.split('/').next()).unwrap_or_default();
+    server.port = address.rsplit(':').next().and_then(|port| port.parse().ok()).expect("the port served on");
     server
 }
 
@@ -499,25 +499,53 @@ fn listing(root: &Path) -> Vec<PathBuf> {
     paths
 }
 
-#[test]
-fn ctrl_c_stops_the_preview_and_leaves_nothing_behind() {
-    let mut server = serve("basic", &[], |_| {});
+/// Sends `signal` to the preview, and checks it stops within a second,
+/// exit status 0, its port closed and nothing written.
+fn stops_on(mut server: Server, signal: &str) {
     let before = listing(&server.root);
     assert_eq!(server.get("/case-studies/eeast/").0, 200);
     let page = server.root.join("content/case-studies/eeast.md");
     let text = fs::read_to_string(&page).unwrap();
     fs::write(&page, format!("{text}\nOne more line.\n")).unwrap();
     server.wait_for_text("/case-studies/eeast/", "One more line.");
-    let interrupted = Command::new("kill").args(["-INT", &server.child.id().to_string()]).status().unwrap();
-    assert!(interrupted.success());
+    server.settle();
+    let sent = Command::new("kill").args([&format!("-{signal}"), &server.child.id().to_string()]).status().unwrap();
+    assert!(sent.success());
     let started = Instant::now();
-    while server.child.try_wait().unwrap().is_none() {
-        assert!(started.elapsed() < Duration::from_secs(10), "still running after Ctrl-C");
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    let status = loop {
+        if let Some(status) = server.child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(started.elapsed() < Duration::from_secs(1), "still running a second after SIG{signal}");
+        std::thread::sleep(Duration::from_millis(10));
+    };
+    assert!(status.success(), "SIG{signal}: {status}\n{}", server.log());
     // The same files as before, and no output folder: the preview wrote nothing.
     assert_eq!(listing(&server.root), before);
     assert!(TcpStream::connect(("127.0.0.1", server.port)).is_err(), "the port is still open");
+}
+
+#[test]
+fn ctrl_c_stops_the_preview_and_leaves_nothing_behind() {
+    stops_on(serve("basic", &[], |_| {}), "INT");
+}
+
+#[test]
+fn sigterm_stops_the_preview_and_leaves_nothing_behind() {
+    stops_on(serve("basic", &[], |_| {}), "TERM");
+}
+
+/// `belong` started as from a background job or `nohup`: with SIGINT ignored.
+fn ignoring_sigint() -> Command {
+    let mut shell = Command::new("sh");
+    shell.args(["-c", "trap '' INT; exec \"$0\" \"$@\"", env!("CARGO_BIN_EXE_belong")]);
+    shell
+}
+
+#[test]
+fn a_preview_started_with_sigint_ignored_still_stops_on_ctrl_c_and_sigterm() {
+    stops_on(serve_with(ignoring_sigint(), "basic", &[], |_| {}), "INT");
+    stops_on(serve_with(ignoring_sigint(), "basic", &[], |_| {}), "TERM");
 }
 
 #[test]
