@@ -396,7 +396,9 @@ def machine_facts(args):
     commit = run(["git", "rev-parse", "--short", "HEAD"], repo)
     if run(["git", "status", "--porcelain", "--", "src", "Cargo.toml", "Cargo.lock", "themes"], repo):
         commit += " (with uncommitted changes)"
-    hugo = next((line for line in run([args.hugo, "version"]).splitlines() if line.startswith("hugo v")), "?")
+    hugo = "not run"
+    if args.hugo:
+        hugo = next((line for line in run([args.hugo, "version"]).splitlines() if line.startswith("hugo v")), "?")
     cpu = ""
     try:
         cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")), "")

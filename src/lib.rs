@@ -15,6 +15,7 @@ pub mod content;
 pub mod date;
 pub mod diagnostics;
 pub mod escape;
+pub mod hashing;
 pub mod highlight;
 pub mod markdown;
 pub mod model;

@@ -417,13 +417,13 @@ pub struct LoadOptions {
 /// Puts the loaded Markdown files (one result per `found.markdown` entry, in
 /// its order) together: drafts left out unless asked for, problems gathered.
 fn assemble(
-    found: Found,
+    found: &Found,
     loaded: impl IntoIterator<Item = (Option<Loaded>, Vec<Diagnostic>)>,
     options: LoadOptions,
 ) -> (Content, Vec<Diagnostic>) {
-    let Found { markdown, assets, mut diagnostics } = found;
-    let page_files = markdown.iter().filter(|path| path.file_stem().is_some_and(|stem| stem != "_index")).count();
-    let mut content = Content { assets, page_files, ..Content::default() };
+    let mut diagnostics = found.diagnostics.clone();
+    let page_files = found.markdown.iter().filter(|path| path.file_stem().is_some_and(|stem| stem != "_index")).count();
+    let mut content = Content { assets: found.assets.clone(), page_files, ..Content::default() };
     let mut draft_bundles = Vec::new();
     for (loaded, problems) in loaded {
         diagnostics.extend(problems);

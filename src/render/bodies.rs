@@ -16,6 +16,7 @@ use rayon::prelude::*;
 
 use crate::content::{Image, KindName, Page, PageKey, Resource, SectionIndex};
 use crate::diagnostics::{Code, Diagnostic, did_you_mean};
+use crate::hashing::QuickMap;
 use crate::markdown::{self, Rendered};
 use crate::site::{Pictures, Routes, Site};
 
@@ -28,10 +29,9 @@ use crate::site::{Pictures, Routes, Site};
 #[derive(Debug, PartialEq)]
 pub struct BodyInputs<'a> {
     pub markdown: &'a Arc<str>,
-    /// The file, relative to the site root, for diagnostics.
+    /// The file, relative to the site root: problems name it, and relative
+    /// links start from its folder.
     pub file: &'a Path,
-    /// The folder under `content/` relative links start from.
-    pub dir: &'a Path,
     /// The page's own path under the site root.
     pub url_path: &'a str,
     /// The file line the Markdown starts on.
@@ -52,11 +52,9 @@ impl<'a> BodyInputs<'a> {
     /// The inputs of `page`'s body on `site`, its Markdown being `markdown`
     /// (its own, or taken out of it).
     pub fn page(site: &'a Site, page: &'a Page, markdown: &'a Arc<str>) -> BodyInputs<'a> {
-        let dir = page.file.parent().and_then(|dir| dir.strip_prefix(crate::content::DIR).ok());
         BodyInputs {
             markdown,
             file: &page.file,
-            dir: dir.unwrap_or(Path::new("")),
             url_path: site.path(&page.key),
             first_line: page.body_line,
             image: page.meta.image.as_ref(),
@@ -69,13 +67,7 @@ impl<'a> BodyInputs<'a> {
     /// on its list page.
     fn intro(site: &'a Site, index: &'a SectionIndex) -> BodyInputs<'a> {
         let url_path = site.routes.markdown_source(index.key.as_str()).map_or("", |(path, _)| path);
-        BodyInputs {
-            file: &index.file,
-            dir: &index.dir,
-            url_path,
-            first_line: index.body_line,
-            ..BodyInputs::site(site, &index.body)
-        }
+        BodyInputs { file: &index.file, url_path, first_line: index.body_line, ..BodyInputs::site(site, &index.body) }
     }
 
     /// What every body of `site` shares, around `markdown`.
@@ -83,7 +75,6 @@ impl<'a> BodyInputs<'a> {
         BodyInputs {
             markdown,
             file: Path::new(""),
-            dir: Path::new(""),
             url_path: "",
             first_line: 1,
             image: None,
@@ -100,10 +91,11 @@ impl<'a> BodyInputs<'a> {
 /// result's `diagnostics`; links to other pages' anchors wait in
 /// `anchor_links` for `check_anchors`.
 pub fn body(inputs: &BodyInputs) -> Rendered {
+    let dir = inputs.file.parent().and_then(|dir| dir.strip_prefix(crate::content::DIR).ok());
     let source = markdown::Source {
         markdown: inputs.markdown,
         file: inputs.file,
-        dir: inputs.dir,
+        dir: dir.unwrap_or(Path::new("")),
         url_path: inputs.url_path,
         first_line: inputs.first_line,
         allow_html: inputs.allow_html,
@@ -130,7 +122,7 @@ pub fn body(inputs: &BodyInputs) -> Rendered {
 /// with their problems and the cross-page ones.
 #[derive(Debug, Default)]
 pub struct Bodies {
-    pages: HashMap<PageKey, Arc<Rendered>>,
+    pages: QuickMap<PageKey, Arc<Rendered>>,
     home: Option<Arc<Rendered>>,
     /// Section introductions (`case-studies/_index.md`), by section.
     sections: HashMap<KindName, Arc<Rendered>>,
@@ -192,14 +184,16 @@ pub fn bodies(site: &Site, markdown: Markdown) -> Bodies {
         Markdown::InSite { previous } => *previous,
         Markdown::Taken(_) => None,
     };
-    let (pages, rendered): (HashMap<PageKey, Arc<Rendered>>, usize) = match markdown {
+    let (pages, rendered): (QuickMap<PageKey, Arc<Rendered>>, usize) = match markdown {
         Markdown::InSite { .. } => {
-            let made: Vec<(PageKey, Arc<Rendered>, bool)> = site
-                .pages
-                .par_iter()
-                .map(|(key, page)| {
+            let made: Vec<(PageKey, Arc<Rendered>, bool)> = with_earlier(site, previous)
+                .into_par_iter()
+                .map(|(key, page, earlier)| {
                     let inputs = BodyInputs::page(site, page, &page.body);
-                    match previous.and_then(|previous| kept(previous, key, &inputs)) {
+                    let kept = earlier.and_then(|(site, page, body)| {
+                        (BodyInputs::page(site, page, &page.body) == inputs).then(|| body.clone())
+                    });
+                    match kept {
                         Some(body) => (key.clone(), body, false),
                         None => (key.clone(), Arc::new(body(&inputs)), true),
                     }
@@ -249,11 +243,27 @@ pub fn bodies(site: &Site, markdown: Markdown) -> Bodies {
     bodies
 }
 
-/// The earlier body of the page `key`, when it was made from the same inputs.
-fn kept(previous: (&Site, &Bodies), key: &PageKey, inputs: &BodyInputs) -> Option<Arc<Rendered>> {
-    let (site, bodies) = previous;
-    let page = site.pages.get(key)?;
-    (BodyInputs::page(site, page, &page.body) == *inputs).then(|| bodies.pages.get(key).cloned())?
+/// A page of `site`, with the same page of `previous`'s site and its body
+/// when it had one.
+type WithEarlier<'a> = (&'a PageKey, &'a Page, Option<(&'a Site, &'a Page, &'a Arc<Rendered>)>);
+
+/// Every page of `site`, each with its earlier self, found by walking both
+/// sites' pages in key order together rather than searching for each.
+fn with_earlier<'a>(site: &'a Site, previous: Option<(&'a Site, &'a Bodies)>) -> Vec<WithEarlier<'a>> {
+    let mut earlier = previous.map(|(site, _)| site.pages.iter().peekable());
+    site.pages
+        .iter()
+        .map(|(key, page)| {
+            let found = earlier.as_mut().and_then(|pages| {
+                while pages.next_if(|(old, _)| *old < key).is_some() {}
+                pages.next_if(|(old, _)| *old == key)
+            });
+            let found = found
+                .zip(previous)
+                .and_then(|((_, old), (old_site, bodies))| Some((old_site, &**old, bodies.pages.get(key)?)));
+            (key, &**page, found)
+        })
+        .collect()
 }
 
 /// The cross-page pass: every `#anchor` link, on any page or introduction,

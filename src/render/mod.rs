@@ -19,6 +19,7 @@ use std::sync::OnceLock;
 use crate::content::{KindName, PageKey};
 use crate::date::Date;
 use crate::diagnostics::Diagnostic;
+use crate::hashing::QuickMap;
 use crate::search;
 use crate::site::{Listing, Section, Site, Source, Taxonomy, paginated_path, routes};
 use crate::theme::{self, StaticContents, Theme};
@@ -62,7 +63,7 @@ pub struct Shared {
     /// Each page's card, made the first time a list, a related block or the
     /// home page shows it: a page is on a dozen lists and related blocks, and
     /// making its card for each was a tenth of a build.
-    cards: HashMap<PageKey, OnceLock<tera::Value>>,
+    cards: QuickMap<PageKey, OnceLock<tera::Value>>,
 }
 
 impl Shared {

@@ -40,8 +40,9 @@ use crate::content::{Page, PageKey};
 use crate::markdown::Rendered;
 use crate::site::{SearchFile, Site};
 
+use crate::hashing::Quick;
 use encode::{facets, shard_value, shards};
-use score::{Quick, postings};
+use score::postings;
 
 pub use encode::SCORED;
 

@@ -6,6 +6,8 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
+use crate::hashing::{Quick, QuickMap};
+
 use rayon::prelude::*;
 
 use crate::config::SearchField;
@@ -50,38 +52,8 @@ type Frequencies = [u32; FIELDS];
 /// in 40 MB at 10,000 pages.
 type Counts = [u8; FIELDS];
 
-/// A fast, stable hash (the multiply-and-rotate one rustc uses, eight bytes
-/// at a time) for the index's word maps, where the standard library's
-/// SipHash, made to resist hostile keys, was a fifth of indexing; and for the
-/// version string, which must not change between builds.
-#[derive(Default)]
-pub(super) struct Quick(u64);
-
-impl Quick {
-    fn add(&mut self, word: u64) {
-        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x517c_c1b7_2722_0a95);
-    }
-}
-
-impl Hasher for Quick {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        let mut chunks = bytes.chunks_exact(8);
-        for chunk in &mut chunks {
-            let mut eight = [0u8; 8];
-            eight.copy_from_slice(chunk);
-            self.add(u64::from_le_bytes(eight));
-        }
-        let mut rest = [0u8; 8];
-        rest[..chunks.remainder().len()].copy_from_slice(chunks.remainder());
-        self.add(u64::from_le_bytes(rest) ^ bytes.len() as u64);
-    }
-}
-
-type WordMap<V> = HashMap<String, V, BuildHasherDefault<Quick>>;
+/// Words to what the index knows of them, hashed quickly.
+type WordMap<V> = QuickMap<String, V>;
 
 /// A hasher for keys that are hashes already.
 #[derive(Default)]

@@ -17,12 +17,13 @@
 //! update. The search index comes last (`index_search`), so an edited page is
 //! served before a large hub's index is made again.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeSet, HashSet};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use rayon::prelude::*;
 
 use crate::diagnostics::{Code, Diagnostic};
+use crate::hashing::QuickMap;
 use crate::model::{Changes, Hub, Keep, Model};
 use crate::render::{self, Contents};
 use crate::site::{Source, routes};
@@ -77,7 +78,7 @@ struct Kept {
 #[derive(Default)]
 pub struct Live {
     served: RwLock<Served>,
-    files: Mutex<HashMap<String, Kept>>,
+    files: Mutex<QuickMap<String, Kept>>,
 }
 
 /// What asking for an output file found.
@@ -101,7 +102,7 @@ impl Live {
         self.served.write().unwrap_or_else(PoisonError::into_inner)
     }
 
-    fn kept(&self) -> MutexGuard<'_, HashMap<String, Kept>> {
+    fn kept(&self) -> MutexGuard<'_, QuickMap<String, Kept>> {
         self.files.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
@@ -253,14 +254,14 @@ impl Preview {
 /// rendered from it before it replaces the served one.
 fn serve(live: &Live, model: Model, open: &BTreeSet<String>) -> Update {
     let generation = model.generation();
-    let earlier: HashMap<String, Kept> = live.kept().clone();
+    let earlier: QuickMap<String, Kept> = live.kept().clone();
     let stylesheets = earlier.keys().filter(|file| file.ends_with(".css"));
     let compared: BTreeSet<&String> = open.iter().chain(stylesheets).collect();
     let rendered: Vec<(&String, Option<Outcome>)> =
         compared.into_par_iter().map(|file| (file, render_file(&model, file))).collect();
     let mut update =
         Update { generation, bodies: model.bodies().rendered(), files: rendered.len(), ..Update::default() };
-    let mut kept = HashMap::new();
+    let mut kept = QuickMap::default();
     for (file, outcome) in rendered {
         let before = earlier.get(file);
         let same = before.zip(outcome.as_ref()).is_some_and(|(before, now)| before.outcome == *now);

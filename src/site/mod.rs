@@ -22,6 +22,7 @@ use std::sync::Arc;
 use crate::config::Config;
 use crate::content::{Content, KindName, Page, PageKey, SectionIndex, Size, slash_path};
 use crate::diagnostics::{Code, Diagnostic};
+use crate::hashing::QuickMap;
 use crate::slug::slugify;
 use crate::theme::StaticFile;
 
@@ -100,7 +101,7 @@ pub struct Site {
     /// site's feed.
     pub newest: Arc<Vec<PageKey>>,
     /// Each page's related pages, best first.
-    pub related: Arc<HashMap<PageKey, Vec<PageKey>>>,
+    pub related: Arc<QuickMap<PageKey, Vec<PageKey>>>,
     /// Every file the site publishes, and what Markdown links may name.
     pub routes: Arc<Routes>,
     /// The size of each picture under `content/` that has one.
@@ -210,30 +211,17 @@ pub fn model(
 ) -> (Site, Vec<Diagnostic>) {
     let (pages, paths, mut diagnostics) = unique_paths(content.pages);
     let order = newest_first(&pages);
-    let (sections, home) = sections(&order, content.indexes);
-    let themes: Vec<Listing> = config
-        .themes
-        .iter()
-        .map(|theme| Listing {
-            slug: theme.slug.clone(),
-            name: theme.name.clone(),
-            description: theme.description.clone(),
-            path: routes::term_path(Taxonomy::Themes, &theme.slug),
-            pages: keys(&order, |page| page.meta.themes.contains(&theme.slug)),
-        })
-        .collect();
-    let organisations = group_by_name(&pages, &order, Taxonomy::Organisations, Page::organisation);
-    let regions = group_by_name(&pages, &order, Taxonomy::Regions, Page::region);
-    let newest = keys(&order, |page| page.kind_name() != KindName::Page && page.meta.date.is_some());
-    let related = related::related(&order);
+    // Related pages cost the most and read only the order: made beside the lists.
+    let (related, lists) =
+        rayon::join(|| related::related(&order), || Lists::new(&pages, &order, &config, content.indexes));
     let route_inputs = routes::Inputs {
         pages: &pages,
         paths: &paths,
-        sections: &sections,
+        sections: &lists.sections,
         taxonomies: [
-            (Taxonomy::Themes, &themes),
-            (Taxonomy::Organisations, &organisations),
-            (Taxonomy::Regions, &regions),
+            (Taxonomy::Themes, &lists.themes),
+            (Taxonomy::Organisations, &lists.organisations),
+            (Taxonomy::Regions, &lists.regions),
         ],
         per_page: config.paginate,
         assets: &content.assets,
@@ -247,18 +235,75 @@ pub fn model(
     let site = Site {
         config,
         pages,
-        sections: Arc::new(sections),
-        home,
-        themes: Arc::new(themes),
-        organisations: Arc::new(organisations),
-        regions: Arc::new(regions),
-        newest: Arc::new(newest),
+        sections: Arc::new(lists.sections),
+        home: lists.home,
+        themes: Arc::new(lists.themes),
+        organisations: Arc::new(lists.organisations),
+        regions: Arc::new(lists.regions),
+        newest: Arc::new(lists.newest),
         related: Arc::new(related),
         routes: Arc::new(routes),
         pictures: Arc::new(pictures),
         base_path,
     };
     (site, diagnostics)
+}
+
+/// Every list of pages a site shows, each taken from the one newest-first
+/// order.
+struct Lists {
+    sections: Vec<Section>,
+    home: Option<SectionIndex>,
+    themes: Vec<Listing>,
+    organisations: Vec<Listing>,
+    regions: Vec<Listing>,
+    newest: Vec<PageKey>,
+}
+
+impl Lists {
+    fn new(
+        pages: &BTreeMap<PageKey, Arc<Page>>,
+        order: &[&Page],
+        config: &Config,
+        indexes: Vec<SectionIndex>,
+    ) -> Lists {
+        let (sections, home) = sections(order, indexes);
+        Lists {
+            sections,
+            home,
+            themes: themes(order, config),
+            organisations: group_by_name(pages, order, Taxonomy::Organisations, Page::organisation),
+            regions: group_by_name(pages, order, Taxonomy::Regions, Page::region),
+            newest: keys(order, |page| page.kind_name() != KindName::Page && page.meta.date.is_some()),
+        }
+    }
+}
+
+/// Each theme of the hub's vocabulary, with its pages.
+fn themes(order: &[&Page], config: &Config) -> Vec<Listing> {
+    let mut themes: Vec<Listing> = config
+        .themes
+        .iter()
+        .map(|theme| Listing {
+            slug: theme.slug.clone(),
+            name: theme.name.clone(),
+            description: theme.description.clone(),
+            path: routes::term_path(Taxonomy::Themes, &theme.slug),
+            pages: Vec::new(),
+        })
+        .collect();
+    let theme_of: QuickMap<&str, usize> =
+        config.themes.iter().enumerate().map(|(at, theme)| (theme.slug.as_str(), at)).collect();
+    for page in order {
+        let mut listed: Vec<usize> =
+            page.meta.themes.iter().filter_map(|slug| theme_of.get(slug.as_str()).copied()).collect();
+        listed.sort_unstable();
+        listed.dedup();
+        for at in listed {
+            themes[at].pages.push(page.key.clone());
+        }
+    }
+    themes
 }
 
 /// The three sections with their pages and `_index.md`, and the home page's
@@ -295,25 +340,27 @@ fn sections(order: &[&Page], indexes: Vec<SectionIndex>) -> (Vec<Section>, Optio
 }
 
 /// The pages by key, each page's path, and a problem for each page whose
-/// path an earlier page (in path, then file order) has, which is left out.
-type Unique = (BTreeMap<PageKey, Arc<Page>>, HashMap<PageKey, String>, Vec<Diagnostic>);
+/// path an earlier page (in file order) has, which is left out.
+type Unique = (BTreeMap<PageKey, Arc<Page>>, QuickMap<PageKey, String>, Vec<Diagnostic>);
 
-/// Gives each page its path; a page whose path an earlier page (in path, then
-/// file order) has is reported and left out.
-fn unique_paths(pages: Vec<Arc<Page>>) -> Unique {
+/// Gives each page its path; a page whose path an earlier page (in file
+/// order) has is reported and left out.
+fn unique_paths(mut pages: Vec<Arc<Page>>) -> Unique {
+    // Nearly in key order already (the order content/ is listed in), which
+    // a stable sort finds in one pass.
+    pages.sort_by(|a, b| a.key.cmp(&b.key));
     let mut diagnostics = Vec::new();
-    let mut pages: Vec<(String, Arc<Page>)> = pages.into_iter().map(|page| (routes::page_path(&page), page)).collect();
-    pages.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.key.cmp(&b.1.key)));
-    let mut kept: BTreeMap<PageKey, Arc<Page>> = BTreeMap::new();
-    let mut paths: HashMap<PageKey, String> = HashMap::with_capacity(pages.len());
-    let mut previous: Option<(String, PageKey)> = None;
-    for (path, page) in pages {
-        if let Some((_, first)) = previous.as_ref().filter(|(previous_path, _)| *previous_path == path) {
+    let mut first: QuickMap<String, PageKey> = QuickMap::default();
+    let mut paths: QuickMap<PageKey, String> = QuickMap::default();
+    let mut kept = Vec::with_capacity(pages.len());
+    for page in pages {
+        let path = routes::page_path(&page);
+        if let Some(earlier) = first.get(&path) {
             diagnostics.push(
                 Diagnostic::new(
                     Code::DuplicateUrl,
                     &page.file,
-                    format!("this page has the same URL (/{path}) as content/{first}"),
+                    format!("this page has the same URL (/{path}) as content/{earlier}"),
                 )
                 .at(1, 1)
                 .field("slug")
@@ -321,11 +368,12 @@ fn unique_paths(pages: Vec<Arc<Page>>) -> Unique {
             );
             continue;
         }
-        previous = Some((path.clone(), page.key.clone()));
+        first.insert(path.clone(), page.key.clone());
         paths.insert(page.key.clone(), path);
-        kept.insert(page.key.clone(), page);
+        kept.push((page.key.clone(), page));
     }
-    (kept, paths, diagnostics)
+    // Already in key order: the map is built without a search per page.
+    (kept.into_iter().collect(), paths, diagnostics)
 }
 
 /// The order of every list of pages: newest first, undated pages last, then by
@@ -355,32 +403,38 @@ fn group_by_name<'a>(
     name_of: impl Fn(&'a Page) -> Option<&'a str>,
 ) -> Vec<Listing> {
     // A hub names a few dozen organisations on thousands of pages: each
-    // spelling is made a slug once.
-    let mut slugs: HashMap<&'a str, String> = HashMap::new();
-    let mut slug_of = |name: &'a str| slugs.entry(name).or_insert_with(|| slugify(name)).clone();
-    let mut terms: BTreeMap<String, (String, Vec<PageKey>)> = BTreeMap::new();
+    // spelling is made a slug, and found its term, once.
+    let mut terms: Vec<Listing> = Vec::new();
+    let mut by_slug: QuickMap<String, usize> = QuickMap::default();
+    let mut by_name: QuickMap<&'a str, Option<usize>> = QuickMap::default();
     for page in pages.values() {
         let Some(name) = name_of(page) else { continue };
-        let slug = slug_of(name);
-        if !slug.is_empty() {
-            terms.entry(slug).or_insert_with(|| (name.to_string(), Vec::new()));
-        }
+        by_name.entry(name).or_insert_with(|| {
+            let slug = slugify(name);
+            if slug.is_empty() {
+                return None;
+            }
+            let at = *by_slug.entry(slug.clone()).or_insert_with(|| {
+                let path = routes::term_path(taxonomy, &slug);
+                terms.push(Listing {
+                    slug,
+                    name: name.to_string(),
+                    description: String::new(),
+                    path,
+                    pages: Vec::new(),
+                });
+                terms.len() - 1
+            });
+            Some(at)
+        });
     }
     for page in order {
-        let Some(name) = name_of(page) else { continue };
-        if let Some((_, members)) = terms.get_mut(&slug_of(name)) {
-            members.push(page.key.clone());
+        if let Some(&Some(at)) = name_of(page).and_then(|name| by_name.get(name)) {
+            terms[at].pages.push(page.key.clone());
         }
     }
-    let mut listings: Vec<Listing> = terms
-        .into_iter()
-        .map(|(slug, (name, pages))| {
-            let path = routes::term_path(taxonomy, &slug);
-            Listing { slug, name, description: String::new(), path, pages }
-        })
-        .collect();
-    listings.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase()).then_with(|| a.slug.cmp(&b.slug)));
-    listings
+    terms.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase()).then_with(|| a.slug.cmp(&b.slug)));
+    terms
 }
 
 /// How many pages a list of `items` takes at `per_page` a page (at least one).

@@ -1,7 +1,9 @@
 //! Related pages: for each case study, toolkit and discussion set, the pages that
 //! share most of its themes, then the newest, then by title and file.
 
-use std::collections::HashMap;
+use crate::hashing::QuickMap;
+
+use rayon::prelude::*;
 
 use super::RELATED;
 use crate::content::{KindName, Page, PageKey};
@@ -15,11 +17,12 @@ type Candidate = (usize, usize);
 /// so the ranking is made once per distinct theme set rather than once per
 /// pair of pages, which keeps 100,000 pages linear; and only the newest few
 /// pages of a set can ever be picked from it.
-pub fn related(order: &[&Page]) -> HashMap<PageKey, Vec<PageKey>> {
+pub fn related(order: &[&Page]) -> QuickMap<PageKey, Vec<PageKey>> {
     let groups = Groups::new(order);
-    let mut related = HashMap::with_capacity(order.len());
-    for (group, members) in groups.members.iter().enumerate() {
-        let best = groups.best_for(group);
+    let best: Vec<Vec<Candidate>> =
+        (0..groups.members.len()).into_par_iter().map(|group| groups.best_for(group)).collect();
+    let mut related = QuickMap::with_capacity_and_hasher(order.len(), Default::default());
+    for (members, best) in groups.members.iter().zip(best) {
         for &member in members {
             let page = order[member];
             let others = best.iter().filter(|&&(_, place)| place != member).take(RELATED);
@@ -31,36 +34,41 @@ pub fn related(order: &[&Page]) -> HashMap<PageKey, Vec<PageKey>> {
 
 /// The pages that have related pages, grouped by their set of themes.
 struct Groups {
-    /// Each group's themes, as sorted numbers, so comparing two is cheap.
-    themes: Vec<Vec<u32>>,
+    /// Each group's themes, as a set of bits (a theme's number is its bit),
+    /// so how many two groups share is a count of bits: group `g`'s are
+    /// `themes[g * words..][..words]`. A hub has a few dozen themes at most:
+    /// one word each, usually.
+    themes: Vec<u64>,
+    words: usize,
     /// Each group's pages, by place in the newest-first order (so newest first).
     members: Vec<Vec<usize>>,
 }
 
 impl Groups {
     fn new(order: &[&Page]) -> Groups {
-        let mut numbers: HashMap<&str, u32> = HashMap::new();
-        let mut group_of: HashMap<Vec<u32>, usize> = HashMap::new();
-        let mut groups = Groups { themes: Vec::new(), members: Vec::new() };
+        let mut numbers: QuickMap<&str, usize> = QuickMap::default();
+        for page in order {
+            for theme in &page.meta.themes {
+                let next = numbers.len();
+                numbers.entry(theme).or_insert(next);
+            }
+        }
+        let words = numbers.len().div_ceil(64).max(1);
+        let mut group_of: QuickMap<Vec<u64>, usize> = QuickMap::default();
+        let mut groups = Groups { themes: Vec::new(), words, members: Vec::new() };
         for (place, page) in order.iter().enumerate() {
             if page.kind_name() == KindName::Page || page.meta.themes.is_empty() {
                 continue;
             }
-            let mut themes: Vec<u32> = page
-                .meta
-                .themes
-                .iter()
-                .map(|theme| {
-                    let next = numbers.len() as u32;
-                    *numbers.entry(theme).or_insert(next)
-                })
-                .collect();
-            themes.sort_unstable();
-            themes.dedup();
+            let mut themes = vec![0u64; words];
+            for theme in &page.meta.themes {
+                let number = numbers[theme.as_str()];
+                themes[number / 64] |= 1 << (number % 64);
+            }
             let group = *group_of.entry(themes.clone()).or_insert_with(|| {
-                groups.themes.push(themes);
+                groups.themes.extend(themes);
                 groups.members.push(Vec::new());
-                groups.themes.len() - 1
+                groups.members.len() - 1
             });
             groups.members[group].push(place);
         }
@@ -74,9 +82,14 @@ impl Groups {
         // Sorted by (shared, descending; place, ascending).
         let mut best: Vec<Candidate> = Vec::with_capacity(RELATED + 2);
         let better = |a: &Candidate, b: &Candidate| a.0 > b.0 || (a.0 == b.0 && a.1 < b.1);
-        for (other, themes) in self.themes.iter().enumerate() {
-            let shared = common(&self.themes[group], themes);
-            if shared == 0 || (best.len() > RELATED && best[RELATED].0 > shared) {
+        let mine = self.themes(group);
+        // What a group must share to have a chance: with the best full, as
+        // many themes as the last of them.
+        let mut floor = 1;
+        // Every pair of theme sets meets here: kept to a few instructions.
+        for (other, themes) in self.themes.chunks_exact(self.words).enumerate() {
+            let shared = common(mine, themes);
+            if shared < floor {
                 continue;
             }
             for &place in self.members[other].iter().take(RELATED + 1) {
@@ -88,24 +101,20 @@ impl Groups {
                 best.insert(at, candidate);
                 best.truncate(RELATED + 1);
             }
+            if best.len() > RELATED {
+                floor = best[RELATED].0;
+            }
         }
         best
     }
+
+    /// Group `group`'s themes, as bits.
+    fn themes(&self, group: usize) -> &[u64] {
+        &self.themes[group * self.words..(group + 1) * self.words]
+    }
 }
 
-/// How many numbers two sorted lists share.
-fn common(a: &[u32], b: &[u32]) -> usize {
-    let (mut i, mut j, mut shared) = (0, 0, 0);
-    while i < a.len() && j < b.len() {
-        match a[i].cmp(&b[j]) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-            std::cmp::Ordering::Equal => {
-                shared += 1;
-                i += 1;
-                j += 1;
-            }
-        }
-    }
-    shared
+/// How many themes two sets of bits share.
+fn common(a: &[u64], b: &[u64]) -> usize {
+    a.iter().zip(b).map(|(a, b)| (a & b).count_ones() as usize).sum()
 }

@@ -8,12 +8,13 @@
 //! hub's `static/` folder may replace a theme's static file (`theme::load` has
 //! already let it), which is how a hub adjusts its theme.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::content::{Asset, DIR, KindName, Page, PageKey, slash_path};
 use crate::diagnostics::{Code, Diagnostic, display_path};
+use crate::hashing::QuickMap;
 use crate::theme::StaticFile;
 
 use super::{Listing, Section, Taxonomy, page_count};
@@ -151,7 +152,7 @@ pub struct Routes {
     files: BTreeMap<String, Source>,
     /// Markdown sources under `content/` (`toolkits/primer.md`, and every
     /// section's `_index.md`) to their page path and, for pages, their key.
-    sources: HashMap<String, (String, Option<PageKey>)>,
+    sources: QuickMap<String, (String, Option<PageKey>)>,
     /// How the search index is split, when the hub has one.
     search: Option<SearchPlan>,
 }
@@ -223,8 +224,15 @@ pub fn index_file(folder: &str) -> String {
 
 /// `case-studies/eeast/`: a page's folder under `content/` and its slug.
 pub fn page_path(page: &Page) -> String {
-    let dir = slash_path(&page.dir);
-    if dir.is_empty() { format!("{}/", page.slug) } else { format!("{dir}/{}/", page.slug) }
+    let dir = page.dir.to_string_lossy();
+    let mut path = String::with_capacity(dir.len() + page.slug.len() + 2);
+    for part in dir.split(['/', '\\']).filter(|part| !part.is_empty()) {
+        path.push_str(part);
+        path.push('/');
+    }
+    path.push_str(&page.slug);
+    path.push('/');
+    path
 }
 
 /// `case-studies/`: the list of a section's pages.
@@ -255,7 +263,7 @@ pub fn paginated_path(path: &str, number: usize) -> String {
 /// What the routes table is made from.
 pub struct Inputs<'a> {
     pub pages: &'a BTreeMap<PageKey, Arc<Page>>,
-    pub paths: &'a HashMap<PageKey, String>,
+    pub paths: &'a QuickMap<PageKey, String>,
     pub sections: &'a [Section],
     pub taxonomies: [(Taxonomy, &'a [Listing]); 3],
     pub per_page: usize,
@@ -298,7 +306,7 @@ pub fn build(inputs: &Inputs) -> (Routes, Vec<Diagnostic>) {
     (table.routes, table.problems)
 }
 
-fn sorted_paths(paths: &HashMap<PageKey, String>) -> Vec<(&PageKey, &String)> {
+fn sorted_paths(paths: &QuickMap<PageKey, String>) -> Vec<(&PageKey, &String)> {
     let mut sorted: Vec<(&PageKey, &String)> = paths.iter().collect();
     sorted.sort_by(|a, b| a.1.cmp(b.1).then_with(|| a.0.cmp(b.0)));
     sorted
@@ -368,17 +376,20 @@ impl Table<'_> {
     }
 
     fn add(&mut self, file: String, source: Source) {
-        match self.routes.files.get(&file) {
-            None => {
-                self.routes.files.insert(file, source);
+        use std::collections::btree_map::Entry;
+        match self.routes.files.entry(file) {
+            Entry::Vacant(vacant) => {
+                vacant.insert(source);
             }
-            Some(existing) => {
-                let problem = self.collision(&file, existing, &source);
+            Entry::Occupied(taken) => {
+                let problem = self.inputs.collision(taken.key(), taken.get(), &source);
                 self.problems.push(problem);
             }
         }
     }
+}
 
+impl Inputs<'_> {
     /// The error for `new` wanting the path `existing` has: at the author's
     /// file among the two (the newer one when both are), naming the other.
     fn collision(&self, file: &str, existing: &Source, new: &Source) -> Diagnostic {
@@ -409,11 +420,11 @@ impl Table<'_> {
         match source {
             Source::Page(key) => Some((page_file(key), 1, Some("slug"))),
             Source::Alias { page, alias } => {
-                let line = self.inputs.pages.get(page).and_then(|p| p.meta.aliases.get(*alias)).map_or(1, |a| a.line);
+                let line = self.pages.get(page).and_then(|p| p.meta.aliases.get(*alias)).map_or(1, |a| a.line);
                 Some((page_file(page), line, Some("aliases")))
             }
             Source::Asset(_) => Some((Path::new(DIR).join(file), 0, None)),
-            Source::Static => self.inputs.static_files.get(file).map(|found| (found.origin.clone(), 0, None)),
+            Source::Static => self.static_files.get(file).map(|found| (found.origin.clone(), 0, None)),
             _ => None,
         }
     }
