@@ -54,6 +54,13 @@ impl<'s> Pass<'s, '_> {
         if has_scheme || url.starts_with("//") || url.is_empty() {
             return written.clone();
         }
+        self.site_link(written, line, image)
+    }
+
+    /// A link to a place on the site: a page's `.md` file, a file under
+    /// `content/`, or an address of the site, from the root or from the page.
+    fn site_link(&mut self, written: &CowStr<'s>, line: usize, image: bool) -> CowStr<'s> {
+        let url = written.trim();
         let (path_part, anchor) = match url.split_once('#') {
             Some((path, anchor)) => (path, Some(anchor)),
             None => (url, None),
@@ -91,8 +98,19 @@ impl<'s> Pass<'s, '_> {
         if path_part.is_empty() {
             return written.clone();
         }
-        // Neither a page's file nor a file of content/: a browser resolves it
-        // against the page's own address, so check that address is published.
+        self.page_relative_link(written, path_part, anchor, line)
+    }
+
+    /// Neither a page's file nor a file of `content/`: a browser resolves it
+    /// against the page's own address, so that address must be published.
+    fn page_relative_link(
+        &mut self,
+        written: &CowStr<'s>,
+        path_part: &str,
+        anchor: Option<&str>,
+        line: usize,
+    ) -> CowStr<'s> {
+        let url = written.trim();
         let from_page = join(Path::new(self.source.url_path), path_part)
             .map(|path| crate::content::slash_path(&path))
             .and_then(|path| Some((self.links.routes.at_url(&path)?, path)));

@@ -39,9 +39,7 @@ fn files_and_functions_stay_small() {
         }
         for (start, line) in lines.iter().enumerate() {
             let trimmed = line.trim_start();
-            let is_fn =
-                trimmed.starts_with("fn ") || trimmed.starts_with("pub fn ") || trimmed.starts_with("pub(crate) fn ");
-            if !is_fn || line.trim_end().ends_with(';') {
+            if !starts_a_function(trimmed) || line.trim_end().ends_with(';') {
                 continue;
             }
             let indent = line.len() - trimmed.len();
@@ -57,6 +55,44 @@ fn files_and_functions_stay_small() {
         }
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// Whether a line (indentation taken off) starts a function: `fn`, after any
+/// visibility (`pub`, `pub(crate)`, `pub(super)`, `pub(in path)`) and
+/// qualifiers (`const`, `async`, `unsafe`, `extern "C"`).
+fn starts_a_function(line: &str) -> bool {
+    let mut rest = line;
+    if let Some(after) = rest.strip_prefix("pub") {
+        rest = match after.strip_prefix('(') {
+            Some(inside) => inside.split_once(')').map_or("", |(_, after)| after),
+            None => after,
+        };
+        rest = rest.trim_start();
+    }
+    loop {
+        let before = rest;
+        for qualifier in ["const ", "async ", "unsafe ", "extern \"C\" "] {
+            rest = rest.strip_prefix(qualifier).unwrap_or(rest);
+        }
+        if rest == before {
+            break;
+        }
+    }
+    rest.starts_with("fn ")
+}
+
+#[test]
+fn functions_are_found_whatever_their_visibility() {
+    for line in ["fn a() {", "pub fn a() {", "pub(crate) fn a() {", "pub(super) fn a(", "pub(in crate::site) fn a() {"]
+    {
+        assert!(starts_a_function(line), "{line}");
+    }
+    for line in ["const async unsafe fn a() {", "pub(crate) const fn a() {", "extern \"C\" fn a() {"] {
+        assert!(starts_a_function(line), "{line}");
+    }
+    for line in ["let fn_name = 1;", "// fn a() {", "function() {", "pub struct F;"] {
+        assert!(!starts_a_function(line), "{line}");
+    }
 }
 
 #[test]
