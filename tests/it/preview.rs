@@ -241,3 +241,44 @@ fn the_preview_serves_what_a_clean_build_writes_after_200_random_changes() {
     assert!(failures >= 5, "only {failures} broken saves");
     assert!(body_edits >= 20, "only {body_edits} body-only edits");
 }
+
+/// The `<img>` tags of the page `file` as the preview serves it.
+fn pictures_on(live: &Live, file: &str) -> Vec<String> {
+    let Lookup::Found(bytes) = live.file(file).0 else { panic!("the preview has no {file}") };
+    let html = String::from_utf8_lossy(&bytes).into_owned();
+    html.split("<img").skip(1).map(|tag| tag.split('>').next().unwrap_or_default().to_string()).collect()
+}
+
+#[test]
+fn a_picture_replaced_by_one_of_another_size_re_renders_the_body_that_shows_it() {
+    // A body is made from its Markdown and from the size of each picture it
+    // shows. Here only the picture changes: the Markdown is the same bytes.
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("hub");
+    copy_tree(&crate::common::fixture("basic"), &root);
+    let live = Live::default();
+    let mut preview = Preview::new(options(&root, None).hub());
+    let page = "case-studies/bundle/index.html";
+    let first = preview.update(&live, &Changes::default(), &BTreeSet::new());
+    assert!(first.problems.is_empty(), "{:?}", first.problems);
+    let body_picture = |live: &Live| {
+        let pictures = pictures_on(live, page);
+        pictures.into_iter().find(|tag| tag.contains("alt=\"A chart of network membership\"")).unwrap()
+    };
+    assert!(body_picture(&live).contains("width=\"240\" height=\"160\""), "{}", body_picture(&live));
+
+    let photo = PathBuf::from("content/case-studies/bundle/photo.png");
+    image::RgbImage::new(320, 480).save(root.join(&photo)).unwrap();
+    let open = BTreeSet::from([page.to_string()]);
+    let update = preview.update(&live, &Changes { paths: BTreeSet::from([photo.clone()]) }, &open);
+    assert!(update.problems.is_empty(), "{:?}", update.problems);
+    assert!(update.bodies >= 1, "{update:?}");
+    assert!(update.changed.contains(page), "the open page must reload: {update:?}");
+    assert!(body_picture(&live).contains("width=\"320\" height=\"480\""), "{}", body_picture(&live));
+
+    // The same size again, in other pixels: the body is kept.
+    image::RgbImage::from_pixel(320, 480, image::Rgb([0, 94, 184])).save(root.join(&photo)).unwrap();
+    let update = preview.update(&live, &Changes { paths: BTreeSet::from([photo]) }, &open);
+    assert_eq!(update.bodies, 0, "{update:?}");
+    assert!(!update.changed.contains(page), "{update:?}");
+}
