@@ -173,6 +173,56 @@ test('a save made while the page is still connecting its event stream shows', as
   assert.deepEqual(errors.splice(0), []);
 });
 
+test("the hub's warnings show in a notice that keeps out of the way, updates and can be dismissed", async () => {
+  const root = path.join(tmp, 'warnings');
+  copyHub(root);
+  const file = path.join(root, CASE);
+  const original = fs.readFileSync(file, 'utf8');
+  fs.writeFileSync(file, original.replace('Five staff networks', 'Five staff networks ([click here](../toolkits/belonging-primer.md))'));
+  const server = await startServe(root);
+  try {
+    await page.goto(server.origin + URL_PATH);
+    const notice = page.locator('#belong-warnings');
+    await notice.waitFor({ state: 'visible', timeout: 10_000 });
+    const summary = await notice.locator('summary').innerText();
+    const count = Number(summary.match(/(\d+) warnings?/)[1]);
+    assert.ok(count >= 1, summary);
+    // Closed, and the reader's focus is where it was.
+    assert.equal(await notice.locator('details').evaluate((details) => details.open), false);
+    assert.equal(await page.evaluate(() => document.activeElement === document.body), true);
+    let violations = await axeViolations(page);
+    assert.deepEqual(violations, [], describeViolations(violations));
+    // Opened from the keyboard, it names the file, the line and the fix.
+    await notice.locator('summary').focus();
+    await page.keyboard.press('Enter');
+    const text = await notice.innerText();
+    assert.match(text, /las-belonging\.md, line \d+/);
+    assert.match(text, /W006 vague-link-text/);
+    assert.match(text, /Fix: /);
+    violations = await axeViolations(page);
+    assert.deepEqual(violations, [], describeViolations(violations));
+
+    // The warning fixed: the notice counts one fewer, without a reload by hand.
+    fs.writeFileSync(file, original);
+    await page.waitForFunction(
+      (before) => {
+        const shown = document.querySelector('#belong-warnings summary');
+        const now = shown ? Number((shown.innerText.match(/(\d+) warnings?/) || [0, 0])[1]) : 0;
+        return now === before - 1;
+      },
+      count,
+      { timeout: 10_000 },
+    );
+    if (count > 1) {
+      await page.getByRole('button', { name: 'Dismiss warnings' }).click();
+      await notice.waitFor({ state: 'detached' });
+    }
+  } finally {
+    await server.stop();
+  }
+  assert.deepEqual(errors.splice(0), []);
+});
+
 test('a stylesheet change restyles the open page without reloading it', async () => {
   const root = path.join(tmp, 'style');
   copyHub(root);

@@ -604,3 +604,34 @@ fn a_hub_that_starts_broken_answers_every_address_with_its_errors() {
     assert!(hello.contains("event: hello"), "{hello}");
     assert!(hello.contains("\"file\":\"content/case-studies/eeast.md\",\"line\":7"), "{hello}");
 }
+
+#[test]
+fn warnings_are_printed_once_counted_on_every_update_and_told_to_open_pages() {
+    let server = serve("basic", &["--base-url", "https://trust.nhs.uk/"], |root| {
+        let page = root.join("content/toolkits/allyship.md");
+        let text = fs::read_to_string(&page).unwrap();
+        fs::write(&page, format!("{text}\nFor the form, [click here](../case-studies/eeast.md).\n")).unwrap();
+    });
+    let log = server.log();
+    assert!(log.contains("warning[W006 vague-link-text]"), "{log}");
+    assert!(log.contains("0 errors, 1 warning in"), "{log}");
+    let (mut stream, hello) = connect(&server, "/toolkits/allyship/", generation_of(&server, "/toolkits/allyship/"));
+    assert!(hello.contains("\"warnings\":[{") && hello.contains("W006"), "{hello}");
+    // A second warning: printed in full once, and both counted.
+    let page = server.root.join("content/case-studies/eeast.md");
+    let text = fs::read_to_string(&page).unwrap();
+    fs::write(&page, format!("{text}\nSee [here](../toolkits/allyship.md).\n")).unwrap();
+    server.wait_for_log("; 2 warnings");
+    let told = read_until(&mut stream, "event: warnings");
+    let told = told + &read_until(&mut stream, "\n\n");
+    assert!(told.matches("\"code\":\"W006\"").count() == 2, "{told}");
+    server.wait_for_log("search index made again");
+    let log = server.log();
+    assert_eq!(log.matches("warning[W006 vague-link-text]").count(), 2, "each warning is printed once:\n{log}");
+    // A body edit elsewhere changes no warning: none is printed again.
+    let other = server.root.join("content/case-studies/kent.md");
+    let text = fs::read_to_string(&other).unwrap();
+    fs::write(&other, format!("{text}\nOne more line.\n")).unwrap();
+    server.wait_for_log_count("; 2 warnings", 2);
+    assert_eq!(server.log().matches("warning[W006 vague-link-text]").count(), 2, "{}", server.log());
+}
