@@ -31,7 +31,7 @@ use crate::diagnostics::{Code, Diagnostic};
 
 pub use outcome::{benchmark_label, describe, figure};
 pub use picture::Size;
-pub use sources::{Reread, Sources};
+pub use sources::{Changed, Reading, Reread, Sources};
 pub use walk::{Found, is_editor_file};
 
 /// Summaries longer than this are cut short in listings and search results.

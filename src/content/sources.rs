@@ -39,6 +39,25 @@ pub struct Sources {
     places: Arc<QuickMap<PathBuf, usize>>,
 }
 
+/// How the hub's files are read: where the hub is, against which
+/// configuration, and on which day (`review_due` is judged against it).
+#[derive(Clone, Copy)]
+pub struct Reading<'a> {
+    pub root: &'a Path,
+    pub config: &'a Config,
+    pub today: Date,
+}
+
+/// What changed under `content/` since the sources were read.
+#[derive(Clone, Copy)]
+pub enum Changed<'a> {
+    /// These paths, relative to `content/` (a folder's stands for
+    /// everything in it).
+    Paths(&'a [&'a Path]),
+    /// Every file may read differently: a new `site.toml`.
+    Everything,
+}
+
 /// Which files an update read again.
 #[derive(Debug, Default)]
 pub struct Reread {
@@ -49,72 +68,60 @@ pub struct Reread {
 }
 
 impl Sources {
-    /// Reads every Markdown file of the hub at `root`.
-    pub fn read(root: &Path, config: &Config, today: Date) -> Sources {
-        Sources::default().update(root, config, today, &[], true).0
+    /// Reads every Markdown file of the hub.
+    pub fn read(reading: &Reading) -> Sources {
+        Sources::default().update(reading, Changed::Everything).0
     }
 
-    /// These sources brought up to date with `changed` (paths under
-    /// `content/`, a folder's path standing for everything in it):
-    /// `everything` reads every file again (a new `site.toml` changes how
-    /// pages read). A change to anything but a Markdown file already read
-    /// lists the folder again and reads every file whose size or time
-    /// changed, so renames and folder moves are seen whatever the events said.
-    pub fn update(
-        &self,
-        root: &Path,
-        config: &Config,
-        today: Date,
-        changed: &[&Path],
-        everything: bool,
-    ) -> (Sources, Reread) {
-        let content_dir = root.join(DIR);
-        let known: Option<Vec<usize>> = changed
-            .iter()
-            .map(|path| self.places.get(*path).copied().filter(|_| content_dir.join(path).is_file()))
-            .collect();
-        match known.filter(|_| !everything) {
-            Some(places) => self.reread(root, config, today, &places),
-            None => self.relist(root, config, today, changed, everything),
+    /// These sources brought up to date with what `changed`. A change to
+    /// anything but a Markdown file already read lists the folder again and
+    /// reads every file whose size or time changed, so renames and folder
+    /// moves are seen whatever the events said.
+    pub fn update(&self, reading: &Reading, changed: Changed) -> (Sources, Reread) {
+        let content_dir = reading.root.join(DIR);
+        let known: Option<Vec<usize>> = match changed {
+            Changed::Paths(paths) => paths
+                .iter()
+                .map(|path| self.places.get(*path).copied().filter(|_| content_dir.join(path).is_file()))
+                .collect(),
+            Changed::Everything => None,
+        };
+        match known {
+            Some(places) => self.reread(reading, &places),
+            None => self.relist(reading, changed),
         }
     }
 
     /// The files at `places` read again; nothing else looked at.
-    fn reread(&self, root: &Path, config: &Config, today: Date, places: &[usize]) -> (Sources, Reread) {
+    fn reread(&self, reading: &Reading, places: &[usize]) -> (Sources, Reread) {
         let mut sources = self.clone();
         let mut reread = Reread::default();
         for &place in places {
             let relative = &self.found.markdown[place];
-            sources.files[place] = Arc::new(read_file(root, relative, config, today));
+            sources.files[place] = Arc::new(read_file(reading, relative));
             reread.files.push(relative.clone());
         }
         (sources, reread)
     }
 
-    /// `content/` listed again: each file read again when it is new, named
-    /// in `changed`, or its size or time changed (every file, `everything`).
-    fn relist(
-        &self,
-        root: &Path,
-        config: &Config,
-        today: Date,
-        changed: &[&Path],
-        everything: bool,
-    ) -> (Sources, Reread) {
-        let content_dir = root.join(DIR);
-        let found = find(root);
+    /// `content/` listed again: each file read again when it is new, under
+    /// a changed path, or its size or time changed (every file, when
+    /// everything changed).
+    fn relist(&self, reading: &Reading, changed: Changed) -> (Sources, Reread) {
+        let content_dir = reading.root.join(DIR);
+        let found = find(reading.root);
         let read: Vec<(Arc<Read>, bool)> = found
             .markdown
             .par_iter()
             .map(|relative| {
-                let earlier = self.places.get(relative).map(|&place| &self.files[place]).filter(|read| {
-                    !everything
-                        && !changed.iter().any(|path| relative.starts_with(path))
-                        && read.stamp == stamp(&content_dir.join(relative))
-                });
-                match earlier {
+                let named = match changed {
+                    Changed::Paths(paths) => paths.iter().any(|path| relative.starts_with(path)),
+                    Changed::Everything => true,
+                };
+                let earlier = self.places.get(relative).map(|&place| &self.files[place]);
+                match earlier.filter(|read| !named && read.stamp == stamp(&content_dir.join(relative))) {
                     Some(read) => (read.clone(), false),
-                    None => (Arc::new(read_file(root, relative, config, today)), true),
+                    None => (Arc::new(read_file(reading, relative)), true),
                 }
             })
             .collect();
@@ -149,8 +156,8 @@ fn stamp(path: &Path) -> Option<(SystemTime, u64)> {
     Some((metadata.modified().ok()?, metadata.len()))
 }
 
-fn read_file(root: &Path, relative: &Path, config: &Config, today: Date) -> Read {
-    let stamp = stamp(&root.join(DIR).join(relative));
-    let (loaded, problems) = load_file(root, relative, config, today);
+fn read_file(reading: &Reading, relative: &Path) -> Read {
+    let stamp = stamp(&reading.root.join(DIR).join(relative));
+    let (loaded, problems) = load_file(reading.root, relative, reading.config, reading.today);
     Read { stamp, loaded, problems }
 }

@@ -19,7 +19,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use crate::config::Config;
-use crate::content::{LoadOptions, Loaded, Page, Sources};
+use crate::content::{Changed, LoadOptions, Loaded, Page, Reading, Sources};
 use crate::date::Date;
 use crate::diagnostics::{self, Diagnostic};
 use crate::render::{self, Bodies, Inputs};
@@ -102,7 +102,8 @@ impl Model {
     pub fn make(hub: &Hub, keep: Keep, progress: &dyn Progress) -> Result<Model, Vec<Diagnostic>> {
         let mut timings = Timings::default();
         let config = Arc::new(config(hub)?);
-        let sources = timings.step(progress, "load and validate", || Sources::read(&hub.root, &config, hub.today));
+        let reading = Reading { root: &hub.root, config: &config, today: hub.today };
+        let sources = timings.step(progress, "load and validate", || Sources::read(&reading));
         let (theme, theme_problems) = timings.time("theme", || theme::load(&hub.root, &config.theme));
         let parts = Parts { config, theme: Arc::new(theme), theme_problems, sources, only_pages: None };
         Ok(Model::assemble(hub, parts, keep, None, timings, progress))
@@ -127,7 +128,9 @@ impl Model {
             (self.theme.clone(), self.theme_problems.clone())
         };
         let named: Vec<&std::path::Path> = changes.content().collect();
-        let (sources, reread) = sources.update(&self.hub.root, &config, self.hub.today, &named, changes.config());
+        let changed = if changes.config() { Changed::Everything } else { Changed::Paths(&named) };
+        let reading = Reading { root: &self.hub.root, config: &config, today: self.hub.today };
+        let (sources, reread) = sources.update(&reading, changed);
         let only_pages = (!changes.config() && !changes.theme() && !reread.listed)
             .then(|| {
                 let page = |relative: &PathBuf| match sources.loaded(relative) {
