@@ -67,9 +67,13 @@ pub struct Model {
     bodies: Bodies,
     search: Arc<search::Index>,
     shared: render::Shared,
-    /// The problems of reading the files, of the configuration and the
-    /// theme, and of the site (the bodies keep their own).
+    /// The problems of reading the files, of the configuration and of the
+    /// theme.
     problems: Vec<Diagnostic>,
+    /// The problems of modelling the site (two pages with one URL, clashing
+    /// paths): kept with the site when a body edit keeps it. The bodies keep
+    /// their own.
+    site_problems: Vec<Diagnostic>,
     /// Markdown pages found, loaded or not (not counting section introductions).
     page_files: usize,
     timings: Timings,
@@ -159,15 +163,16 @@ impl Model {
         let page_files = content.page_files;
         problems.extend(config.warnings.iter().cloned());
         problems.extend(theme_problems.iter().cloned());
-        let kept = previous.zip(only_pages).and_then(|(previous, pages)| previous.site.with_bodies(&pages));
+        let kept = previous
+            .zip(only_pages)
+            .and_then(|(previous, pages)| Some((previous.site.with_bodies(&pages)?, previous.site_problems.clone())));
         let sources = (keep == Keep::Sources).then_some(sources);
         progress.step("model and markdown", None);
-        let mut site = match kept {
-            Some(site) => site,
+        let (mut site, site_problems) = match kept {
+            Some(kept) => kept,
             None => {
                 let (site, site_problems) = timings.time("model", || site::model(content, config, &theme.static_files));
-                problems.extend(site_problems);
-                share_with(site, previous.map(|previous| &previous.site))
+                (share_with(site, previous.map(|previous| &previous.site)), site_problems)
             }
         };
         let markdown = match keep {
@@ -188,6 +193,7 @@ impl Model {
             search: previous.map(|previous| previous.search.clone()).unwrap_or_default(),
             shared,
             problems,
+            site_problems,
             page_files,
             timings,
         }
@@ -232,14 +238,18 @@ impl Model {
 
     /// Every problem of the hub as this model read it, sorted by file and line.
     pub fn diagnostics(&self) -> Vec<Diagnostic> {
-        let mut all: Vec<Diagnostic> = self.problems.iter().chain(self.bodies.diagnostics()).cloned().collect();
+        let mut all: Vec<Diagnostic> = self.all_problems().cloned().collect();
         diagnostics::sort(&mut all);
         all
     }
 
     /// True when any problem is an error: nothing may be written from it.
     pub fn failed(&self) -> bool {
-        self.problems.iter().chain(self.bodies.diagnostics()).any(Diagnostic::is_error)
+        self.all_problems().any(Diagnostic::is_error)
+    }
+
+    fn all_problems(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.problems.iter().chain(&self.site_problems).chain(self.bodies.diagnostics())
     }
 
     /// Markdown pages found, loaded or not (not counting section introductions).

@@ -282,3 +282,30 @@ fn a_picture_replaced_by_one_of_another_size_re_renders_the_body_that_shows_it()
     assert_eq!(update.bodies, 0, "{update:?}");
     assert!(!update.changed.contains(page), "{update:?}");
 }
+
+#[test]
+fn a_body_edit_keeps_the_problems_of_the_site_it_keeps() {
+    // Two pages with one URL: an error of the site, not of either file. A
+    // body edit elsewhere keeps the site's lists and routes, and so its
+    // problems: the preview must not take the hub for fixed.
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("hub");
+    copy_tree(&crate::common::fixture("basic"), &root);
+    let kent = fs::read_to_string(root.join("content/case-studies/kent.md")).unwrap();
+    fs::write(root.join("content/case-studies/kent-again.md"), kent.replacen("---\n", "---\nslug: \"kent\"\n", 1))
+        .unwrap();
+    let live = Live::default();
+    let mut preview = Preview::new(options(&root, None).hub());
+    let first = preview.update(&live, &Changes::default(), &BTreeSet::new());
+    assert!(first.problems.iter().any(|problem| problem.code == belong::diagnostics::Code::DuplicateUrl), "{first:?}");
+    let eeast = PathBuf::from("content/case-studies/eeast.md");
+    let text = fs::read_to_string(root.join(&eeast)).unwrap();
+    fs::write(root.join(&eeast), format!("{text}\nA line added.\n")).unwrap();
+    let update = preview.update(&live, &Changes { paths: BTreeSet::from([eeast]) }, &BTreeSet::new());
+    assert!(
+        update.problems.iter().any(|problem| problem.code == belong::diagnostics::Code::DuplicateUrl),
+        "{update:?}"
+    );
+    let clean = belong::build(&options(&root, Some(dir.path().join("public"))), &belong::Quiet).unwrap();
+    assert!(clean.failed());
+}
