@@ -229,11 +229,9 @@ impl Preview {
         }
         self.broken = None;
         let warnings = model.diagnostics();
-        let mut update = serve(live, model, open);
-        update.new_warnings = warnings.iter().filter(|warning| !self.warned.contains(*warning)).cloned().collect();
+        let new_warnings = warnings.iter().filter(|warning| !self.warned.contains(*warning)).cloned().collect();
         self.warned = warnings.iter().cloned().collect();
-        update.warnings = warnings;
-        update
+        Update { new_warnings, ..serve(live, model, open, warnings) }
     }
 
     /// Keeps the last good site and records `problems`' errors for the
@@ -250,9 +248,9 @@ impl Preview {
     }
 }
 
-/// Serves `model`, which built without errors: the files to compare are
-/// rendered from it before it replaces the served one.
-fn serve(live: &Live, model: Model, open: &BTreeSet<String>) -> Update {
+/// Serves `model`, which built without errors (its `warnings` aside): the
+/// files to compare are rendered from it before it replaces the served one.
+fn serve(live: &Live, model: Model, open: &BTreeSet<String>, warnings: Vec<Diagnostic>) -> Update {
     let generation = model.generation();
     let earlier: QuickMap<String, Kept> = live.kept().clone();
     let stylesheets = earlier.keys().filter(|file| file.ends_with(".css"));
@@ -280,7 +278,8 @@ fn serve(live: &Live, model: Model, open: &BTreeSet<String>) -> Update {
         served.routes_since = generation;
     }
     served.problems.clear();
-    served.warnings = model.diagnostics();
+    served.warnings.clone_from(&warnings);
+    update.warnings = warnings;
     served.base_path.clone_from(&model.site().base_path);
     let old = served.model.replace(model);
     *live.kept() = kept;
