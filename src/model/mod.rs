@@ -135,7 +135,10 @@ impl Model {
         let changed = if changes.config() { Changed::Everything } else { Changed::Paths(&named) };
         let reading = Reading { root: &self.hub.root, config: &config, today: self.hub.today };
         let (sources, reread) = sources.update(&reading, changed);
-        let only_pages = (!changes.config() && !changes.theme() && !reread.listed)
+        // Only pages read again, and nothing else (a site.toml change lists
+        // the folder again): the site may keep everything but their bodies.
+        // A theme change may add or take away static files, which are routes.
+        let only_pages = (!changes.theme() && !reread.listed)
             .then(|| {
                 let page = |relative: &PathBuf| match sources.loaded(relative) {
                     Some(Loaded::Page(page)) => Some(page.clone()),

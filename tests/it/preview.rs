@@ -309,3 +309,48 @@ fn a_body_edit_keeps_the_problems_of_the_site_it_keeps() {
     let clean = belong::build(&options(&root, Some(dir.path().join("public"))), &belong::Quiet).unwrap();
     assert!(clean.failed());
 }
+
+#[test]
+fn a_static_file_added_with_a_body_edit_is_published_too() {
+    // The body edit alone would keep the site's routes; the new file in
+    // static/ must still become one.
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("hub");
+    copy_tree(&crate::common::fixture("basic"), &root);
+    let live = Live::default();
+    let mut preview = Preview::new(options(&root, None).hub());
+    preview.update(&live, &Changes::default(), &BTreeSet::new());
+    let eeast = PathBuf::from("content/case-studies/eeast.md");
+    let text = fs::read_to_string(root.join(&eeast)).unwrap();
+    fs::write(root.join(&eeast), format!("{text}\nA line added.\n")).unwrap();
+    fs::create_dir_all(root.join("static")).unwrap();
+    fs::write(root.join("static/logo.svg"), "<svg xmlns=\"http://www.w3.org/2000/svg\"/>").unwrap();
+    let changes = Changes { paths: BTreeSet::from([eeast, PathBuf::from("static/logo.svg")]) };
+    let update = preview.update(&live, &changes, &BTreeSet::new());
+    assert!(update.problems.is_empty(), "{update:?}");
+    assert!(matches!(live.file("logo.svg").0, Lookup::Found(_)), "the new static file is not served");
+    assert!(
+        matches!(live.file("case-studies/eeast/index.html").0, Lookup::Found(bytes) if String::from_utf8_lossy(&bytes).contains("A line added."))
+    );
+}
+
+#[test]
+fn a_model_made_for_a_build_is_brought_up_to_date_by_reading_the_hub_again() {
+    use belong::model::{Keep, Model};
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("hub");
+    copy_tree(&crate::common::fixture("basic"), &root);
+    let hub = options(&root, None).hub();
+    let built = Model::make(&hub, Keep::Nothing, &belong::Quiet).unwrap();
+    assert_eq!(built.generation(), 1);
+    let eeast = PathBuf::from("content/case-studies/eeast.md");
+    let text = fs::read_to_string(root.join(&eeast)).unwrap();
+    fs::write(root.join(&eeast), text.replacen("title: \"", "title: \"Read again: ", 1)).unwrap();
+    let next = built.apply(&Changes { paths: BTreeSet::from([eeast]) }).unwrap();
+    assert_eq!(next.generation(), 2);
+    let key = belong::content::PageKey::new(Path::new("case-studies/eeast.md"));
+    assert!(next.site().page(&key).meta.title.starts_with("Read again: "));
+    // A model that keeps its files counts on in the same way.
+    let kept = Model::make(&hub, Keep::Sources, &belong::Quiet).unwrap();
+    assert_eq!(kept.apply(&Changes::default()).unwrap().generation(), 2);
+}
