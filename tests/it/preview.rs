@@ -354,3 +354,26 @@ fn a_model_made_for_a_build_is_brought_up_to_date_by_reading_the_hub_again() {
     let kept = Model::make(&hub, Keep::Sources, &belong::Quiet).unwrap();
     assert_eq!(kept.apply(&Changes::default()).unwrap().generation(), 2);
 }
+
+#[test]
+fn a_page_changed_without_an_event_is_read_again_when_the_folder_is_listed() {
+    // Watchers miss events (a queue overflows, a network drive): when a batch
+    // makes the preview list content/ again, every file whose size or time
+    // changed is read again, named or not.
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("hub");
+    copy_tree(&crate::common::fixture("basic"), &root);
+    let live = Live::default();
+    let mut preview = Preview::new(options(&root, None).hub());
+    preview.update(&live, &Changes::default(), &BTreeSet::new());
+    let kent = root.join("content/case-studies/kent.md");
+    let text = fs::read_to_string(&kent).unwrap();
+    fs::write(&kent, format!("{text}\nChanged without an event.\n")).unwrap();
+    let added = PathBuf::from("content/case-studies/added.md");
+    fs::write(root.join(&added), text.replacen("title: \"", "title: \"Added: ", 1)).unwrap();
+    let update = preview.update(&live, &Changes { paths: BTreeSet::from([added]) }, &BTreeSet::new());
+    assert!(update.problems.is_empty(), "{update:?}");
+    let Lookup::Found(page) = live.file("case-studies/kent/index.html").0 else { panic!("no page") };
+    assert!(String::from_utf8_lossy(&page).contains("Changed without an event."));
+    assert!(matches!(live.file("case-studies/added/index.html").0, Lookup::Found(_)));
+}
