@@ -9,6 +9,7 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use crate::diagnostics::{Code, Diagnostic};
 
@@ -34,7 +35,17 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("partials/page-footer.html", include_str!("../themes/hub/templates/partials/page-footer.html")),
     ("partials/draft-notice.html", include_str!("../themes/hub/templates/partials/draft-notice.html")),
     ("partials/page-image.html", include_str!("../themes/hub/templates/partials/page-image.html")),
+    ("components/inset.html", include_str!("../themes/hub/templates/components/inset.html")),
+    ("components/warning-callout.html", include_str!("../themes/hub/templates/components/warning-callout.html")),
+    ("components/details.html", include_str!("../themes/hub/templates/components/details.html")),
+    ("components/do-dont.html", include_str!("../themes/hub/templates/components/do-dont.html")),
+    ("components/quote.html", include_str!("../themes/hub/templates/components/quote.html")),
+    ("components/figure.html", include_str!("../themes/hub/templates/components/figure.html")),
+    ("components/video.html", include_str!("../themes/hub/templates/components/video.html")),
 ];
+
+/// Where component templates are, among the theme's templates.
+const COMPONENTS: &str = "components/";
 
 /// The default theme's static files, by output path.
 const STATIC: &[(&str, &[u8])] = &[
@@ -42,6 +53,7 @@ const STATIC: &[(&str, &[u8])] = &[
     ("favicon.svg", include_bytes!("../themes/hub/static/favicon.svg")),
     ("search-engine.js", include_bytes!("../themes/hub/static/search-engine.js")),
     ("search.js", include_bytes!("../themes/hub/static/search.js")),
+    ("components.js", include_bytes!("../themes/hub/static/components.js")),
 ];
 
 /// A static file to publish: where it comes from (for messages) and its bytes.
@@ -65,6 +77,43 @@ pub struct Theme {
     pub tera: tera::Tera,
     /// Static files by output path, such as `style.css`.
     pub static_files: BTreeMap<String, StaticFile>,
+    /// The templates of the components a page's body may hold.
+    pub components: Arc<Components>,
+}
+
+/// The templates components are rendered with (`components/*.html`), on
+/// their own: a page's body is made with them, so they are one of its inputs
+/// (`render::BodyInputs`), and two sets are equal when their texts are,
+/// whatever else of the theme changed.
+pub struct Components {
+    texts: Vec<(String, String)>,
+    tera: tera::Tera,
+}
+
+impl Components {
+    /// Renders the component template `name` (`details.html`).
+    pub fn render(&self, name: &str, context: &tera::Context) -> Result<String, tera::Error> {
+        self.tera.render(&format!("{COMPONENTS}{name}"), context)
+    }
+
+    /// Where the template `name` is, for a message.
+    pub fn origin(name: &str) -> PathBuf {
+        Path::new("themes/hub/templates").join(COMPONENTS).join(name)
+    }
+}
+
+impl PartialEq for Components {
+    fn eq(&self, other: &Components) -> bool {
+        self.texts == other.texts
+    }
+}
+
+impl Eq for Components {}
+
+impl std::fmt::Debug for Components {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter.debug_list().entries(self.texts.iter().map(|(name, _)| name)).finish()
+    }
 }
 
 /// Loads the embedded theme, then the overrides in `<root>/themes/<name>/`.
@@ -103,9 +152,14 @@ pub fn load(root: &Path, name: &str) -> (Theme, Vec<Diagnostic>) {
                 .map_or_else(|| Path::new("themes").join(name).join("templates"), |(_, _, display)| display.clone());
             problems.push(template_error(&display, &error));
             // The embedded templates always parse (a unit test holds them to it).
+            templates = TEMPLATES
+                .iter()
+                .map(|(name, text)| (name.to_string(), text.to_string(), Path::new("themes/hub/templates").join(name)))
+                .collect();
             tera_of(TEMPLATES.iter().copied()).unwrap_or_default()
         }
     };
+    let components = components(&templates, &mut problems);
     let embedded = STATIC.iter().map(|(path, bytes)| {
         let origin = Path::new("themes/hub/static").join(path);
         (path.to_string(), StaticFile { origin, contents: StaticContents::Embedded(bytes) })
@@ -120,7 +174,38 @@ pub fn load(root: &Path, name: &str) -> (Theme, Vec<Diagnostic>) {
             static_files.insert(relative.replace('\\', "/"), file);
         }
     }
-    (Theme { tera, static_files }, problems)
+    (Theme { tera, static_files, components: Arc::new(components) }, problems)
+}
+
+/// The component templates among `templates`, loaded on their own. One that
+/// needs another template (`include`, `extends`) cannot be: it is reported
+/// and the embedded component templates stand in.
+fn components(templates: &[(String, String, PathBuf)], problems: &mut Vec<Diagnostic>) -> Components {
+    let texts: Vec<(String, String)> = templates
+        .iter()
+        .filter(|(name, _, _)| name.starts_with(COMPONENTS))
+        .map(|(name, text, _)| (name.clone(), text.clone()))
+        .collect();
+    match tera_of(texts.iter().map(|(name, text)| (name.as_str(), text.as_str()))) {
+        Ok(tera) => Components { texts, tera },
+        Err(error) => {
+            let display = templates
+                .iter()
+                .find(|(name, _, _)| name.starts_with(COMPONENTS) && error.to_string().contains(name.as_str()))
+                .map_or_else(|| Components::origin(""), |(_, _, display)| display.clone());
+            problems.push(
+                template_error(&display, &error)
+                    .hint("a component's template is rendered on its own: it cannot include or extend another"),
+            );
+            let embedded: Vec<(String, String)> = TEMPLATES
+                .iter()
+                .filter(|(name, _)| name.starts_with(COMPONENTS))
+                .map(|(name, text)| (name.to_string(), text.to_string()))
+                .collect();
+            let tera = tera_of(embedded.iter().map(|(name, text)| (name.as_str(), text.as_str()))).unwrap_or_default();
+            Components { texts: embedded, tera }
+        }
+    }
 }
 
 /// Templates loaded into Tera, escaping HTML and XML.

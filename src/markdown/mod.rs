@@ -1,14 +1,17 @@
 //! Renders one page's Markdown to HTML, in one pass over pulldown-cmark's events
 //! that: gives headings stable unique ids, resolves `.md` links and relative images
-//! to site URLs, numbers footnotes and links them both ways, highlights fenced code,
-//! escapes raw HTML unless allowed, wraps tables so they scroll on a phone, and
-//! collects the plain text and headings that search and the contents list use.
+//! to site URLs (`links`), numbers footnotes and links them both ways
+//! (`footnotes`), writes components (`directives` finds them before the
+//! parse, `components` writes them), highlights fenced code, escapes raw HTML
+//! unless allowed, wraps tables so they scroll on a phone, and collects the
+//! plain text and headings that search and the contents list use.
 //!
 //! Pure: no I/O. Link targets come from the site's `Routes`, problems go out as
 //! diagnostics located at the file line of the offending Markdown.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::fmt::Write as _;
+use std::ops::Range;
 use std::path::Path;
 
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
@@ -16,12 +19,19 @@ use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser
 use crate::content::{PageKey, Size};
 use crate::diagnostics::{Code, Diagnostic};
 use crate::site::{Pictures, Routes};
+use crate::theme::Components;
 
 use crate::escape::escape;
 
+mod components;
+mod directives;
+mod footnotes;
 mod links;
 
+pub use directives::NAMES as COMPONENTS;
+
 /// The page being rendered.
+#[derive(Clone, Copy)]
 pub struct Source<'a> {
     pub markdown: &'a str,
     /// The file, relative to the site root, for diagnostics.
@@ -45,6 +55,8 @@ pub struct Links<'t> {
     /// The URL path the site lives under, such as `/` or `/hub/`.
     pub base_path: &'t str,
     pub pictures: &'t Pictures,
+    /// The theme's component templates.
+    pub components: &'t Components,
 }
 
 /// A heading of the page, for the contents list and search.
@@ -83,6 +95,9 @@ pub struct Rendered {
     /// The URL of each of the page's front-matter `resources`, resolved as a
     /// Markdown link would be (a `.md` path becomes the page's address).
     pub resource_urls: Vec<String>,
+    /// The body holds a component the theme's script works on (details,
+    /// a video): the page loads it.
+    pub interactive: bool,
 }
 
 impl Rendered {
@@ -113,7 +128,7 @@ pub struct FrontMatterLink<'a> {
 /// there as in the body). Returns the site URL it stands for; its problems,
 /// naming the field, and its anchor links go into `rendered`.
 pub fn front_matter_link(link: &FrontMatterLink, source: &Source, links: Links, rendered: &mut Rendered) -> String {
-    let mut pass = Pass::new(source, links);
+    let mut pass = Pass::new(source, links, components::State::default());
     let resolved = pass.link_target(&CowStr::Borrowed(link.url), link.line, link.image).into_string();
     let Rendered { diagnostics, anchor_links, .. } = pass.rendered;
     rendered.diagnostics.extend(diagnostics.into_iter().map(|diagnostic| diagnostic.field(link.field)));
@@ -130,10 +145,19 @@ pub fn render(source: &Source, links: Links) -> Rendered {
         Options::ENABLE_TASKLISTS,
         Options::ENABLE_SMART_PUNCTUATION,
         Options::ENABLE_HEADING_ATTRIBUTES,
+        // GitHub's alerts (`> [!NOTE]`) and definition lists, for components.
+        Options::ENABLE_GFM,
+        Options::ENABLE_DEFINITION_LIST,
     ]);
-    let mut pass = Pass::new(source, links);
-    for (event, range) in Parser::new_ext(source.markdown, options).into_offset_iter() {
-        pass.event(event, range.start);
+    // Directive lines become markers of the same lines: offsets are in the
+    // prepared text, lines are the file's.
+    let prepared = directives::prepare(source.markdown, source.file, source.first_line);
+    let page = Source { markdown: &prepared.markdown, ..*source };
+    let state = components::State::new(&prepared.markers, &prepared.directives);
+    let mut pass = Pass::new(&page, links, state);
+    pass.rendered.diagnostics.extend(prepared.problems.iter().cloned());
+    for (event, range) in Parser::new_ext(page.markdown, options).into_offset_iter() {
+        pass.event(event, range);
     }
     pass.finish()
 }
@@ -164,6 +188,8 @@ struct Pass<'s, 't> {
     prose: (String, usize),
     /// The last offset turned into a line, and the newlines before it.
     line_cache: (usize, usize),
+    /// The page's components: its directives and what is open.
+    components: components::State<'s>,
     rendered: Rendered,
 }
 
@@ -191,7 +217,7 @@ struct ImageState<'s> {
 }
 
 impl<'s, 't> Pass<'s, 't> {
-    fn new(source: &'s Source<'s>, links: Links<'t>) -> Self {
+    fn new(source: &'s Source<'s>, links: Links<'t>, components: components::State<'s>) -> Self {
         let mut rendered = Rendered::default();
         rendered.ids.insert(FOOTNOTES_ID.to_string());
         Pass {
@@ -211,6 +237,7 @@ impl<'s, 't> Pass<'s, 't> {
             table_names: Vec::new(),
             prose: (String::new(), 0),
             line_cache: (0, 0),
+            components,
             rendered,
         }
     }
@@ -258,11 +285,13 @@ impl<'s, 't> Pass<'s, 't> {
         self.rendered.text.push_str(text);
     }
 
-    fn event(&mut self, event: Event<'s>, offset: usize) {
+    fn event(&mut self, event: Event<'s>, range: Range<usize>) {
         if self.code.is_some() {
             self.code_event(event);
             return;
         }
+        let offset = range.start;
+        let Some(event) = self.component_event(event, range) else { return };
         match event {
             Event::Start(tag) => self.start(tag, offset),
             Event::End(tag) => self.end(tag),
@@ -495,61 +524,11 @@ impl<'s, 't> Pass<'s, 't> {
         }
     }
 
-    fn footnote_reference(&mut self, label: &str) {
-        let index = match self.references.iter().position(|(known, _)| known == label) {
-            Some(index) => index,
-            None => {
-                self.references.push((label.to_string(), 0));
-                self.references.len() - 1
-            }
-        };
-        self.references[index].1 += 1;
-        let count = self.references[index].1;
-        let id = footnote_id(label);
-        let reference_id = reference_id(&id, count);
-        let html = format!(
-            "<sup class=\"footnote-ref\"><a href=\"#fn-{id}\" id=\"{reference_id}\" aria-label=\"Note {number}\">[{number}]</a></sup>",
-            number = index + 1
-        );
-        self.rendered.ids.insert(reference_id);
-        self.emit(Event::Html(html.into()));
-    }
-
     fn finish(mut self) -> Rendered {
         let mut html = String::with_capacity(self.source.markdown.len() * 3 / 2);
-        pulldown_cmark::html::push_html(&mut html, self.body.into_iter());
-        if !self.references.is_empty() {
-            html.push_str(
-                "<section class=\"footnotes\" aria-labelledby=\"footnotes\">\n<h2 id=\"footnotes\">Notes</h2>\n<ol>\n",
-            );
-            let mut definitions: HashMap<String, Vec<Event>> = self.definitions.into_iter().collect();
-            for (number, (label, count)) in self.references.iter().enumerate() {
-                let id = footnote_id(label);
-                let mut note = String::new();
-                if let Some(events) = definitions.remove(label) {
-                    pulldown_cmark::html::push_html(&mut note, events.into_iter());
-                }
-                let mut back = String::new();
-                for citation in 1..=*count {
-                    let suffix = if *count > 1 { format!(" ({citation})") } else { String::new() };
-                    let _ = write!(
-                        back,
-                        " <a href=\"#{}\" class=\"footnote-back\" aria-label=\"Back to reference {}{}\">↩</a>",
-                        reference_id(&id, citation),
-                        number + 1,
-                        suffix
-                    );
-                }
-                let note = note.trim_end();
-                let note = match note.strip_suffix("</p>") {
-                    Some(open) => format!("{open}{back}</p>"),
-                    None => format!("{note}<p>{back}</p>"),
-                };
-                let _ = writeln!(html, "<li id=\"fn-{id}\">{note}</li>");
-                self.rendered.ids.insert(format!("fn-{id}"));
-            }
-            html.push_str("</ol>\n</section>\n");
-        }
+        pulldown_cmark::html::push_html(&mut html, std::mem::take(&mut self.body).into_iter());
+        let notes = std::mem::take(&mut self.definitions);
+        self.footnotes(&mut html, notes);
         // Every body is held until the site is written: at 10,000 pages the
         // room left over by growing these strings was tens of megabytes.
         html.shrink_to_fit();
@@ -565,15 +544,6 @@ fn unique_id(used: &mut HashSet<String>, wanted: String) -> String {
         return wanted;
     }
     (1..).map(|n| format!("{wanted}-{n}")).find(|candidate| used.insert(candidate.clone())).unwrap_or(wanted)
-}
-
-fn footnote_id(label: &str) -> String {
-    let slug = crate::slug::slugify(label);
-    if slug.is_empty() { "note".to_string() } else { slug }
-}
-
-fn reference_id(footnote_id: &str, citation: usize) -> String {
-    if citation == 1 { format!("fnref-{footnote_id}") } else { format!("fnref-{footnote_id}-{citation}") }
 }
 
 #[cfg(test)]

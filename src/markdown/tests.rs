@@ -6,9 +6,15 @@ use std::path::Path;
 use super::{Links, Pass, Rendered, Source, render};
 use crate::site::{Pictures, Routes};
 
+/// The default theme's component templates.
+fn components() -> &'static crate::theme::Components {
+    static COMPONENTS: std::sync::OnceLock<std::sync::Arc<crate::theme::Components>> = std::sync::OnceLock::new();
+    COMPONENTS.get_or_init(|| crate::theme::load(Path::new("/no/hub/here"), "hub").0.components)
+}
+
 /// Links and pictures of a site that has none.
 fn nothing<'t>(routes: &'t Routes, pictures: &'t Pictures) -> Links<'t> {
-    Links { routes, base_path: "/", pictures }
+    Links { routes, base_path: "/", pictures, components: components() }
 }
 
 fn source(markdown: &str, allow_html: bool) -> Source<'_> {
@@ -31,7 +37,7 @@ fn lines_are_right_whichever_order_offsets_come_in() {
     let text = "one\ntwo\nthree\nfour\n";
     let page = source(text, false);
     let (routes, pictures) = (Routes::default(), Pictures::default());
-    let mut pass = Pass::new(&page, nothing(&routes, &pictures));
+    let mut pass = Pass::new(&page, nothing(&routes, &pictures), super::components::State::default());
     assert_eq!(pass.line(text.find("four").unwrap()), 8);
     assert_eq!(pass.line(text.find("two").unwrap()), 6);
     assert_eq!(pass.line(0), 5);
@@ -172,4 +178,151 @@ fn percent_escapes_in_a_link_name_the_file() {
     let joined = super::links::join(Path::new("toolkits"), "caf%C3%A9%20notes%2d%41.md").unwrap();
     assert_eq!(joined, Path::new("toolkits/café notes-A.md"));
     assert_eq!(super::links::join(Path::new("toolkits"), "100%25%zz.md").unwrap(), Path::new("toolkits/100%%zz.md"));
+}
+
+/// The codes and lines of a render's problems.
+fn problems(rendered: &Rendered) -> Vec<(&'static str, usize)> {
+    rendered.diagnostics.iter().map(|problem| (problem.code.name(), problem.line)).collect()
+}
+
+#[test]
+fn alerts_are_inset_text_and_warning_callouts_with_their_hidden_prefixes() {
+    let out = rendered(
+        "> [!NOTE]\n> A note.\n\n> [!WARNING]\n> ### Check first\n> Then act.\n\n> [!CAUTION]\n> Plain.\n",
+        false,
+    );
+    assert!(
+        out.html.starts_with(
+            "<div class=\"nhsuk-inset-text\">\n<span class=\"visually-hidden\">Information: </span>\n<p>A note.</p>"
+        ),
+        "{}",
+        out.html
+    );
+    assert!(out.html.contains("<p class=\"nhsuk-warning-callout__label\"><span class=\"visually-hidden\">Important: </span>Check first</p>\n<p>Then act.</p>"), "{}", out.html);
+    assert!(
+        out.html.contains("<span class=\"visually-hidden\">Important: </span>Important</p>\n<p>Plain.</p>"),
+        "{}",
+        out.html
+    );
+    // The heading that labels a callout is not a heading of the page.
+    assert!(out.headings.is_empty() && !out.html.contains("<h3"), "{:?}", out.headings);
+    assert!(out.text.contains("Check first") && out.text.contains("A note."), "{}", out.text);
+    assert!(out.diagnostics.is_empty(), "{:?}", out.diagnostics);
+}
+
+#[test]
+fn each_directive_is_written_as_its_component() {
+    let markdown = ":::details[How we measured it]\nThe *survey*.\n:::\n\n:::do\n- ask\n:::\n\n:::dont[Avoid]\n- assume\n:::\n\n:::quote[Ann, nurse]\nWe felt heard.\n:::\n\n:::figure[The chart]\n![A chart](chart.png)\n:::\n\n:::video[Our story]{youtube=\"https://youtu.be/dQw4w9WgXcQ\"}\nThe words said.\n:::\n";
+    let out = rendered(markdown, false);
+    let html = &out.html;
+    assert!(html.contains("<details class=\"nhsuk-details\">\n<summary class=\"nhsuk-details__summary\"><span class=\"nhsuk-details__summary-text\">How we measured it</span></summary>\n<div class=\"nhsuk-details__text\">\n<p>The <em>survey</em>.</p>"), "{html}");
+    assert!(html.contains("<p class=\"nhsuk-do-dont-list__label\">Do</p>\n<ul class=\"nhsuk-list nhsuk-list--tick\">\n<li>ask</li>\n</ul>"), "{html}");
+    assert!(
+        html.contains("<p class=\"nhsuk-do-dont-list__label\">Avoid</p>\n<ul class=\"nhsuk-list nhsuk-list--cross\">"),
+        "{html}"
+    );
+    assert!(
+        html.contains("<blockquote class=\"belong-quote__text\">\n<p>We felt heard.</p>")
+            && html.contains("<figcaption class=\"belong-quote__source\">Ann, nurse</figcaption>"),
+        "{html}"
+    );
+    assert!(
+        html.contains("<figure class=\"belong-figure\">\n<img src=\"chart.png\" alt=\"A chart\""),
+        "the picture is not in a paragraph: {html}"
+    );
+    assert!(html.contains("<figcaption class=\"belong-figure__caption\">The chart</figcaption>"), "{html}");
+    assert!(
+        html.contains("href=\"https://www.youtube.com/watch?v=dQw4w9WgXcQ\">Watch “Our story” on YouTube</a>"),
+        "{html}"
+    );
+    assert!(html.contains("data-embed=\"https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ\""), "{html}");
+    assert!(!html.contains("<iframe"), "no player before the reader asks for one: {html}");
+    assert!(
+        html.contains(
+            "Transcript of “Our story”</span></summary>\n<div class=\"nhsuk-details__text\">\n<p>The words said.</p>"
+        ),
+        "{html}"
+    );
+    // Every component's words are the page's text, for search.
+    for words in [
+        "How we measured it",
+        "survey",
+        "ask",
+        "Avoid",
+        "assume",
+        "Ann, nurse",
+        "felt heard",
+        "The chart",
+        "Our story",
+        "words said",
+    ] {
+        assert!(out.text.contains(words), "{words} is not in the text: {}", out.text);
+    }
+    assert!(out.interactive, "details and videos need the components script");
+    assert!(!rendered(":::quote\nSaid.\n:::\n", false).interactive);
+    // Only the missing picture is a problem here.
+    assert_eq!(problems(&out), [("broken-link", 22)]);
+}
+
+#[test]
+fn a_definition_list_is_a_summary_list() {
+    let out = rendered("Term\n: Its definition.\n\nOther\n: One.\n: Two.\n", false);
+    assert_eq!(
+        out.html,
+        "<dl class=\"nhsuk-summary-list\">\n<div class=\"nhsuk-summary-list__row\">\n<dt class=\"nhsuk-summary-list__key\">Term</dt>\n<dd class=\"nhsuk-summary-list__value\">Its definition.</dd>\n</div>\n<div class=\"nhsuk-summary-list__row\">\n<dt class=\"nhsuk-summary-list__key\">Other</dt>\n<dd class=\"nhsuk-summary-list__value\">One.</dd>\n<dd class=\"nhsuk-summary-list__value\">Two.</dd>\n</div>\n</dl>\n"
+    );
+}
+
+#[test]
+fn components_nest_share_the_page_and_escape_raw_html() {
+    let markdown = "## Before\n\n:::warning[Board]\n:::details[More]\n## Before\n\nA note.[^1] <b>bold</b>\n:::\n:::\n\n[^1]: The source.\n";
+    let out = rendered(markdown, false);
+    // One document: heading ids stay unique and the footnote is the page's.
+    assert!(out.html.contains("id=\"before\"") && out.html.contains("id=\"before-1\""), "{}", out.html);
+    assert!(out.html.contains("href=\"#fn-1\"") && out.html.contains("<li id=\"fn-1\">"), "{}", out.html);
+    assert!(out.html.contains("&lt;b&gt;bold&lt;/b&gt;"), "raw HTML is escaped inside a component too: {}", out.html);
+    let details = out.html.find("<details").unwrap();
+    assert!(out.html.find("nhsuk-warning-callout").unwrap() < details);
+    assert!(
+        out.html[details..].find("</details>").unwrap()
+            < out.html[details..].find("</div>\n</div>").unwrap_or(usize::MAX)
+    );
+    assert!(out.diagnostics.is_empty(), "{:?}", out.diagnostics);
+    // A directive line in code is code.
+    let code = rendered("```\n:::details[Not one]\n:::\n```\n", false);
+    assert!(code.html.contains(":::details[Not one]") && !code.html.contains("<details"), "{}", code.html);
+}
+
+#[test]
+fn a_component_missing_what_it_holds_is_an_error_at_its_line_with_the_fix() {
+    let cases = [
+        (":::details\nText.\n:::\n", "incomplete-component", "needs the words to show"),
+        (":::do[Do]\nNo list here.\n:::\n", "incomplete-component", "holds a list"),
+        (":::figure[A]\nNo picture.\n:::\n", "incomplete-component", "holds one picture"),
+        (":::figure[A]\n![a](a.png) ![b](b.png)\n:::\n", "incomplete-component", "holds one picture"),
+        (":::quote[Ann]\n:::\n", "incomplete-component", "words quoted"),
+        (":::video[Talk]{youtube=\"dQw4w9WgXcQ\"}\n:::\n", "incomplete-component", "transcript"),
+        (":::video[Talk]\nWords.\n:::\n", "incomplete-component", "names no video"),
+        (":::video[Talk]{youtube=\"https://vimeo.com/1\"}\nWords.\n:::\n", "incomplete-component", "not one"),
+        (":::video[Talk]{src=\"talk.mp4\"}\nWords.\n:::\n", "incomplete-component", "no captions"),
+        (":::video[Talk]{youtub=\"dQw4w9WgXcQ\"}\nWords.\n:::\n", "unknown-component", "setting `youtub`"),
+        (":::details[A]{open=\"yes\"}\nWords.\n:::\n", "unknown-component", "setting `open`"),
+    ];
+    for (markdown, code, words) in cases {
+        let out = rendered(markdown, false);
+        let problem = out.diagnostics.iter().find(|problem| problem.code.name() == code);
+        let problem = problem.unwrap_or_else(|| panic!("{markdown:?}: no {code} in {:?}", out.diagnostics));
+        assert_eq!(problem.line, 5, "{markdown:?}");
+        assert!(problem.message.contains(words), "{markdown:?}: {}", problem.message);
+        assert!(problem.hint.is_some(), "{markdown:?}");
+    }
+    let nearest = rendered(":::video[Talk]{youtub=\"dQw4w9WgXcQ\"}\nWords.\n:::\n", false);
+    assert!(
+        nearest.diagnostics.iter().any(|p| p.hint.as_deref() == Some("did you mean `youtube`?")),
+        "{:?}",
+        nearest.diagnostics
+    );
+    // Opened in a list, closed outside it: the markup could not nest.
+    let misnested = rendered("- item\n  :::details[A]\n  Words.\n\nAfter.\n:::\n", false);
+    assert_eq!(problems(&misnested), [("unclosed-component", 6)], "{:?}", misnested.diagnostics);
 }

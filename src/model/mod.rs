@@ -174,7 +174,7 @@ impl Model {
         let (mut site, site_problems) = match kept {
             Some(kept) => kept,
             None => {
-                let (site, site_problems) = timings.time("model", || site::model(content, config, &theme.static_files));
+                let (site, site_problems) = timings.time("model", || site::model(content, config, &theme));
                 (share_with(site, previous.map(|previous| &previous.site)), site_problems)
             }
         };
@@ -275,6 +275,9 @@ fn share_with(mut site: Site, previous: Option<&Site>) -> Site {
         }
         if site.pictures == previous.pictures {
             site.pictures = previous.pictures.clone();
+        }
+        if site.components == previous.components {
+            site.components = previous.components.clone();
         }
     }
     site

@@ -19,6 +19,7 @@ use crate::diagnostics::{Code, Diagnostic, did_you_mean};
 use crate::hashing::QuickMap;
 use crate::markdown::{self, Rendered};
 use crate::site::{Pictures, Routes, Site};
+use crate::theme::Components;
 
 /// Everything one body is made from. Equal inputs make equal bodies.
 ///
@@ -46,6 +47,9 @@ pub struct BodyInputs<'a> {
     pub routes: &'a Arc<Routes>,
     /// The size of each picture a body may show.
     pub pictures: &'a Arc<Pictures>,
+    /// The theme's component templates (`Arc`s of equal templates compare
+    /// equal, so a change elsewhere in the theme keeps every body).
+    pub components: &'a Arc<Components>,
 }
 
 impl<'a> BodyInputs<'a> {
@@ -83,6 +87,7 @@ impl<'a> BodyInputs<'a> {
             base_path: &site.base_path,
             routes: &site.routes,
             pictures: &site.pictures,
+            components: &site.components,
         }
     }
 }
@@ -100,7 +105,12 @@ pub fn body(inputs: &BodyInputs) -> Rendered {
         first_line: inputs.first_line,
         allow_html: inputs.allow_html,
     };
-    let links = markdown::Links { routes: inputs.routes, base_path: inputs.base_path, pictures: inputs.pictures };
+    let links = markdown::Links {
+        routes: inputs.routes,
+        base_path: inputs.base_path,
+        pictures: inputs.pictures,
+        components: inputs.components,
+    };
     let mut rendered = markdown::render(&source, links);
     let mut check = |url: &str, field: &str, line: usize, image: bool| {
         let link = markdown::FrontMatterLink { url, field, line, image };

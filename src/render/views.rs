@@ -201,6 +201,8 @@ pub struct PageView<'a> {
     pub image: Option<Link<'a>>,
     /// Only with `--drafts`: the page says it is a draft.
     pub draft: bool,
+    /// The body holds details or a video: the page loads `components.js`.
+    pub interactive: bool,
     /// Cards (`Card`, as template values) of the related pages.
     pub related: Vec<tera::Value>,
     pub section: Option<Link<'a>>,
@@ -285,6 +287,7 @@ impl<'a> PageView<'a> {
                 .collect(),
             image: image_link(page, body),
             draft: meta.draft,
+            interactive: body.interactive,
             related: site.related(key).iter().map(card).collect(),
             section,
         }

@@ -103,6 +103,7 @@ pub fn content_type(file: &str) -> &'static str {
         "ico" => "image/x-icon",
         "pdf" => "application/pdf",
         "csv" => "text/csv; charset=utf-8",
+        "vtt" => "text/vtt; charset=utf-8",
         "woff2" => "font/woff2",
         "woff" => "font/woff",
         "mp4" => "video/mp4",
@@ -247,7 +248,7 @@ mod tests {
             std::sync::Arc::new(
                 crate::config::parse("title = \"Hub\"\nbase_url = \"https://example.org/\"\n").unwrap(),
             ),
-            &Default::default(),
+            &crate::theme::load(std::path::Path::new("/no/hub/here"), "hub").0,
         );
         assert!(problems.is_empty(), "{problems:?}");
         std::sync::Arc::try_unwrap(site.routes).unwrap()
@@ -326,6 +327,7 @@ mod tests {
             ("favicon.ico", "image/x-icon"),
             ("report.pdf", "application/pdf"),
             ("figures.csv", "text/csv; charset=utf-8"),
+            ("talk.vtt", "text/vtt; charset=utf-8"),
             ("font.woff2", "font/woff2"),
             ("font.woff", "font/woff"),
             ("talk.mp4", "video/mp4"),

@@ -24,7 +24,7 @@ use crate::content::{Content, KindName, Page, PageKey, SectionIndex, Size, slash
 use crate::diagnostics::{Code, Diagnostic};
 use crate::hashing::QuickMap;
 use crate::slug::slugify;
-use crate::theme::StaticFile;
+use crate::theme::{Components, Theme};
 
 pub use routes::{Routes, SearchFile, SearchPlan, Source, paginated_path};
 
@@ -106,6 +106,8 @@ pub struct Site {
     pub routes: Arc<Routes>,
     /// The size of each picture under `content/` that has one.
     pub pictures: Arc<Pictures>,
+    /// The theme's component templates, which bodies are made with.
+    pub components: Arc<Components>,
     /// The URL path the site lives under: `/` or `/sub/path/`.
     pub base_path: String,
 }
@@ -204,11 +206,7 @@ pub fn base_path(base_url: &str) -> String {
 /// reported here and the second is left out (the routes table never sees
 /// it); every other clash of two files over one output path is reported by
 /// the routes table.
-pub fn model(
-    content: Content,
-    config: Arc<Config>,
-    static_files: &BTreeMap<String, StaticFile>,
-) -> (Site, Vec<Diagnostic>) {
+pub fn model(content: Content, config: Arc<Config>, theme: &Theme) -> (Site, Vec<Diagnostic>) {
     let (pages, paths, mut diagnostics) = unique_paths(content.pages);
     let order = newest_first(&pages);
     // Related pages cost the most and read only the order: made beside the lists.
@@ -225,7 +223,7 @@ pub fn model(
         ],
         per_page: config.paginate,
         assets: &content.assets,
-        static_files,
+        static_files: &theme.static_files,
         search: config.search.enabled,
     };
     let (routes, clashes) = routes::build(&route_inputs);
@@ -244,6 +242,7 @@ pub fn model(
         related: Arc::new(related),
         routes: Arc::new(routes),
         pictures: Arc::new(pictures),
+        components: theme.components.clone(),
         base_path,
     };
     (site, diagnostics)
