@@ -23,10 +23,8 @@ use crate::theme::Components;
 
 /// Everything one body is made from. Equal inputs make equal bodies.
 ///
-/// The site-wide parts are compared through their `Arc`s, which compare
-/// by address first: a model made again shares them with the last one
-/// when they are equal (`Model::apply`), so comparing every page's inputs
-/// costs a few pointer comparisons each.
+/// Every field is given wherever inputs are made (no defaults to fall back
+/// on), so an input cannot be left out by accident.
 #[derive(Debug, PartialEq)]
 pub struct BodyInputs<'a> {
     pub markdown: &'a Arc<str>,
@@ -41,15 +39,37 @@ pub struct BodyInputs<'a> {
     pub image: Option<&'a Image>,
     /// Front matter's `resources`, checked and resolved as links in the body.
     pub resources: &'a [Resource],
+    /// What every body of the site is made from.
+    pub site: SiteWide<'a>,
+}
+
+/// The inputs every body of a site shares. The large ones are compared
+/// through their `Arc`s, which compare by address first: a model made again
+/// shares them with the last one when they are equal (`Model::apply`), so
+/// comparing every page's inputs costs a few pointer comparisons each.
+#[derive(Debug, PartialEq)]
+pub struct SiteWide<'a> {
     pub allow_html: bool,
     pub base_path: &'a str,
     /// What links may point at.
     pub routes: &'a Arc<Routes>,
     /// The size of each picture a body may show.
     pub pictures: &'a Arc<Pictures>,
-    /// The theme's component templates (`Arc`s of equal templates compare
-    /// equal, so a change elsewhere in the theme keeps every body).
+    /// The theme's component templates (equal when their texts are, so a
+    /// change elsewhere in the theme keeps every body).
     pub components: &'a Arc<Components>,
+}
+
+impl<'a> SiteWide<'a> {
+    pub fn of(site: &'a Site) -> SiteWide<'a> {
+        SiteWide {
+            allow_html: site.config.allow_html,
+            base_path: &site.base_path,
+            routes: &site.routes,
+            pictures: &site.pictures,
+            components: &site.components,
+        }
+    }
 }
 
 impl<'a> BodyInputs<'a> {
@@ -63,31 +83,21 @@ impl<'a> BodyInputs<'a> {
             first_line: page.body_line,
             image: page.meta.image.as_ref(),
             resources: &page.meta.resources,
-            ..BodyInputs::site(site, markdown)
+            site: SiteWide::of(site),
         }
     }
 
     /// The inputs of a section's (or the home page's) introduction, shown
     /// on its list page.
     fn intro(site: &'a Site, index: &'a SectionIndex) -> BodyInputs<'a> {
-        let url_path = site.routes.markdown_source(index.key.as_str()).map_or("", |(path, _)| path);
-        BodyInputs { file: &index.file, url_path, first_line: index.body_line, ..BodyInputs::site(site, &index.body) }
-    }
-
-    /// What every body of `site` shares, around `markdown`.
-    fn site(site: &'a Site, markdown: &'a Arc<str>) -> BodyInputs<'a> {
         BodyInputs {
-            markdown,
-            file: Path::new(""),
-            url_path: "",
-            first_line: 1,
+            markdown: &index.body,
+            file: &index.file,
+            url_path: site.routes.markdown_source(index.key.as_str()).map_or("", |(path, _)| path),
+            first_line: index.body_line,
             image: None,
             resources: &[],
-            allow_html: site.config.allow_html,
-            base_path: &site.base_path,
-            routes: &site.routes,
-            pictures: &site.pictures,
-            components: &site.components,
+            site: SiteWide::of(site),
         }
     }
 }
@@ -103,13 +113,13 @@ pub fn body(inputs: &BodyInputs) -> Rendered {
         dir: dir.unwrap_or(Path::new("")),
         url_path: inputs.url_path,
         first_line: inputs.first_line,
-        allow_html: inputs.allow_html,
+        allow_html: inputs.site.allow_html,
     };
     let links = markdown::Links {
-        routes: inputs.routes,
-        base_path: inputs.base_path,
-        pictures: inputs.pictures,
-        components: inputs.components,
+        routes: inputs.site.routes,
+        base_path: inputs.site.base_path,
+        pictures: inputs.site.pictures,
+        components: inputs.site.components,
     };
     let mut rendered = markdown::render(&source, links);
     let mut check = |url: &str, field: &str, line: usize, image: bool| {
