@@ -162,6 +162,10 @@ pub fn front_matter(config: &Config, page: NewPage, today: Date) -> String {
             "",
             "Write the page here, in Markdown. Start sections with ##.",
             "",
+            "> [!NOTE]",
+            "> A note like this is shown as inset text. Warnings, details, do and don't lists,",
+            "> quotes, figures and videos are components too: see \"Components\" in the README.",
+            "",
         ]
         .map(String::from),
     );

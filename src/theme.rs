@@ -87,6 +87,8 @@ pub struct Theme {
 /// whatever else of the theme changed.
 pub struct Components {
     texts: Vec<(String, String)>,
+    /// Where each template is, as an author knows it, for messages.
+    origins: BTreeMap<String, PathBuf>,
     tera: tera::Tera,
 }
 
@@ -96,9 +98,10 @@ impl Components {
         self.tera.render(&format!("{COMPONENTS}{name}"), context)
     }
 
-    /// Where the template `name` is, for a message.
-    pub fn origin(name: &str) -> PathBuf {
-        Path::new("themes/hub/templates").join(COMPONENTS).join(name)
+    /// Where the template `name` (`details.html`) is, for a message.
+    pub fn origin(&self, name: &str) -> PathBuf {
+        let key = format!("{COMPONENTS}{name}");
+        self.origins.get(&key).cloned().unwrap_or_else(|| Path::new("themes/hub/templates").join(key))
     }
 }
 
@@ -181,18 +184,16 @@ pub fn load(root: &Path, name: &str) -> (Theme, Vec<Diagnostic>) {
 /// needs another template (`include`, `extends`) cannot be: it is reported
 /// and the embedded component templates stand in.
 fn components(templates: &[(String, String, PathBuf)], problems: &mut Vec<Diagnostic>) -> Components {
-    let texts: Vec<(String, String)> = templates
-        .iter()
-        .filter(|(name, _, _)| name.starts_with(COMPONENTS))
-        .map(|(name, text, _)| (name.clone(), text.clone()))
-        .collect();
+    let ours = templates.iter().filter(|(name, _, _)| name.starts_with(COMPONENTS));
+    let texts: Vec<(String, String)> = ours.clone().map(|(name, text, _)| (name.clone(), text.clone())).collect();
+    let origins: BTreeMap<String, PathBuf> = ours.map(|(name, _, display)| (name.clone(), display.clone())).collect();
     match tera_of(texts.iter().map(|(name, text)| (name.as_str(), text.as_str()))) {
-        Ok(tera) => Components { texts, tera },
+        Ok(tera) => Components { texts, origins, tera },
         Err(error) => {
-            let display = templates
+            let display = origins
                 .iter()
-                .find(|(name, _, _)| name.starts_with(COMPONENTS) && error.to_string().contains(name.as_str()))
-                .map_or_else(|| Components::origin(""), |(_, _, display)| display.clone());
+                .find(|(name, _)| error.to_string().contains(name.as_str()))
+                .map_or_else(|| Path::new("themes").join("templates").join(COMPONENTS), |(_, display)| display.clone());
             problems.push(
                 template_error(&display, &error)
                     .hint("a component's template is rendered on its own: it cannot include or extend another"),
@@ -203,7 +204,7 @@ fn components(templates: &[(String, String, PathBuf)], problems: &mut Vec<Diagno
                 .map(|(name, text)| (name.to_string(), text.to_string()))
                 .collect();
             let tera = tera_of(embedded.iter().map(|(name, text)| (name.as_str(), text.as_str()))).unwrap_or_default();
-            Components { texts: embedded, tera }
+            Components { texts: embedded, origins: BTreeMap::new(), tera }
         }
     }
 }

@@ -79,6 +79,20 @@ const PIECES: &[&str] = &[
     "14/08/2023",
     "**",
     "_",
+    ":::",
+    ":::details[",
+    ":::video",
+    ":::do\n- ",
+    ":::figure[",
+    ":::detials",
+    "{youtube=\"",
+    "{src=\"a.mp4\" captions=\"",
+    "\n:::\n",
+    "> [!NOTE]\n",
+    "> [!WARNING]\n> ### ",
+    "\n: ",
+    "<!--belong-component 0-->\n",
+    "<!--/belong-component 0-->\n",
 ];
 
 fn noise() -> impl Strategy<Value = String> {
@@ -96,6 +110,10 @@ fn front_matter_and_markdown_never_panic() {
     let config = config();
     let today = Date::parse("2026-01-01").unwrap();
     let routes = Routes::default();
+    let pictures = belong::site::Pictures::default();
+    let theme = belong::theme::load(Path::new("/no/hub/here"), "hub").0;
+    let links =
+        belong::markdown::Links { routes: &routes, base_path: "/", pictures: &pictures, components: &theme.components };
     let started = Instant::now();
     let mut rounds = 0;
     while started.elapsed() < Duration::from_secs(seconds) {
@@ -113,7 +131,7 @@ fn front_matter_and_markdown_never_panic() {
                     first_line: 1,
                     allow_html: false,
                 };
-                let _ = render(&source, &routes, "/");
+                let _ = render(&source, links);
                 Ok(())
             })
             .unwrap();

@@ -19,7 +19,6 @@ use serde::Serialize;
 use super::Pass;
 use super::directives::{Directive, Marker};
 use crate::diagnostics::{Code, Diagnostic, did_you_mean};
-use crate::theme::Components;
 
 /// Where a template shows a component's content.
 const CONTENT: &str = "<belong-content></belong-content>";
@@ -331,14 +330,14 @@ impl<'s> Pass<'s, '_> {
         let Some(template) = kind.template() else { return (String::new(), String::new()) };
         let rendered = tera::Context::from_serialize(view)
             .and_then(|context| self.links.components.render(template, &context))
-            .map_err(|error| crate::theme::template_error(&Components::origin(template), &error));
+            .map_err(|error| crate::theme::template_error(&self.links.components.origin(template), &error));
         match rendered {
             Ok(html) => match html.split_once(CONTENT) {
                 Some((opening, closing)) if !closing.contains(CONTENT) => (opening.to_string(), closing.to_string()),
                 _ => {
                     let problem = Diagnostic::new(
                         Code::Template,
-                        Components::origin(template),
+                        self.links.components.origin(template),
                         format!(
                             "the template shows a component's content other than once (for the one at {}:{line})",
                             self.source.file.display()

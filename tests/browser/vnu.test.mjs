@@ -5,9 +5,10 @@
 // (a <section> with no heading, a role an element already has).
 //
 // Steps:
-// 1. build the real hub, and a copy of tests/fixtures/basic with a draft page
-//    added, built with --drafts so the draft markup is checked too;
-// 2. run one java process over every .html file of both (it is slow to start);
+// 1. build the real hub, a copy of tests/fixtures/basic with a draft page
+//    added, built with --drafts so the draft markup is checked too, and
+//    tests/fixtures/components, a page holding every component;
+// 2. run one java process over every .html file of all three (it is slow to start);
 // 3. one test per build, each listing every message with file, line and text.
 //
 // Needs Java (Debian's default-jre-headless). Environment: BELONG_BIN.
@@ -41,7 +42,9 @@ before(
     const fixture = { name: 'basic fixture with --drafts', root: path.join(tmp, 'basic-site') };
     build(source, fixture.root, 'https://example.org/sub/', ['--drafts']);
     assert.ok(fs.existsSync(path.join(fixture.root, 'case-studies', 'unready', 'index.html')), 'the draft page was not built');
-    sites = [hub, fixture];
+    const components = { name: 'components fixture', root: path.join(tmp, 'components-site') };
+    build(copyFixture('components', path.join(tmp, 'components')), components.root, 'https://example.org/');
+    sites = [hub, fixture, components];
 
     const files = sites.flatMap((site) => htmlFiles(site.root));
     // --exit-zero-always: the messages say what failed; a non-zero status is
@@ -85,7 +88,7 @@ function describe(found) {
     .join('\n');
 }
 
-for (const name of ['hub', 'basic fixture with --drafts']) {
+for (const name of ['hub', 'basic fixture with --drafts', 'components fixture']) {
   test(`the Nu HTML checker finds no errors or warnings: ${name}`, () => {
     const site = sites.find((candidate) => candidate.name === name);
     const found = findings(site);

@@ -244,3 +244,33 @@ fn build_timings_name_every_step_and_the_peak_memory() {
     // Without the flag, no table.
     assert!(!crate::common::build_ok("basic", &[]).stderr().contains("timings"));
 }
+
+#[test]
+fn a_trust_restyles_a_component_with_a_template_of_its_own() {
+    let details = "<details class=\"trust-expander\"><summary>{{ label }}</summary>{{ content | safe }}</details>\n";
+    let built =
+        crate::common::build_edited("components", &[("themes/hub/templates/components/details.html", details)], &[]);
+    let html = built.text("/toolkits/every-component/");
+    assert!(
+        html.contains(
+            "<details class=\"trust-expander\"><summary>How we measured belonging</summary>\n<p>The staff survey"
+        ),
+        "{html}"
+    );
+    // The other components keep the theme's own templates.
+    assert!(html.contains("class=\"nhsuk-do-dont-list nhsuk-do-dont-list--do\""), "{html}");
+    // A template that forgets the content, or leans on another template, is an
+    // error naming the template and what to do.
+    for (template, words) in [
+        ("<details>{{ label }}</details>", "content | safe"),
+        ("{% include \"partials/card.html\" %}{{ content | safe }}", "cannot include or extend"),
+    ] {
+        let problems =
+            crate::common::check_edited("components", &[("themes/hub/templates/components/details.html", template)]);
+        let problem =
+            problems.iter().find(|problem| problem["code"] == "E018").unwrap_or_else(|| panic!("{problems:?}"));
+        assert!(problem["file"].as_str().unwrap().ends_with("components/details.html"), "{problem}");
+        let said = format!("{} {}", problem["message"], problem["hint"]);
+        assert!(said.contains(words), "{said}");
+    }
+}

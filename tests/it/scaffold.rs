@@ -138,6 +138,7 @@ fn the_readme_authoring_examples_pass_check_in_a_new_hub() {
     let hub = dir.path().join("hub");
     assert!(belong(&["init", hub.to_str().unwrap()], dir.path()).status.success());
     let mut saved = Vec::new();
+    let mut components = Vec::new();
     let mut save_as: Option<String> = None;
     let mut lines = guide.lines();
     while let Some(line) = lines.next() {
@@ -158,10 +159,20 @@ fn the_readme_authoring_examples_pass_check_in_a_new_hub() {
                 toml.push_str(&format!("\n{text}"));
                 std::fs::write(hub.join("site.toml"), toml).unwrap();
             }
+            "markdown" => components.push(text),
             _ => {}
         }
     }
     assert_eq!(saved.len(), 3, "the guide's examples: {saved:?}");
+    // The components' examples, in one page, with the files they name beside it.
+    assert!(components.len() >= 7, "the components' examples: {components:?}");
+    let bundle = hub.join("content/toolkits/components-from-the-readme");
+    std::fs::create_dir_all(&bundle).unwrap();
+    let front = "---\ntitle: \"Components\"\nsummary: \"The README's examples.\"\nthemes: [\"belonging\"]\ndate: 2024-01-15\n---\n\n";
+    std::fs::write(bundle.join("index.md"), format!("{front}{}", components.join("\n"))).unwrap();
+    image::RgbImage::new(40, 30).save(bundle.join("chart.png")).unwrap();
+    std::fs::write(bundle.join("welcome.mp4"), b"").unwrap();
+    std::fs::write(bundle.join("welcome.vtt"), "WEBVTT\n").unwrap();
     let check = belong(&["check", "--format", "json", "--root", hub.to_str().unwrap()], &hub);
     let stdout = String::from_utf8_lossy(&check.stdout);
     assert_eq!(check.status.code(), Some(0), "{stdout}");

@@ -208,3 +208,31 @@ fn a_word_in_the_title_scores_above_the_same_word_in_the_body() {
     // A discussion set's questions are read: "left out" is only in one.
     assert!(score_of(&manifest, "left", "discussions/questions/").is_some());
 }
+
+#[test]
+fn search_finds_words_inside_every_component() {
+    // tests/fixtures/components: one toolkit holding each component, each
+    // with a word found nowhere else on the page.
+    let built = build_ok("components", &[]);
+    let words = words(&manifest(&built));
+    for (component, word) in [
+        ("note alert", "networks"),
+        ("tip alert", "ramblings"),
+        ("warning callout's label", "consent"),
+        ("important alert", "budgets"),
+        ("details summary", "measured"),
+        ("details content", "quarter"),
+        ("do list", "volunteers"),
+        ("don't list", "silence"),
+        ("quote", "heard"),
+        ("quote's source", "okafor"),
+        ("figure caption", "membership"),
+        ("figure picture's alt text", "rising"),
+        ("video title", "story"),
+        ("video transcript", "porters"),
+        ("nested details", "kestrel"),
+        ("summary list", "sponsor"),
+    ] {
+        assert!(words.contains(&word.to_string()), "{component}: `{word}` is not indexed");
+    }
+}
