@@ -124,12 +124,19 @@ struct Open {
     styled_list: Option<usize>,
 }
 
-/// A warning callout waiting for its label.
-struct Awaiting {
+/// A component about to open: what it is and where.
+struct Opening {
     kind: Kind,
     name: String,
+    /// The file line it opens on.
     line: usize,
+    /// An alert, which ends with its blockquote.
     alert: bool,
+}
+
+/// A warning callout waiting for its label.
+struct Awaiting {
+    opening: Opening,
     /// The first heading's text, while it is read.
     heading: Option<String>,
 }
@@ -181,7 +188,7 @@ impl<'s> Pass<'s, '_> {
             Event::Start(Tag::BlockQuote(Some(kind))) => {
                 let (kind, name) = alert(kind);
                 let line = self.line(range.start);
-                self.open_component(kind, name, None, line, true);
+                self.open_component(Opening { kind, name, line, alert: true }, None);
                 return None;
             }
             Event::End(TagEnd::BlockQuote(_))
@@ -204,7 +211,7 @@ impl<'s> Pass<'s, '_> {
     fn marker(&mut self, marker: Marker) {
         // A warning callout that has not met a heading first has its label.
         if let Some(awaiting) = self.components.awaiting.take_if(|awaiting| awaiting.heading.is_none()) {
-            self.write_open(awaiting.kind, awaiting.name, IMPORTANT, awaiting.line, awaiting.alert, None);
+            self.write_open(awaiting.opening, IMPORTANT, None);
         }
         match marker {
             Marker::Open(index) => {
@@ -212,7 +219,8 @@ impl<'s> Pass<'s, '_> {
                 let directive = directive.clone();
                 let kind = Kind::of(&directive.name);
                 self.check_settings(kind, &directive);
-                self.open_component(kind, directive.name.clone(), Some(&directive), directive.line, false);
+                let opening = Opening { kind, name: directive.name.clone(), line: directive.line, alert: false };
+                self.open_component(opening, Some(&directive));
             }
             Marker::Close(_) => self.close_component(),
         }
@@ -233,20 +241,13 @@ impl<'s> Pass<'s, '_> {
             (Some(_), Event::End(TagEnd::Heading(_))) => {
                 let awaiting = self.components.awaiting.take()?;
                 let label = awaiting.heading.map(|text| text.trim().to_string()).filter(|text| !text.is_empty());
-                self.write_open(
-                    awaiting.kind,
-                    awaiting.name,
-                    label.as_deref().unwrap_or(IMPORTANT),
-                    awaiting.line,
-                    awaiting.alert,
-                    None,
-                );
+                self.write_open(awaiting.opening, label.as_deref().unwrap_or(IMPORTANT), None);
                 None
             }
             (Some(_), _) => None,
             (None, event) => {
                 let awaiting = self.components.awaiting.take()?;
-                self.write_open(awaiting.kind, awaiting.name, IMPORTANT, awaiting.line, awaiting.alert, None);
+                self.write_open(awaiting.opening, IMPORTANT, None);
                 Some(event)
             }
         }
@@ -254,12 +255,13 @@ impl<'s> Pass<'s, '_> {
 
     /// Opens a component; a warning callout without a label waits for its
     /// first heading.
-    fn open_component(&mut self, kind: Kind, name: String, directive: Option<&Directive>, line: usize, alert: bool) {
+    fn open_component(&mut self, opening: Opening, directive: Option<&Directive>) {
         let label = directive.and_then(|directive| directive.label.clone());
-        if kind == Kind::Warning && label.is_none() {
-            self.components.awaiting = Some(Awaiting { kind, name, line, alert, heading: None });
+        if opening.kind == Kind::Warning && label.is_none() {
+            self.components.awaiting = Some(Awaiting { opening, heading: None });
             return;
         }
+        let Opening { kind, ref name, line, .. } = opening;
         let label = match (kind, label) {
             (_, Some(label)) => Some(label),
             (Kind::Do, None) => Some("Do".to_string()),
@@ -267,7 +269,7 @@ impl<'s> Pass<'s, '_> {
             (Kind::Details | Kind::Video, None) => {
                 self.incomplete(
                     line,
-                    &name,
+                    name,
                     "needs the words to show for it in brackets",
                     &format!(":::{name}[{}]", example_label(kind)),
                 );
@@ -275,19 +277,12 @@ impl<'s> Pass<'s, '_> {
             }
             (_, None) => None,
         };
-        self.write_open(kind, name, label.as_deref().unwrap_or_default(), line, alert, directive);
+        self.write_open(opening, label.as_deref().unwrap_or_default(), directive);
     }
 
     /// Writes a component's opening markup and keeps its closing markup.
-    fn write_open(
-        &mut self,
-        kind: Kind,
-        name: String,
-        label: &str,
-        line: usize,
-        alert: bool,
-        directive: Option<&Directive>,
-    ) {
+    fn write_open(&mut self, opening: Opening, label: &str, directive: Option<&Directive>) {
+        let Opening { kind, name, line, alert } = opening;
         if !label.is_empty() {
             self.rendered.text.push_str(label);
             self.rendered.text.push('\n');
@@ -359,7 +354,7 @@ impl<'s> Pass<'s, '_> {
     /// closing markup.
     fn close_component(&mut self) {
         if let Some(awaiting) = self.components.awaiting.take() {
-            self.write_open(awaiting.kind, awaiting.name, IMPORTANT, awaiting.line, awaiting.alert, None);
+            self.write_open(awaiting.opening, IMPORTANT, None);
         }
         let Some(open) = self.components.open.pop() else { return };
         if open.outside != self.components.depth {
