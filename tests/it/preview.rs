@@ -243,6 +243,20 @@ fn the_preview_serves_what_a_clean_build_writes_after_200_random_changes() {
 }
 
 /// The `<img>` tags of the page `file` as the preview serves it.
+/// A copy of the basic fixture, to change freely.
+fn basic_hub() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("hub");
+    copy_tree(&crate::common::fixture("basic"), &root);
+    (dir, root)
+}
+
+/// Adds a line to the end of a file of the hub.
+fn append(root: &Path, file: &Path, line: &str) {
+    let text = fs::read_to_string(root.join(file)).unwrap();
+    fs::write(root.join(file), format!("{text}\n{line}\n")).unwrap();
+}
+
 fn pictures_on(live: &Live, file: &str) -> Vec<String> {
     let Lookup::Found(bytes) = live.file(file).0 else { panic!("the preview has no {file}") };
     let html = String::from_utf8_lossy(&bytes).into_owned();
@@ -253,9 +267,7 @@ fn pictures_on(live: &Live, file: &str) -> Vec<String> {
 fn a_picture_replaced_by_one_of_another_size_re_renders_the_body_that_shows_it() {
     // A body is made from its Markdown and from the size of each picture it
     // shows. Here only the picture changes: the Markdown is the same bytes.
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path().join("hub");
-    copy_tree(&crate::common::fixture("basic"), &root);
+    let (_dir, root) = basic_hub();
     let live = Live::default();
     let mut preview = Preview::new(options(&root, None).hub());
     let page = "case-studies/bundle/index.html";
@@ -288,9 +300,7 @@ fn a_body_edit_keeps_the_problems_of_the_site_it_keeps() {
     // Two pages with one URL: an error of the site, not of either file. A
     // body edit elsewhere keeps the site's lists and routes, and so its
     // problems: the preview must not take the hub for fixed.
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path().join("hub");
-    copy_tree(&crate::common::fixture("basic"), &root);
+    let (dir, root) = basic_hub();
     let kent = fs::read_to_string(root.join("content/case-studies/kent.md")).unwrap();
     fs::write(root.join("content/case-studies/kent-again.md"), kent.replacen("---\n", "---\nslug: \"kent\"\n", 1))
         .unwrap();
@@ -299,8 +309,7 @@ fn a_body_edit_keeps_the_problems_of_the_site_it_keeps() {
     let first = preview.update(&live, &Changes::default(), &BTreeSet::new());
     assert!(first.problems.iter().any(|problem| problem.code == belong::diagnostics::Code::DuplicateUrl), "{first:?}");
     let eeast = PathBuf::from("content/case-studies/eeast.md");
-    let text = fs::read_to_string(root.join(&eeast)).unwrap();
-    fs::write(root.join(&eeast), format!("{text}\nA line added.\n")).unwrap();
+    append(&root, &eeast, "A line added.");
     let update = preview.update(&live, &Changes { paths: BTreeSet::from([eeast]) }, &BTreeSet::new());
     assert!(
         update.problems.iter().any(|problem| problem.code == belong::diagnostics::Code::DuplicateUrl),
@@ -314,15 +323,12 @@ fn a_body_edit_keeps_the_problems_of_the_site_it_keeps() {
 fn a_static_file_added_with_a_body_edit_is_published_too() {
     // The body edit alone would keep the site's routes; the new file in
     // static/ must still become one.
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path().join("hub");
-    copy_tree(&crate::common::fixture("basic"), &root);
+    let (_dir, root) = basic_hub();
     let live = Live::default();
     let mut preview = Preview::new(options(&root, None).hub());
     preview.update(&live, &Changes::default(), &BTreeSet::new());
     let eeast = PathBuf::from("content/case-studies/eeast.md");
-    let text = fs::read_to_string(root.join(&eeast)).unwrap();
-    fs::write(root.join(&eeast), format!("{text}\nA line added.\n")).unwrap();
+    append(&root, &eeast, "A line added.");
     fs::create_dir_all(root.join("static")).unwrap();
     fs::write(root.join("static/logo.svg"), "<svg xmlns=\"http://www.w3.org/2000/svg\"/>").unwrap();
     let changes = Changes { paths: BTreeSet::from([eeast, PathBuf::from("static/logo.svg")]) };
@@ -337,9 +343,7 @@ fn a_static_file_added_with_a_body_edit_is_published_too() {
 #[test]
 fn a_model_made_for_a_build_is_brought_up_to_date_by_reading_the_hub_again() {
     use belong::model::{Keep, Model};
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path().join("hub");
-    copy_tree(&crate::common::fixture("basic"), &root);
+    let (_dir, root) = basic_hub();
     let hub = options(&root, None).hub();
     let built = Model::make(&hub, Keep::Nothing, &belong::Quiet).unwrap();
     assert_eq!(built.generation(), 1);
@@ -360,15 +364,12 @@ fn a_page_changed_without_an_event_is_read_again_when_the_folder_is_listed() {
     // Watchers miss events (a queue overflows, a network drive): when a batch
     // makes the preview list content/ again, every file whose size or time
     // changed is read again, named or not.
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path().join("hub");
-    copy_tree(&crate::common::fixture("basic"), &root);
+    let (_dir, root) = basic_hub();
     let live = Live::default();
     let mut preview = Preview::new(options(&root, None).hub());
     preview.update(&live, &Changes::default(), &BTreeSet::new());
-    let kent = root.join("content/case-studies/kent.md");
-    let text = fs::read_to_string(&kent).unwrap();
-    fs::write(&kent, format!("{text}\nChanged without an event.\n")).unwrap();
+    append(&root, Path::new("content/case-studies/kent.md"), "Changed without an event.");
+    let text = fs::read_to_string(root.join("content/case-studies/kent.md")).unwrap();
     let added = PathBuf::from("content/case-studies/added.md");
     fs::write(root.join(&added), text.replacen("title: \"", "title: \"Added: ", 1)).unwrap();
     let update = preview.update(&live, &Changes { paths: BTreeSet::from([added]) }, &BTreeSet::new());
