@@ -42,6 +42,13 @@ pub struct Config {
     pub search: Search,
     #[serde(default)]
     pub output: Output,
+    /// The picture a shared link to a page without one shows, by its path
+    /// under the site (a file of `content/` or `static/`).
+    #[serde(default)]
+    pub share_image: Option<String>,
+    /// The line of `share_image` in site.toml, for its diagnostics.
+    #[serde(skip)]
+    pub share_image_line: usize,
     /// Problems that do not stop a build (a placeholder `base_url`), for the
     /// build to report; `--base-url` clears the placeholder warning.
     #[serde(skip)]
@@ -167,6 +174,7 @@ const KNOWN_KEYS: &[&str] = &[
     "feeds",
     "search",
     "output",
+    "share_image",
 ];
 
 impl Config {
@@ -225,6 +233,10 @@ pub fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
                 .field("base_url")
                 .hint("write a full URL such as \"https://example.org/\" or \"https://example.org/hub/\""),
         ),
+    }
+    if let Some(image) = &mut config.share_image {
+        *image = image.trim().trim_start_matches('/').to_string();
+        config.share_image_line = line_of("share_image");
     }
     if config.paginate == 0 {
         problems.push(

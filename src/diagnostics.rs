@@ -72,6 +72,9 @@ codes! {
     UnknownComponent = "E021" "unknown-component" Error,
     UnclosedComponent = "E022" "unclosed-component" Error,
     IncompleteComponent = "E023" "incomplete-component" Error,
+    PictureFormat = "E024" "picture-format" Error,
+    BrokenPicture = "E025" "broken-picture" Error,
+    PictureTooLarge = "E026" "picture-too-large" Error,
     UnknownKey = "W001" "unknown-key" Warning,
     ReviewOverdue = "W002" "review-overdue" Warning,
     LongSummary = "W003" "long-summary" Warning,
@@ -83,6 +86,7 @@ codes! {
     LiteralLink = "W009" "literal-link" Warning,
     CurlyQuotes = "W010" "curly-quotes" Warning,
     PlaceholderBaseUrl = "W011" "placeholder-base-url" Warning,
+    LargePicture = "W012" "large-picture" Warning,
 }
 
 /// One problem, located as precisely as the input allows.

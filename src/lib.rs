@@ -20,6 +20,7 @@ pub mod highlight;
 pub mod markdown;
 pub mod model;
 pub mod output;
+pub mod pictures;
 pub mod render;
 pub mod scaffold;
 pub mod search;
@@ -31,8 +32,8 @@ pub mod theme;
 pub mod timings;
 
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use anyhow::Context as _;
@@ -41,6 +42,8 @@ use rayon::prelude::*;
 use crate::date::Date;
 use crate::diagnostics::Diagnostic;
 use crate::model::{Hub, Keep, Model};
+use crate::pictures::Picture;
+use crate::pictures::cache::Outcome;
 use crate::render::OutputFile;
 use crate::site::Source;
 use crate::timings::Timings;
@@ -89,6 +92,16 @@ pub struct Report {
     pub output: Option<PathBuf>,
     /// How long each step took (`build --timings` prints them).
     pub timings: Timings,
+    /// The pictures made from their pixels, and found made in the cache.
+    pub pictures: PictureWork,
+}
+
+/// How many pictures a run made, and how many it found made in the cache
+/// (`check` makes none: it only decodes those not in the cache).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct PictureWork {
+    pub made: usize,
+    pub kept: usize,
 }
 
 impl Report {
@@ -141,10 +154,9 @@ fn render_all(
 }
 
 /// Makes the model `build` and `check` render, with how long it took. `Err`
-/// is the report of a hub that could not be modelled (no readable site.toml).
-fn model(options: &Options, progress: &dyn Progress) -> Result<(Model, Timings), Report> {
-    let mut model = Model::make(&options.hub(), Keep::Nothing, progress)
-        .map_err(|diagnostics| Report { diagnostics, ..Report::default() })?;
+/// is the problems of a hub that could not be modelled (no readable site.toml).
+fn model(options: &Options, progress: &dyn Progress) -> Result<(Model, Timings), Vec<Diagnostic>> {
+    let mut model = Model::make(&options.hub(), Keep::Nothing, progress)?;
     let timings = model.take_timings();
     Ok((model, timings))
 }
@@ -155,18 +167,65 @@ fn index(model: &mut Model, timings: &mut Timings, progress: &dyn Progress) {
     model.set_search(index);
 }
 
+/// Makes the published files of every picture that is published from its
+/// pixels (`make`), or only decodes those not in the cache (`check`), in
+/// parallel: one picture decoded at a time on each thread, which bounds
+/// memory. Returns what it did and the pictures that cannot be published.
+fn make_pictures(
+    model: &Model,
+    make: bool,
+    timings: &mut Timings,
+    progress: &dyn Progress,
+) -> anyhow::Result<(PictureWork, Vec<Diagnostic>)> {
+    let made: Vec<&Arc<Picture>> = model.site().pictures.values().filter(|picture| picture.format.is_made()).collect();
+    progress.step("pictures", Some(made.len()));
+    let cache = model.inputs().pictures;
+    let started = Instant::now();
+    let outcomes: Vec<Outcome> = made
+        .par_iter()
+        .map(|picture| {
+            let outcome = if make {
+                cache.make(picture)
+            } else {
+                let kept = cache.has(picture);
+                Ok(match cache.verify(picture) {
+                    Err(problem) => Outcome::Refused(problem),
+                    Ok(()) if kept => Outcome::Kept,
+                    Ok(()) => Outcome::Made,
+                })
+            };
+            progress.advance();
+            outcome
+        })
+        .collect::<anyhow::Result<_>>()?;
+    timings.record("pictures", started.elapsed());
+    let mut work = PictureWork::default();
+    let mut problems = Vec::new();
+    for outcome in outcomes {
+        match outcome {
+            Outcome::Kept => work.kept += 1,
+            Outcome::Made if make => work.made += 1,
+            Outcome::Made => {}
+            Outcome::Refused(problem) => problems.push(*problem),
+        }
+    }
+    Ok((work, problems))
+}
+
 /// Validates the whole site, renders it and writes nothing.
 pub fn check(options: &Options) -> anyhow::Result<Report> {
     let (mut model, mut timings) = match model(options, &Quiet) {
         Ok(model) => model,
-        Err(report) => return Ok(report),
+        Err(diagnostics) => return Ok(Report { diagnostics, ..Report::default() }),
     };
     index(&mut model, &mut timings, &Quiet);
+    let (work, picture_problems) = make_pictures(&model, false, &mut timings, &Quiet)?;
     let (_, template_problems) = render_all(&model, &|_| Ok(()), &mut timings, &Quiet)?;
     let mut diagnostics = model.diagnostics();
+    diagnostics.extend(picture_problems);
     diagnostics.extend(template_problems);
     diagnostics::sort(&mut diagnostics);
-    Ok(Report { diagnostics, pages: model.page_files(), files: 0, output: None, timings })
+    Ok(Report { diagnostics, pages: model.page_files(), files: 0, output: None, timings, pictures: work })
 }
 
 /// Builds the site into its output folder, telling `progress` how it goes.
@@ -175,17 +234,31 @@ pub fn check(options: &Options) -> anyhow::Result<Report> {
 pub fn build(options: &Options, progress: &dyn Progress) -> anyhow::Result<Report> {
     let (mut model, mut timings) = match model(options, progress) {
         Ok(model) => model,
-        Err(report) => return Ok(report),
+        Err(diagnostics) => return Ok(Report { diagnostics, ..Report::default() }),
     };
     let pages = model.page_files();
     let mut diagnostics = model.diagnostics();
     if model.failed() {
-        return Ok(Report { diagnostics, pages, files: 0, output: None, timings });
+        return Ok(Report { diagnostics, pages, files: 0, output: None, timings, ..Report::default() });
     }
     index(&mut model, &mut timings, progress);
     let configured = options.output.clone().unwrap_or_else(|| model.site().config.output_dir.clone());
     let target = if configured.is_absolute() { configured } else { options.root.join(configured) };
+    // Refused before any picture is made: a refused build writes nothing.
     let staging = output::stage(&options.root, &target)?;
+    let (work, picture_problems) = match make_pictures(&model, true, &mut timings, progress) {
+        Ok(made) => made,
+        Err(error) => {
+            staging.abandon();
+            return Err(error);
+        }
+    };
+    if !picture_problems.is_empty() {
+        staging.abandon();
+        diagnostics.extend(picture_problems);
+        diagnostics::sort(&mut diagnostics);
+        return Ok(Report { diagnostics, pages, timings, pictures: work, ..Report::default() });
+    }
     let precompress = model.site().config.output.precompress;
     let write = |file: OutputFile| write_for_host(&staging, file, options.minify, precompress);
     let rendered = render_all(&model, &write, &mut timings, progress);
@@ -200,10 +273,10 @@ pub fn build(options: &Options, progress: &dyn Progress) -> anyhow::Result<Repor
     diagnostics::sort(&mut diagnostics);
     if diagnostics.iter().any(Diagnostic::is_error) {
         staging.abandon();
-        return Ok(Report { diagnostics, pages, files: 0, output: None, timings });
+        return Ok(Report { diagnostics, pages, timings, pictures: work, ..Report::default() });
     }
     let written = timings.time("swap into place", || staging.commit())?;
-    Ok(Report { diagnostics, pages, files, output: Some(written), timings })
+    Ok(Report { diagnostics, pages, files, output: Some(written), timings, pictures: work })
 }
 
 /// Writes one file as the host is to serve it: minified when `minify`, with

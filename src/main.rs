@@ -128,6 +128,15 @@ enum Format {
     Github,
 }
 
+/// What a build did with pictures, for its summary line: nothing when it
+/// has none.
+fn pictures_made(work: belong::PictureWork) -> String {
+    match (work.made, work.kept) {
+        (0, 0) => String::new(),
+        (made, kept) => format!("; pictures: {made} made, {kept} from the cache"),
+    }
+}
+
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
@@ -155,11 +164,12 @@ fn main() -> ExitCode {
                     print_human(&report.diagnostics, report.pages, &options.root);
                     if let Some(output) = &report.output {
                         eprintln!(
-                            "built {} pages ({} files) into {} in {:.2}s",
+                            "built {} pages ({} files) into {} in {:.2}s{}",
                             report.pages,
                             report.files,
                             output.display(),
-                            started.elapsed().as_secs_f64()
+                            started.elapsed().as_secs_f64(),
+                            pictures_made(report.pictures)
                         );
                     } else if report.failed() {
                         eprintln!("nothing was written: fix the errors above and build again");

@@ -15,6 +15,7 @@ use crate::slug::slugify;
 /// The starter hub, by path under the new hub's folder.
 const STARTER: &[(&str, &str)] = &[
     ("site.toml", include_str!("../starter/site.toml")),
+    (".gitignore", include_str!("../starter/gitignore")),
     ("content/_index.md", include_str!("../starter/content/_index.md")),
     ("content/accessibility.md", include_str!("../starter/content/accessibility.md")),
     ("content/case-studies/_index.md", include_str!("../starter/content/case-studies/_index.md")),

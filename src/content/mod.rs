@@ -1,7 +1,7 @@
 //! Reads `content/` into typed pages: the only step that reads content from disk.
 //!
 //! 1. `walk` lists Markdown files and other files (bundle images) in sorted order,
-//!    never following symlinks; `picture` measures the pictures.
+//!    never following symlinks; `assets` reads each picture's header.
 //! 2. Each Markdown file is read, decoded (UTF-8, optional BOM, LF or CRLF) and cut
 //!    at its front matter (`front_matter`).
 //! 3. `validate` turns raw fields into one typed struct per kind, reporting every
@@ -9,9 +9,9 @@
 //! 4. `sources` keeps every file as read, and reads again only what a batch of
 //!    changes may have touched.
 
+mod assets;
 pub mod front_matter;
 mod outcome;
-mod picture;
 mod sources;
 mod validate;
 mod vocabulary;
@@ -22,15 +22,14 @@ use std::fmt;
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 
-use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::config::Config;
 use crate::date::Date;
 use crate::diagnostics::{Code, Diagnostic};
 
+pub use assets::{Asset, find};
 pub use outcome::{benchmark_label, describe, figure};
-pub use picture::Size;
 pub use sources::{Changed, Reading, Reread, Sources};
 pub use walk::{Found, is_editor_file};
 
@@ -374,24 +373,6 @@ pub struct SectionIndex {
     pub body_line: usize,
 }
 
-/// A file in `content/` that is not Markdown: copied to the output as it is.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Asset {
-    /// Where it is on disk.
-    pub source: PathBuf,
-    /// Its path under `content/`, such as `case-studies/eeast/chart.png`.
-    pub path: PathBuf,
-    /// Its size, when it is a picture of a sized format (PNG, JPEG, GIF, WebP).
-    pub size: Option<Size>,
-}
-
-/// What `content/` holds (`walk`), each picture measured.
-pub fn find(root: &Path) -> Found {
-    let mut found = walk::find(root);
-    found.assets.par_iter_mut().for_each(|asset| asset.size = picture::size(&asset.source));
-    found
-}
-
 /// Everything `content/` holds, sorted by path.
 #[derive(Debug, Default)]
 pub struct Content {
@@ -437,8 +418,10 @@ fn assemble(
             None => {}
         }
     }
-    // Nothing of a draft is published: its bundle's pictures stay out too.
+    // Nothing of a draft is published: its bundle's pictures stay out too,
+    // and so do their problems.
     content.assets.retain(|asset| !draft_bundles.iter().any(|bundle| asset.path.starts_with(bundle)));
+    diagnostics.extend(content.assets.iter().flat_map(|asset| asset.problems.iter().cloned()));
     (content, diagnostics)
 }
 

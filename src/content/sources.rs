@@ -13,6 +13,7 @@ use std::time::SystemTime;
 
 use rayon::prelude::*;
 
+use super::assets::stamp;
 use super::{Content, DIR, Found, LoadOptions, Loaded, assemble, find, load_file};
 use crate::config::Config;
 use crate::date::Date;
@@ -109,7 +110,7 @@ impl Sources {
     /// everything changed).
     fn relist(&self, reading: &Reading, changed: Changed) -> (Sources, Reread) {
         let content_dir = reading.root.join(DIR);
-        let found = find(reading.root);
+        let found = find(reading.root, &self.found.assets);
         let read: Vec<(Arc<Read>, bool)> = found
             .markdown
             .par_iter()
@@ -147,13 +148,6 @@ impl Sources {
     pub fn loaded(&self, relative: &Path) -> Option<&Loaded> {
         self.files[*self.places.get(relative)?].loaded.as_ref()
     }
-}
-
-/// A file's modification time and size: what tells an update that a file
-/// changed when no event named it.
-fn stamp(path: &Path) -> Option<(SystemTime, u64)> {
-    let metadata = std::fs::metadata(path).ok()?;
-    Some((metadata.modified().ok()?, metadata.len()))
 }
 
 fn read_file(reading: &Reading, relative: &Path) -> Read {

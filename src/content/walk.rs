@@ -19,7 +19,7 @@ pub struct Found {
 }
 
 /// Lists `.md` files (paths relative to `content/`) and other files, sorted;
-/// no file is read (`content::find` measures the pictures).
+/// no file is read (`content::find` reads the pictures' headers).
 pub fn find(root: &Path) -> Found {
     let content_dir = root.join(DIR);
     let mut markdown = Vec::new();
@@ -70,7 +70,13 @@ pub fn find(root: &Path) -> Found {
         } else if let Some(problem) = misplaced_page(root, entry.path(), &relative) {
             diagnostics.push(problem);
         } else {
-            assets.push(Asset { source: entry.path().to_path_buf(), path: relative, size: None });
+            assets.push(Asset {
+                source: entry.path().to_path_buf(),
+                path: relative,
+                stamp: None,
+                picture: None,
+                problems: Vec::new(),
+            });
         }
     }
     Found { markdown, assets, diagnostics }

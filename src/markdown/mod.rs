@@ -13,11 +13,13 @@ use std::collections::HashSet;
 use std::fmt::Write as _;
 use std::ops::Range;
 use std::path::Path;
+use std::sync::Arc;
 
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
-use crate::content::{PageKey, Size};
+use crate::content::PageKey;
 use crate::diagnostics::{Code, Diagnostic};
+use crate::pictures::{Picture, Size};
 use crate::site::{Pictures, Routes};
 use crate::theme::Components;
 
@@ -207,14 +209,19 @@ struct LinkState {
 }
 
 /// A Markdown picture, written out as `<img>` when it ends, with its size
-/// when the site has measured it.
+/// and widths when it is a picture of `content/`.
 struct ImageState<'s> {
     src: CowStr<'s>,
     title: CowStr<'s>,
     alt: String,
-    size: Option<Size>,
+    picture: Option<Arc<Picture>>,
     line: usize,
 }
+
+/// How wide a picture in a page's text is shown, for the browser to choose
+/// among its widths: the text column of the default theme (44em at 19px)
+/// on a wide screen, else the screen's width.
+pub const BODY_PICTURE_SIZES: &str = "(min-width: 880px) 836px, 100vw";
 
 impl<'s, 't> Pass<'s, 't> {
     fn new(source: &'s Source<'s>, links: Links<'t>, components: components::State<'s>) -> Self {
@@ -368,9 +375,9 @@ impl<'s, 't> Pass<'s, 't> {
             Tag::Image { dest_url, title, .. } => {
                 let line = self.line(offset);
                 let src = self.link_target(&dest_url, line, true);
-                let size =
-                    src.strip_prefix(self.links.base_path).and_then(|path| self.links.pictures.get(path)).copied();
-                self.image = Some(ImageState { src, title, alt: String::new(), size, line });
+                let picture =
+                    src.strip_prefix(self.links.base_path).and_then(|path| self.links.pictures.get(path)).cloned();
+                self.image = Some(ImageState { src, title, alt: String::new(), picture, line });
             }
             Tag::FootnoteDefinition(label) => {
                 self.in_definition = true;
@@ -455,8 +462,12 @@ impl<'s, 't> Pass<'s, 't> {
         if !image.title.is_empty() {
             let _ = write!(html, " title=\"{}\"", escape(&image.title));
         }
-        if let Some(Size { width, height }) = image.size {
+        if let Some(picture) = &image.picture {
+            let Size { width, height } = picture.published_size();
             let _ = write!(html, " width=\"{width}\" height=\"{height}\"");
+            if let Some(srcset) = picture.srcset(self.links.base_path) {
+                let _ = write!(html, " srcset=\"{}\" sizes=\"{BODY_PICTURE_SIZES}\"", escape(&srcset));
+            }
         }
         html.push_str(" loading=\"lazy\" decoding=\"async\">");
         self.emit(Event::Html(html.into()));

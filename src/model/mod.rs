@@ -22,6 +22,7 @@ use crate::config::Config;
 use crate::content::{Changed, LoadOptions, Loaded, Page, Reading, Sources};
 use crate::date::Date;
 use crate::diagnostics::{self, Diagnostic};
+use crate::pictures::Cache;
 use crate::render::{self, Bodies, Inputs};
 use crate::search;
 use crate::site::{self, Site};
@@ -67,6 +68,8 @@ pub struct Model {
     bodies: Bodies,
     search: Arc<search::Index>,
     shared: render::Shared,
+    /// Where the pictures' published files are made and kept.
+    pictures: Cache,
     /// The problems of reading the files, of the configuration and of the
     /// theme.
     problems: Vec<Diagnostic>,
@@ -195,6 +198,7 @@ impl Model {
             // The last index serves until `set_search` gives this model its own.
             search: previous.map(|previous| previous.search.clone()).unwrap_or_default(),
             shared,
+            pictures: Cache::new(&hub.root),
             problems,
             site_problems,
             page_files,
@@ -225,6 +229,7 @@ impl Model {
             search: &self.search,
             today: self.hub.today,
             shared: &self.shared,
+            pictures: &self.pictures,
         }
     }
 

@@ -47,17 +47,30 @@ pub struct BodyInputs<'a> {
 /// through their `Arc`s, which compare by address first: a model made again
 /// shares them with the last one when they are equal (`Model::apply`), so
 /// comparing every page's inputs costs a few pointer comparisons each.
-#[derive(Debug, PartialEq)]
+#[derive(Debug)]
 pub struct SiteWide<'a> {
     pub allow_html: bool,
     pub base_path: &'a str,
     /// What links may point at.
     pub routes: &'a Arc<Routes>,
-    /// The size of each picture a body may show.
+    /// The pictures a body may show: compared by `picture_shapes`, as a
+    /// body shows their sizes and widths, never their pixels.
     pub pictures: &'a Arc<Pictures>,
+    pub picture_shapes: u128,
     /// The theme's component templates (equal when their texts are, so a
     /// change elsewhere in the theme keeps every body).
     pub components: &'a Arc<Components>,
+}
+
+impl PartialEq for SiteWide<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        let SiteWide { allow_html, base_path, routes, pictures: _, picture_shapes, components } = self;
+        *allow_html == other.allow_html
+            && *base_path == other.base_path
+            && *routes == other.routes
+            && *picture_shapes == other.picture_shapes
+            && *components == other.components
+    }
 }
 
 impl<'a> SiteWide<'a> {
@@ -67,6 +80,7 @@ impl<'a> SiteWide<'a> {
             base_path: &site.base_path,
             routes: &site.routes,
             pictures: &site.pictures,
+            picture_shapes: site.picture_shapes,
             components: &site.components,
         }
     }

@@ -20,6 +20,7 @@ use crate::content::{KindName, PageKey};
 use crate::date::Date;
 use crate::diagnostics::Diagnostic;
 use crate::hashing::QuickMap;
+use crate::pictures::Cache;
 use crate::search;
 use crate::site::{Listing, Section, Site, Source, Taxonomy, paginated_path, routes};
 use crate::theme::{self, StaticContents, Theme};
@@ -51,6 +52,8 @@ pub struct Inputs<'a> {
     /// The day "due for review" is judged against.
     pub today: Date,
     pub shared: &'a Shared,
+    /// Where made pictures are: their files are copied from there.
+    pub pictures: &'a Cache,
 }
 
 /// Template values made once for a site and its bodies and shared by every
@@ -128,7 +131,7 @@ pub fn render(file: &str, source: &Source, inputs: &Inputs) -> Result<OutputFile
             let page = site.page(key);
             let view = PageView::new(site, inputs.bodies, key, inputs.today, &|other| inputs.card(other));
             let current = page.kind_name().section_dir().unwrap_or("");
-            let html = Html { file, canonical: site.path(key), current, title: &page.meta.title };
+            let html = Html { file, canonical: site.path(key), current, title: &page.meta.title, page: Some(key) };
             html_page(inputs, &html, source, &|context| context.insert("page", &view))
         }
         Source::Home => home(inputs, file),
@@ -143,6 +146,7 @@ pub fn render(file: &str, source: &Source, inputs: &Inputs) -> Result<OutputFile
                 canonical: &routes::taxonomy_path(*taxonomy),
                 current: taxonomy.segment(),
                 title: taxonomy.title(),
+                page: None,
             };
             html_page(inputs, &html, source, &|context| {
                 context.insert("taxonomy", taxonomy.segment());
@@ -161,7 +165,7 @@ pub fn render(file: &str, source: &Source, inputs: &Inputs) -> Result<OutputFile
             None => Err(missing(file)),
         },
         Source::NotFound => {
-            let html = Html { file, canonical: "", current: "", title: "Page not found" };
+            let html = Html { file, canonical: "", current: "", title: "Page not found", page: None };
             html_page(inputs, &html, source, &|_| {})
         }
         Source::SiteFeed => text(feeds::atom(site, &site.config.title, &site.newest, file, "")),
@@ -184,6 +188,13 @@ pub fn render(file: &str, source: &Source, inputs: &Inputs) -> Result<OutputFile
             Ok(OutputFile { path: file.to_string(), contents })
         }
         Source::Asset(path) => Ok(OutputFile { path: file.to_string(), contents: Contents::Copy(path.clone()) }),
+        Source::Picture { path, width } => {
+            let Some(picture) = site.pictures.get(path) else { return Err(missing(file)) };
+            let variant = picture.variants().into_iter().find(|variant| variant.size.width == *width);
+            let Some(variant) = variant else { return Err(missing(file)) };
+            let made = inputs.pictures.file(picture, &variant);
+            Ok(OutputFile { path: file.to_string(), contents: Contents::Copy(made) })
+        }
     }
 }
 
@@ -203,6 +214,8 @@ struct Html<'a> {
     /// The menu entry to mark as current.
     current: &'a str,
     title: &'a str,
+    /// The hub's page it shows, if it is one.
+    page: Option<&'a PageKey>,
 }
 
 /// An HTML page, with the context every template shares and what `fill` adds.
@@ -216,7 +229,9 @@ fn html_page(
     let mut context = tera::Context::new();
     context.insert_value("site", inputs.site_view(html.current));
     context.insert("title", html.title);
-    context.insert("canonical", &site.absolute_url(html.canonical));
+    let canonical = site.absolute_url(html.canonical);
+    context.insert("share", &views::Share::new(site, inputs.bodies, html.page, html.title, canonical.clone()));
+    context.insert("canonical", &canonical);
     fill(&mut context);
     let template = template(site, source).unwrap_or_default();
     let bytes = render_template(inputs.theme, &template, &context)?;
@@ -233,7 +248,7 @@ fn home(inputs: &Inputs, file: &str) -> Result<OutputFile, Diagnostic> {
     let sections: Vec<TermLink> = site.sections.iter().map(|s| section_link(site, s)).collect();
     let themes = views::term_links(site, &site.themes);
     let title = site.home.as_ref().and_then(|home| home.title.as_deref()).unwrap_or(&site.config.title);
-    let html = Html { file, canonical: "", current: "", title };
+    let html = Html { file, canonical: "", current: "", title, page: None };
     html_page(inputs, &html, &Source::Home, &|context| {
         context.insert("intro", &intro);
         context.insert("latest", &latest);
@@ -248,7 +263,7 @@ fn search_page(inputs: &Inputs, file: &str) -> Result<OutputFile, Diagnostic> {
     let themes = views::term_links(site, &site.themes);
     let organisations = views::term_links(site, &site.organisations);
     let regions = views::term_links(site, &site.regions);
-    let html = Html { file, canonical: routes::SEARCH, current: "search", title: "Search" };
+    let html = Html { file, canonical: routes::SEARCH, current: "search", title: "Search", page: None };
     html_page(inputs, &html, &Source::Search, &|context| {
         context.insert("sections", &sections);
         context.insert("themes", &themes);
@@ -322,7 +337,7 @@ fn list_page(inputs: &Inputs, list: &List, fill: &dyn Fn(&mut tera::Context)) ->
     let own_path = paginated_path(&list.listing.path, list.number);
     let name = &list.listing.name;
     let title = if list.number > 1 { format!("{name} (page {} of {total})", list.number) } else { name.to_string() };
-    let html = Html { file: list.file, canonical: &own_path, current: list.current, title: &title };
+    let html = Html { file: list.file, canonical: &own_path, current: list.current, title: &title, page: None };
     html_page(inputs, &html, list.source, &|context| {
         context.insert("name", name);
         context.insert("groups", &groups);

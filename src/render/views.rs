@@ -119,8 +119,8 @@ pub struct Card<'a> {
     pub date_human: Option<String>,
     pub organisation: Option<&'a str>,
     pub themes: Vec<Link<'a>>,
-    /// The page's picture: `name` is its alt text.
-    pub image: Option<Link<'a>>,
+    /// The page's picture.
+    pub image: Option<Image<'a>>,
     /// Only with `--drafts`: the card says the page is a draft.
     pub draft: bool,
 }
@@ -138,7 +138,7 @@ impl<'a> Card<'a> {
             date_human: page.meta.date.map(|date| date.human()),
             organisation: page.organisation(),
             themes: theme_links(site, page),
-            image: image_link(page, bodies.page(key)),
+            image: Image::of_page(site, page, bodies.page(key)),
             draft: page.meta.draft,
         }
     }
@@ -198,7 +198,7 @@ pub struct PageView<'a> {
     pub outcomes: Option<Outcomes<'a>>,
     pub questions: Vec<&'a str>,
     pub resources: Vec<Link<'a>>,
-    pub image: Option<Link<'a>>,
+    pub image: Option<Image<'a>>,
     /// Only with `--drafts`: the page says it is a draft.
     pub draft: bool,
     /// The body holds details or a video: the page loads `components.js`.
@@ -285,7 +285,7 @@ impl<'a> PageView<'a> {
                 .zip(&body.resource_urls)
                 .map(|(resource, url)| Link { name: &resource.title, url: url.clone() })
                 .collect(),
-            image: image_link(page, body),
+            image: Image::of_page(site, page, body),
             draft: meta.draft,
             interactive: body.interactive,
             related: site.related(key).iter().map(card).collect(),
@@ -294,11 +294,87 @@ impl<'a> PageView<'a> {
     }
 }
 
-/// A page's picture, its alt text as the link's name, at the address its
-/// body's link check resolved.
-fn image_link<'a>(page: &'a Page, body: &Rendered) -> Option<Link<'a>> {
-    let image = page.meta.image.as_ref()?;
-    Some(Link { name: &image.alt, url: body.image_url.clone()? })
+/// A page's picture as its `<img>` needs it: the address its body's link
+/// check resolved, its alt text, and, for a picture of `content/`, its size
+/// and widths (`srcset`; the template says at what width it shows, `sizes`).
+#[derive(Serialize, Clone, Debug)]
+pub struct Image<'a> {
+    pub url: String,
+    /// The alt text.
+    pub name: &'a str,
+    pub width: Option<u32>,
+    pub height: Option<u32>,
+    pub srcset: Option<String>,
+}
+
+impl<'a> Image<'a> {
+    fn of_page(site: &Site, page: &'a Page, body: &Rendered) -> Option<Image<'a>> {
+        let image = page.meta.image.as_ref()?;
+        let url = body.image_url.clone()?;
+        let picture = site.picture_at(&url);
+        let size = picture.map(|picture| picture.published_size());
+        Some(Image {
+            name: &image.alt,
+            width: size.map(|size| size.width),
+            height: size.map(|size| size.height),
+            srcset: picture.and_then(|picture| picture.srcset(&site.base_path)),
+            url,
+        })
+    }
+}
+
+/// What a link to a page shows where it is shared (Teams, email, social
+/// sites): the Open Graph and Twitter card tags of `base.html`. Every
+/// address is absolute, as those readers need.
+#[derive(Serialize, Debug)]
+pub struct Share<'a> {
+    pub title: &'a str,
+    pub description: &'a str,
+    pub url: String,
+    /// `article` for a page of the hub's content, `website` for the rest.
+    pub kind: &'static str,
+    pub image: Option<ShareImage<'a>>,
+}
+
+/// The picture a shared link shows: the page's own, else the site's
+/// `share_image`; the widest published width of it (1,600 px where the
+/// picture is that wide).
+#[derive(Serialize, Debug)]
+pub struct ShareImage<'a> {
+    pub url: String,
+    pub width: Option<u32>,
+    pub height: Option<u32>,
+    pub alt: Option<&'a str>,
+}
+
+impl<'a> Share<'a> {
+    /// The share tags of the page at `canonical` (absolute), titled
+    /// `title`, showing `page` when it is one of the hub's pages.
+    pub fn new(
+        site: &'a Site,
+        bodies: &Bodies,
+        page: Option<&PageKey>,
+        title: &'a str,
+        canonical: String,
+    ) -> Share<'a> {
+        let shown = page.map(|key| (site.page(key), bodies.page(key)));
+        let description = shown.and_then(|(page, _)| page.meta.summary.as_deref()).unwrap_or(&site.config.description);
+        let own = shown.and_then(|(page, body)| {
+            let alt = page.meta.image.as_ref()?.alt.as_str();
+            Some((body.image_url.clone()?, Some(alt)))
+        });
+        let default = || Some((site.url(site.config.share_image.as_deref()?), None));
+        let image = own.or_else(default).map(|(url, alt)| {
+            let size = site.picture_at(&url).map(|picture| picture.published_size());
+            ShareImage {
+                url: site.absolute_url(url.strip_prefix(site.base_path.as_str()).unwrap_or(&url)),
+                width: size.map(|size| size.width),
+                height: size.map(|size| size.height),
+                alt,
+            }
+        });
+        Share { title, description, url: canonical, kind: if page.is_some() { "article" } else { "website" }, image }
+    }
 }
 
 /// A group of cards (`Card`, as template values) under an optional heading

@@ -25,6 +25,7 @@ use rayon::prelude::*;
 use crate::diagnostics::{Code, Diagnostic};
 use crate::hashing::QuickMap;
 use crate::model::{Changes, Hub, Keep, Model};
+use crate::pictures::cache;
 use crate::render::{self, Contents};
 use crate::site::{Source, routes};
 use crate::timings::Quiet;
@@ -110,6 +111,10 @@ impl Live {
     /// is now, kept from an earlier request or rendered and kept, with the
     /// generation of the model it is from.
     pub fn file(&self, file: &str) -> (Lookup, u64) {
+        if let Some(problem) = self.make_picture(file) {
+            let generation = self.read().generation();
+            return (Lookup::Failed(problem), generation);
+        }
         let served = self.read();
         let Some(model) = &served.model else { return (Lookup::NoSite, 0) };
         let generation = model.generation();
@@ -127,6 +132,27 @@ impl Live {
             Err(diagnostic) => Lookup::Failed(diagnostic),
         };
         (lookup, generation)
+    }
+
+    /// Makes the picture `file` is a width of, when its files are not yet
+    /// in the cache: a preview makes each picture when first asked for it,
+    /// as a build does, without holding the site (that would hold up the
+    /// next update for as long). `Some` when the picture cannot be made.
+    fn make_picture(&self, file: &str) -> Option<Box<Diagnostic>> {
+        let (picture, store) = {
+            let served = self.read();
+            let model = served.model.as_ref()?;
+            let Some(Source::Picture { path, .. }) = model.site().routes.get(file) else { return None };
+            (model.site().pictures.get(path)?.clone(), model.inputs().pictures.clone())
+        };
+        match store.make(&picture) {
+            Ok(cache::Outcome::Kept | cache::Outcome::Made) => None,
+            Ok(cache::Outcome::Refused(problem)) => Some(problem),
+            Err(error) => Some(Box::new(
+                Diagnostic::new(Code::ReadFailed, &picture.file, format!("{error:#}"))
+                    .hint("check that the hub's folder can be written: belong keeps made pictures in .belong-cache/"),
+            )),
+        }
     }
 
     /// Whether a page served from `generation`, showing `file` (`None` for an

@@ -20,9 +20,10 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use crate::config::Config;
-use crate::content::{Content, KindName, Page, PageKey, SectionIndex, Size, slash_path};
+use crate::content::{Content, KindName, Page, PageKey, SectionIndex, slash_path};
 use crate::diagnostics::{Code, Diagnostic};
 use crate::hashing::QuickMap;
+use crate::pictures::Picture;
 use crate::slug::slugify;
 use crate::theme::{Components, Theme};
 
@@ -81,9 +82,30 @@ impl Taxonomy {
     }
 }
 
-/// Each published picture's size, by its path under `content/`
+/// The error for a `share_image` in site.toml that the site does not
+/// publish.
+fn share_image_problem(config: &Config, routes: &Routes) -> Option<Diagnostic> {
+    let image = config.share_image.as_deref()?;
+    if routes.get(image).is_some() {
+        return None;
+    }
+    Some(
+        Diagnostic::new(
+            Code::Config,
+            crate::config::FILE,
+            format!("share_image `{image}` is not a file the site publishes"),
+        )
+        .at(config.share_image_line, 1)
+        .field("share_image")
+        .hint(
+            "give the picture's path under content/ or static/, such as \"images/hub.jpg\" for content/images/hub.jpg",
+        ),
+    )
+}
+
+/// Each picture of `content/` that reads, by its path there
 /// (`case-studies/eeast/chart.png`).
-pub type Pictures = BTreeMap<String, Size>;
+pub type Pictures = BTreeMap<String, Arc<Picture>>;
 
 /// The whole site, ready to render. Pages are known by their source path.
 #[derive(Clone, Debug)]
@@ -106,6 +128,8 @@ pub struct Site {
     pub routes: Arc<Routes>,
     /// The size of each picture under `content/` that has one.
     pub pictures: Arc<Pictures>,
+    /// What pages show of the pictures (`pictures::shapes`).
+    pub picture_shapes: u128,
     /// The theme's component templates, which bodies are made with.
     pub components: Arc<Components>,
     /// The URL path the site lives under: `/` or `/sub/path/`.
@@ -117,6 +141,12 @@ impl Site {
     /// (root-relative, so one build works on any host).
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.base_path, path.trim_start_matches('/'))
+    }
+
+    /// The picture of `content/` at the address `url` (under the base path),
+    /// when there is one.
+    pub fn picture_at(&self, url: &str) -> Option<&Arc<Picture>> {
+        self.pictures.get(url.strip_prefix(self.base_path.as_str())?)
     }
 
     /// The absolute URL, for feeds, the sitemap and canonical links.
@@ -228,7 +258,9 @@ pub fn model(content: Content, config: Arc<Config>, theme: &Theme) -> (Site, Vec
     };
     let (routes, clashes) = routes::build(&route_inputs);
     diagnostics.extend(clashes);
-    let pictures = content.assets.iter().filter_map(|asset| Some((slash_path(&asset.path), asset.size?))).collect();
+    diagnostics.extend(share_image_problem(&config, &routes));
+    let pictures: Pictures =
+        content.assets.iter().filter_map(|asset| Some((slash_path(&asset.path), asset.picture.clone()?))).collect();
     let base_path = base_path(&config.base_url);
     let site = Site {
         config,
@@ -241,6 +273,7 @@ pub fn model(content: Content, config: Arc<Config>, theme: &Theme) -> (Site, Vec
         newest: Arc::new(lists.newest),
         related: Arc::new(related),
         routes: Arc::new(routes),
+        picture_shapes: crate::pictures::shapes(pictures.values().map(|picture| &**picture)),
         pictures: Arc::new(pictures),
         components: theme.components.clone(),
         base_path,

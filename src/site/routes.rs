@@ -63,6 +63,14 @@ pub enum Source {
     Static,
     /// A file under `content/` copied as it is, from this path on disk.
     Asset(PathBuf),
+    /// One published width of a picture of `content/`, made from its pixels:
+    /// the widest at the picture's own path.
+    /// By the picture's path under `content/` (its bytes are not part of
+    /// the table: a body that links to it is the same whatever its pixels).
+    Picture {
+        path: String,
+        width: u32,
+    },
     /// A file of the search index.
     SearchIndex(SearchFile),
 }
@@ -196,7 +204,7 @@ impl Routes {
 
     /// Every content asset's path under `content/`.
     pub fn assets(&self) -> impl Iterator<Item = &str> {
-        self.iter().filter(|(_, source)| matches!(source, Source::Asset(_))).map(|(file, _)| file)
+        self.iter().filter(|(file, source)| is_content_file(file, source)).map(|(file, _)| file)
     }
 
     /// How the search index is split into files; `None` when search is off.
@@ -206,7 +214,7 @@ impl Routes {
 
     /// True when `content_path` is a file under `content/` that is published.
     pub fn is_asset(&self, content_path: &str) -> bool {
-        matches!(self.files.get(content_path), Some(Source::Asset(_)))
+        self.files.get(content_path).is_some_and(|source| is_content_file(content_path, source))
     }
 }
 
@@ -297,7 +305,15 @@ pub fn build(inputs: &Inputs) -> (Routes, Vec<Diagnostic>) {
         }
     }
     for asset in inputs.assets {
-        table.add(slash_path(&asset.path), Source::Asset(asset.source.clone()));
+        match &asset.picture {
+            Some(picture) if picture.format.is_made() => {
+                for variant in picture.variants() {
+                    let source = Source::Picture { path: picture.path.clone(), width: variant.size.width };
+                    table.add(variant.path, source);
+                }
+            }
+            _ => table.add(slash_path(&asset.path), Source::Asset(asset.source.clone())),
+        }
     }
     for file in inputs.static_files.keys() {
         table.add(file.clone(), Source::Static);
@@ -399,7 +415,7 @@ impl Inputs<'_> {
         let hint = match (blamed, other) {
             (Source::Alias { .. }, _) => "remove this alias, or point it at an address no other file uses",
             (Source::Page(_), _) => "rename the file, or set `slug:` to another name",
-            (Source::Asset(_), Source::Static) => {
+            (Source::Asset(_) | Source::Picture { .. }, Source::Static) => {
                 "to replace a theme's file, put yours in the static/ folder beside content/; otherwise rename it"
             }
             _ => "rename or move one of the two files",
@@ -424,6 +440,7 @@ impl Inputs<'_> {
                 Some((page_file(page), line, Some("aliases")))
             }
             Source::Asset(_) => Some((Path::new(DIR).join(file), 0, None)),
+            Source::Picture { path, .. } => Some((Path::new(DIR).join(path), 0, None)),
             Source::Static => self.static_files.get(file).map(|found| (found.origin.clone(), 0, None)),
             _ => None,
         }
@@ -447,7 +464,9 @@ impl Inputs<'_> {
             Source::TaxonomyIndex(taxonomy) | Source::Term { taxonomy, .. } => {
                 format!("the hub's {} pages", taxonomy.title().to_lowercase())
             }
-            Source::Page(_) | Source::Alias { .. } | Source::Asset(_) | Source::Static => file.to_string(),
+            Source::Page(_) | Source::Alias { .. } | Source::Asset(_) | Source::Picture { .. } | Source::Static => {
+                file.to_string()
+            }
         }
     }
 }
@@ -456,7 +475,17 @@ impl Inputs<'_> {
 /// at the content file of the two, else at the newer source: static files are
 /// added after the hub's own pages, so a static file is blamed before them.
 fn is_content(source: &Source) -> bool {
-    matches!(source, Source::Page(_) | Source::Alias { .. } | Source::Asset(_))
+    matches!(source, Source::Page(_) | Source::Alias { .. } | Source::Asset(_) | Source::Picture { .. })
+}
+
+/// True when `file` is a file of `content/` published at its own path (a
+/// picture's narrower widths are not: no author wrote them).
+fn is_content_file(file: &str, source: &Source) -> bool {
+    match source {
+        Source::Asset(_) => true,
+        Source::Picture { path, .. } => path == file,
+        _ => false,
+    }
 }
 
 /// `content/case-studies/eeast.md`: a page's file relative to the site root.

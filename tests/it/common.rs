@@ -87,7 +87,7 @@ pub fn build(name: &str, extra: &[&str]) -> Built {
 
 /// Copies fixture `name`, writes `files` (path under the site, text) over it,
 /// and builds it with `extra` flags.
-pub fn build_edited(name: &str, files: &[(&str, &str)], extra: &[&str]) -> Built {
+pub fn build_edited<T: AsRef<[u8]>>(name: &str, files: &[(&str, T)], extra: &[&str]) -> Built {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().join("site");
     copy_tree(&fixture(name), &root);

@@ -231,6 +231,7 @@ fn build_timings_name_every_step_and_the_peak_memory() {
             "model",
             "markdown",
             "search index",
+            "pictures",
             "templates and write",
             "swap into place",
             "whole run"

@@ -12,7 +12,7 @@ use crate::common::repo;
 /// The layers, lowest first. `lib.rs` and `main.rs` sit above them all.
 const LAYERS: &[&[&str]] = &[
     &["escape", "slug", "date", "diagnostics", "timings", "hashing"],
-    &["config"],
+    &["config", "pictures"],
     &["content"],
     &["theme"],
     &["site"],

@@ -17,10 +17,10 @@ fn case_study(title: &str, extra: &str, body: &str) -> String {
 #[test]
 fn nothing_of_a_draft_is_published_and_drafts_asked_for_are_marked_and_never_announced() {
     let draft = case_study("\"Not ready yet\"", "draft: true\nimage: \"plan.png\"\nimage_alt: \"The plan\"\n", "Soon.");
-    let files = [
-        ("content/case-studies/unready/index.md", draft.as_str()),
-        ("content/case-studies/unready/plan.png", "a picture"),
-    ];
+    let mut plan = Vec::new();
+    image::RgbImage::new(30, 20).write_to(&mut std::io::Cursor::new(&mut plan), image::ImageFormat::Png).unwrap();
+    let files =
+        [("content/case-studies/unready/index.md", draft.as_bytes()), ("content/case-studies/unready/plan.png", &plan)];
     let built = build_edited("basic", &files, &[]);
     assert!(!built.public.join("case-studies/unready").exists(), "a draft's bundle folder was published");
 
@@ -53,7 +53,7 @@ fn markdown_saved_under_other_names_is_never_published_as_raw_source() {
 
 #[test]
 fn the_page_picture_is_shown_with_its_alt_text_on_the_page_and_its_card() {
-    let built = build_edited("basic", &[], &[]);
+    let built = build_edited::<&str>("basic", &[], &[]);
     let page = built.page("/case-studies/bundle/");
     let pictures = attributes(&page, "main img[src$='photo.png']", "alt");
     assert!(pictures.contains(&"Staff at a network meeting".to_string()), "{pictures:?}");
