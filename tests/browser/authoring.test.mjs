@@ -17,7 +17,6 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import zlib from 'node:zlib';
 
 import {
   REPO,
@@ -33,6 +32,7 @@ import {
   axeViolations,
   describeViolations,
   keepOnLoopback,
+  png,
 } from './support.mjs';
 
 const ALT = 'Staff at a network meeting'; // tests/fixtures/basic/content/case-studies/bundle/index.md
@@ -69,29 +69,6 @@ let hub;
 let context;
 let tab;
 const offsite = [];
-
-/** A `width` by `height` RGB PNG of a diagonal gradient. */
-function png(width, height) {
-  const chunk = (type, data) => {
-    const length = Buffer.alloc(4);
-    length.writeUInt32BE(data.length);
-    const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
-    const crc = Buffer.alloc(4);
-    crc.writeUInt32BE(zlib.crc32(body));
-    return Buffer.concat([length, body, crc]);
-  };
-  const header = Buffer.alloc(13);
-  header.writeUInt32BE(width, 0);
-  header.writeUInt32BE(height, 4);
-  header.set([8, 2, 0, 0, 0], 8); // 8 bits per channel, RGB, no interlace
-  const rows = Buffer.alloc((width * 3 + 1) * height);
-  for (let y = 0; y < height; y++) {
-    const row = y * (width * 3 + 1); // each row starts with filter type 0
-    for (let x = 0; x < width; x++) rows.set([(x * 255) / width, (y * 255) / height, 160], row + 1 + x * 3);
-  }
-  const signature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-  return Buffer.concat([signature, chunk('IHDR', header), chunk('IDAT', zlib.deflateSync(rows)), chunk('IEND', Buffer.alloc(0))]);
-}
 
 before(
   async () => {
@@ -157,7 +134,8 @@ test('a page picture shows in the page header with its alt text, no wider than t
       // Hold the picture back, to see the page laid out before it arrives.
       let release;
       const held = new Promise((resolve) => { release = resolve; });
-      await tab.route('**/photo.png', async (route) => { await held; await route.continue(); });
+      // Whichever width of it the browser picks from its srcset.
+      await tab.route('**/photo*.png', async (route) => { await held; await route.continue(); });
       try {
         await visit(fixture, pathname, { waitUntil: 'domcontentloaded' });
         // The stylesheet has arrived (it does not wait for pictures).
@@ -173,7 +151,7 @@ test('a page picture shows in the page header with its alt text, no wider than t
         assert.equal(await below(), before, 'the text below the picture moved when the picture loaded');
       } finally {
         release();
-        await tab.unroute('**/photo.png');
+        await tab.unroute('**/photo*.png');
       }
       const shown = await tab.evaluate(() => {
         const img = document.querySelector('main header figure img');

@@ -5,6 +5,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 
@@ -144,8 +145,11 @@ export async function serve(root) {
   return { root, server, origin: `http://127.0.0.1:${server.address().port}` };
 }
 
-/** Headless Chromium with a fresh profile in `profile`, as every suite launches it. */
-export function launch(profile) {
+/**
+ * Headless Chromium with a fresh profile in `profile`, as every suite launches it;
+ * `options` adds to the context's (a `viewport`, a `deviceScaleFactor`).
+ */
+export function launch(profile, options = {}) {
   return chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
@@ -160,6 +164,7 @@ export function launch(profile) {
     ],
     viewport: WIDE,
     reducedMotion: 'reduce',
+    ...options,
   });
 }
 
@@ -205,4 +210,27 @@ export function describeViolations(violations) {
         v.nodes.map((node) => `    ${node.target}\n      ${node.html}\n      ${(node.summary || '').replace(/\n/g, '\n      ')}`).join('\n'),
     )
     .join('\n');
+}
+
+/** A `width` by `height` RGB PNG of a diagonal gradient. */
+export function png(width, height) {
+  const chunk = (type, data) => {
+    const length = Buffer.alloc(4);
+    length.writeUInt32BE(data.length);
+    const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(zlib.crc32(body));
+    return Buffer.concat([length, body, crc]);
+  };
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(width, 0);
+  header.writeUInt32BE(height, 4);
+  header.set([8, 2, 0, 0, 0], 8); // 8 bits per channel, RGB, no interlace
+  const rows = Buffer.alloc((width * 3 + 1) * height);
+  for (let y = 0; y < height; y++) {
+    const row = y * (width * 3 + 1); // each row starts with filter type 0
+    for (let x = 0; x < width; x++) rows.set([(x * 255) / width, (y * 255) / height, 160], row + 1 + x * 3);
+  }
+  const signature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+  return Buffer.concat([signature, chunk('IHDR', header), chunk('IDAT', zlib.deflateSync(rows)), chunk('IEND', Buffer.alloc(0))]);
 }

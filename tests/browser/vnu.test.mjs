@@ -6,7 +6,7 @@
 //
 // Steps:
 // 1. build the real hub, a copy of tests/fixtures/basic with a draft page
-//    added, built with --drafts so the draft markup is checked too, and
+//    and a 1,200 px picture added, built with --drafts so the draft markup is checked too, and
 //    tests/fixtures/components, a page holding every component;
 // 2. run one java process over every .html file of all three (it is slow to start);
 // 3. one test per build, each listing every message with file, line and text.
@@ -21,7 +21,7 @@ import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 
-import { REPO, MINUTE, DRAFT_CASE_STUDY, build, copyFixture, htmlFiles } from './support.mjs';
+import { REPO, MINUTE, DRAFT_CASE_STUDY, build, copyFixture, htmlFiles, png } from './support.mjs';
 
 const require = createRequire(import.meta.url);
 const VNU_JAR = require('vnu-jar');
@@ -39,6 +39,8 @@ before(
 
     const source = copyFixture('basic', path.join(tmp, 'basic'));
     fs.writeFileSync(path.join(source, 'content', 'case-studies', 'unready.md'), DRAFT_CASE_STUDY);
+    // A picture wide enough to go out at several widths: srcset and sizes.
+    fs.writeFileSync(path.join(source, 'content', 'case-studies', 'bundle', 'photo.png'), png(1200, 800));
     const fixture = { name: 'basic fixture with --drafts', root: path.join(tmp, 'basic-site') };
     build(source, fixture.root, 'https://example.org/sub/', ['--drafts']);
     assert.ok(fs.existsSync(path.join(fixture.root, 'case-studies', 'unready', 'index.html')), 'the draft page was not built');

@@ -11,6 +11,7 @@ mod hub;
 mod layers;
 mod links;
 mod pages;
+mod pictures;
 mod preview;
 mod publish;
 mod safety;

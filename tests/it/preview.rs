@@ -378,3 +378,38 @@ fn a_page_changed_without_an_event_is_read_again_when_the_folder_is_listed() {
     assert!(String::from_utf8_lossy(&page).contains("Changed without an event."));
     assert!(matches!(live.file("case-studies/added/index.html").0, Lookup::Found(_)));
 }
+
+#[test]
+fn the_preview_serves_the_pictures_a_build_makes_made_when_first_asked_for() {
+    let (dir, root) = basic_hub();
+    let photo = image::RgbImage::from_fn(1000, 600, |x, y| image::Rgb([(x % 251) as u8, (y % 241) as u8, 120]));
+    photo.save(root.join("content/case-studies/bundle/wide.png")).unwrap();
+    append(&root, Path::new("content/case-studies/bundle/index.md"), "![A wide chart](wide.png)");
+    let live = Live::default();
+    let mut preview = Preview::new(options(&root, None).hub());
+    let update = preview.update(&live, &Changes::default(), &BTreeSet::new());
+    assert!(update.problems.is_empty(), "{update:?}");
+    let cache = root.join(belong::pictures::cache::DIR);
+    assert!(!cache.exists(), "a picture was made before anyone asked for it");
+    let widths = ["wide-400w.png", "wide-800w.png", "wide.png"];
+    let served: Vec<Vec<u8>> = widths
+        .iter()
+        .map(|name| match live.file(&format!("case-studies/bundle/{name}")).0 {
+            Lookup::Found(bytes) => bytes.to_vec(),
+            _ => panic!("the preview has no {name}"),
+        })
+        .collect();
+    assert!(cache.is_dir());
+    let page = match live.file("case-studies/bundle/index.html").0 {
+        Lookup::Found(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+        _ => panic!("no page"),
+    };
+    assert!(page.contains("/case-studies/bundle/wide-400w.png 400w"), "{page}");
+    let public = dir.path().join("public");
+    let built = belong::build(&options(&root, Some(public.clone())), &belong::Quiet).unwrap();
+    assert!(!built.failed(), "{:?}", built.diagnostics);
+    assert_eq!(built.pictures, belong::PictureWork { made: 1, kept: 1 }, "the build reuses what the preview made");
+    for (name, bytes) in widths.iter().zip(served) {
+        assert!(fs::read(public.join("case-studies/bundle").join(name)).unwrap() == bytes, "{name} differs");
+    }
+}
