@@ -276,6 +276,8 @@ pub fn build(options: &Options, progress: &dyn Progress) -> anyhow::Result<Repor
         return Ok(Report { diagnostics, pages, timings, pictures: work, ..Report::default() });
     }
     let written = timings.time("swap into place", || staging.commit())?;
+    let inputs = model.inputs();
+    inputs.pictures.prune(model.site().pictures.values().map(|picture| &**picture));
     Ok(Report { diagnostics, pages, files, output: Some(written), timings, pictures: work })
 }
 

@@ -111,6 +111,28 @@ impl Cache {
         make::decode(picture, &bytes).map(drop).map_err(|reason| undecodable(&picture.file, &reason))
     }
 
+    /// Removes the made pictures of every picture but `used` (a build's,
+    /// once it has written them), and what builds that stopped part-way left
+    /// more than a day ago, so a cache kept by a pipeline does not grow with
+    /// every photo replaced. Best effort: a file that cannot be removed
+    /// stays, and costs only its space.
+    pub fn prune<'a>(&self, used: impl IntoIterator<Item = &'a Picture>) {
+        let keep: std::collections::HashSet<PathBuf> = used.into_iter().map(|picture| self.entry(picture)).collect();
+        let Ok(entries) = std::fs::read_dir(&self.dir) else { return };
+        let day_old = |path: &Path| {
+            let modified = std::fs::metadata(path).and_then(|metadata| metadata.modified());
+            modified.is_ok_and(|time| time.elapsed().is_ok_and(|age| age.as_secs() > 24 * 60 * 60))
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            let partial = path.file_name().is_some_and(|name| name.to_string_lossy().contains(".part-"));
+            if keep.contains(&path) || (partial && !day_old(&path)) {
+                continue;
+            }
+            let _ = std::fs::remove_dir_all(&path);
+        }
+    }
+
     fn file_in(&self, folder: &Path, picture: &Picture, variant: &Variant) -> PathBuf {
         let file = self.file(picture, variant);
         folder.join(file.file_name().unwrap_or_default())

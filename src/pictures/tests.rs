@@ -301,3 +301,21 @@ fn a_picture_changed_since_it_was_read_is_not_filed_under_its_old_bytes() {
     }
     assert!(!cache.has(&picture));
 }
+
+#[test]
+fn pruning_keeps_the_pictures_in_use_and_removes_the_rest() {
+    let dir = tempfile::tempdir().unwrap();
+    let kept = written(dir.path(), "kept.jpg", &jpeg(900, 600, None));
+    let replaced = written(dir.path(), "replaced.jpg", &jpeg(1000, 600, None));
+    let cache = Cache::new(dir.path());
+    for picture in [&kept, &replaced] {
+        assert!(matches!(cache.make(picture).unwrap(), cache::Outcome::Made));
+    }
+    let pictures = dir.path().join(cache::DIR).join("pictures");
+    let in_progress = pictures.join("0123-4567.part-99-0");
+    std::fs::create_dir_all(&in_progress).unwrap();
+    cache.prune([&kept]);
+    assert!(cache.has(&kept));
+    assert!(!cache.has(&replaced));
+    assert!(in_progress.is_dir(), "another build's folder was taken from under it");
+}

@@ -25,7 +25,7 @@ fn a_thousand_page_corpus_builds_without_problems() {
     // Through a pipe, progress is plain lines (no animation), one per step
     // at most, in the order the steps run.
     assert!(!stderr.contains('\r') && !stderr.contains('\u{1b}'), "{stderr:?}");
-    let steps = ["load and validate", "model and markdown", "search index", "templates and write"];
+    let steps = ["load and validate", "model and markdown", "search index", "pictures", "templates and write"];
     let shown: Vec<usize> = stderr
         .lines()
         .filter_map(|line| line.strip_prefix("belong: "))

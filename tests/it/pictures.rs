@@ -195,6 +195,13 @@ fn every_img_has_its_size_and_widths_and_a_second_build_makes_no_picture_and_wri
     );
     assert!(String::from_utf8_lossy(&other.stderr).contains("pictures: 0 made, 2 from the cache"));
     assert!(first == files(&elsewhere));
+    // A photo replaced: only it is made again, and the old one's files go.
+    let replaced = built.root.join("content/case-studies/photo-story/photo.jpg");
+    std::fs::write(&replaced, jpeg_bytes(&photo(1800, 1200))).unwrap();
+    let third = belong(&["build", "--root", built.root.to_str().unwrap()], &built.root);
+    assert!(String::from_utf8_lossy(&third.stderr).contains("pictures: 1 made, 1 from the cache"));
+    let cached = std::fs::read_dir(built.root.join(".belong-cache/pictures")).unwrap().count();
+    assert_eq!(cached, 2, "the replaced photo's made files are still kept");
 }
 
 /// The `content` of `<meta property="…">` (or `name`) tags on a page.
