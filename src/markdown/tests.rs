@@ -208,6 +208,9 @@ fn alerts_are_inset_text_and_warning_callouts_with_their_hidden_prefixes() {
     assert!(out.headings.is_empty() && !out.html.contains("<h3"), "{:?}", out.headings);
     assert!(out.text.contains("Check first") && out.text.contains("A note."), "{}", out.text);
     assert!(out.diagnostics.is_empty(), "{:?}", out.diagnostics);
+    // The alert ends with its quotation.
+    let then = rendered("> [!TIP]\n> A tip.\n\nOutside.\n", false);
+    assert!(then.html.ends_with("</div>\n<p>Outside.</p>\n"), "{}", then.html);
 }
 
 #[test]
@@ -301,6 +304,7 @@ fn a_component_missing_what_it_holds_is_an_error_at_its_line_with_the_fix() {
         (":::figure[A]\nNo picture.\n:::\n", "incomplete-component", "holds one picture"),
         (":::figure[A]\n![a](a.png) ![b](b.png)\n:::\n", "incomplete-component", "holds one picture"),
         (":::quote[Ann]\n:::\n", "incomplete-component", "words quoted"),
+        (":::quote[Ann]\n&nbsp;\n:::\n", "incomplete-component", "words quoted"),
         (":::video[Talk]{youtube=\"dQw4w9WgXcQ\"}\n:::\n", "incomplete-component", "transcript"),
         (":::video[Talk]\nWords.\n:::\n", "incomplete-component", "names no video"),
         (":::video[Talk]{youtube=\"https://vimeo.com/1\"}\nWords.\n:::\n", "incomplete-component", "not one"),
@@ -325,4 +329,49 @@ fn a_component_missing_what_it_holds_is_an_error_at_its_line_with_the_fix() {
     // Opened in a list, closed outside it: the markup could not nest.
     let misnested = rendered("- item\n  :::details[A]\n  Words.\n\nAfter.\n:::\n", false);
     assert_eq!(problems(&misnested), [("unclosed-component", 6)], "{:?}", misnested.diagnostics);
+}
+
+#[test]
+fn directives_named_as_asides_are_inset_text_and_warning_callouts() {
+    for name in ["note", "tip", "info"] {
+        let out = rendered(&format!(":::{name}\nA thing to know.\n:::\n"), false);
+        assert!(out.html.starts_with("<div class=\"nhsuk-inset-text\">"), "{name}: {}", out.html);
+        assert!(out.diagnostics.is_empty(), "{name}: {:?}", out.diagnostics);
+    }
+    for name in ["important", "warning", "caution", "danger"] {
+        let out = rendered(&format!(":::{name}[Before you start]\nCheck.\n:::\n"), false);
+        assert!(out.html.contains("nhsuk-warning-callout__label"), "{name}: {}", out.html);
+        assert!(out.html.contains("Before you start</p>"), "{name}: {}", out.html);
+    }
+}
+
+#[test]
+fn a_quotation_inside_a_component_does_not_close_it() {
+    for markdown in [
+        ":::details[More]\n> Said once.\n\nAfter the quote.\n:::\n",
+        "> [!NOTE]\n> > Said once.\n>\n> After the quote.\n",
+    ] {
+        let out = rendered(markdown, false);
+        let quote = out.html.find("<blockquote>").unwrap_or_else(|| panic!("{}", out.html));
+        let after = out.html.find("<p>After the quote.</p>").unwrap_or_else(|| panic!("{}", out.html));
+        let closed = out.html.rfind("</div>").unwrap();
+        assert!(quote < after && after < closed, "the component closed at the quote's end: {}", out.html);
+        assert!(out.diagnostics.is_empty(), "{:?}", out.diagnostics);
+    }
+}
+
+#[test]
+fn only_a_do_or_dont_list_is_restyled_and_every_list_closes_as_it_opened() {
+    // An ordered list in a do list is still the NHS tick list, closed as one.
+    let numbered = rendered(":::do\n1. ask\n2. listen\n:::\n", false);
+    assert!(numbered.html.contains("<ul class=\"nhsuk-list nhsuk-list--tick\">"), "{}", numbered.html);
+    assert!(numbered.html.contains("</ul>") && !numbered.html.contains("</ol>"), "{}", numbered.html);
+    // Lists anywhere else, and lists inside a do list's items, are plain.
+    let plain = rendered(":::details[Steps]\n1. one\n2. two\n:::\n\n:::dont\n- assume\n  1. nested\n:::\n", false);
+    assert!(plain.html.contains("<ol>\n<li>one</li>\n<li>two</li>\n</ol>"), "{}", plain.html);
+    assert!(plain.html.contains("<ol>\n<li>nested</li>\n</ol>"), "{}", plain.html);
+    assert_eq!(plain.html.matches("nhsuk-list--").count(), 1, "{}", plain.html);
+    // A figure's picture is not left in half a paragraph.
+    let figure = rendered(":::figure[The chart]\n![A chart](chart.png)\n:::\n", false);
+    assert!(!figure.html.contains("<p>") && !figure.html.contains("</p>"), "{}", figure.html);
 }

@@ -264,6 +264,7 @@ fn a_trust_restyles_a_component_with_a_template_of_its_own() {
     // error naming the template and what to do.
     for (template, words) in [
         ("<details>{{ label }}</details>", "content | safe"),
+        ("<details>{{ content | safe }}</details>{{ content | safe }}", "other than once"),
         ("{% include \"partials/card.html\" %}{{ content | safe }}", "cannot include or extend"),
     ] {
         let problems =
