@@ -271,7 +271,7 @@ impl<'s> Pass<'s, '_> {
                     line,
                     name,
                     "needs the words to show for it in brackets",
-                    &format!(":::{name}[{}]", example_label(kind)),
+                    &format!("write them on its opening line: :::{name}[{}]", example_label(kind)),
                 );
                 None
             }
@@ -374,13 +374,18 @@ impl<'s> Pass<'s, '_> {
         }
         let example = match open.kind {
             Kind::Do | Kind::Dont if open.lists == 0 => {
-                Some(("holds a list", "- a line that starts with a dash for each thing"))
+                Some(("holds a list", "write it inside the component: - a line that starts with a dash for each thing"))
             }
-            Kind::Figure if open.images != 1 => Some(("holds one picture", "![What the picture shows](picture.png)")),
-            Kind::Quote if !open.has_text => Some(("holds the words quoted", "the quotation, as a paragraph")),
-            Kind::Video if !open.has_text => {
-                Some(("holds its transcript", "the words said in the video, as paragraphs"))
+            Kind::Figure if open.images != 1 => {
+                Some(("holds one picture", "write it inside the component: ![What the picture shows](picture.png)"))
             }
+            Kind::Quote if !open.has_text => {
+                Some(("holds the words quoted", "write them inside the component: the quotation, as a paragraph"))
+            }
+            Kind::Video if !open.has_text => Some((
+                "holds its transcript",
+                "write it inside the component: the words said in the video, as paragraphs",
+            )),
             _ => None,
         };
         if let Some((what, how)) = example {
@@ -389,10 +394,10 @@ impl<'s> Pass<'s, '_> {
         self.emit(Event::Html(open.closing.into()));
     }
 
-    fn incomplete(&mut self, line: usize, name: &str, what: &str, how: &str) {
+    fn incomplete(&mut self, line: usize, name: &str, what: &str, hint: &str) {
         let problem = Diagnostic::new(Code::IncompleteComponent, self.source.file, format!("this `:::{name}` {what}"))
             .at(line, 1)
-            .hint(format!("write it inside the component: {how}"));
+            .hint(hint);
         self.rendered.diagnostics.push(problem);
     }
 
@@ -429,7 +434,7 @@ impl<'s> Pass<'s, '_> {
                     line,
                     "video",
                     &format!("has `{written}` as its YouTube video, which is not one"),
-                    "{youtube=\"https://www.youtube.com/watch?v=…\"}, the video's address",
+                    "write the video's address on its opening line: {youtube=\"https://www.youtube.com/watch?v=…\"}",
                 );
                 return (None, None);
             };
@@ -438,7 +443,7 @@ impl<'s> Pass<'s, '_> {
             return (Some(YouTube { id, watch_url, embed_url }), None);
         }
         let Some(src) = directive.attribute("src") else {
-            self.incomplete(line, "video", "names no video", "{youtube=\"https://www.youtube.com/watch?v=…\"}, or a file beside the page: {src=\"talk.mp4\" captions=\"talk.vtt\"}");
+            self.incomplete(line, "video", "names no video", "write it on its opening line: {youtube=\"https://www.youtube.com/watch?v=…\"}, or a file beside the page: {src=\"talk.mp4\" captions=\"talk.vtt\"}");
             return (None, None);
         };
         let url = self.link_target(&CowStr::from(src.to_string()), line, true).into_string();
@@ -447,7 +452,7 @@ impl<'s> Pass<'s, '_> {
                 line,
                 "video",
                 "has no captions file",
-                "{captions=\"talk.vtt\"}, captions in WebVTT beside the video",
+                "write it on its opening line: {captions=\"talk.vtt\"}, captions in WebVTT beside the video",
             );
             return (None, None);
         };

@@ -320,6 +320,17 @@ fn a_component_missing_what_it_holds_is_an_error_at_its_line_with_the_fix() {
         assert!(problem.message.contains(words), "{markdown:?}: {}", problem.message);
         assert!(problem.hint.is_some(), "{markdown:?}");
     }
+    // A missing label is written on the opening line, with an example that fits.
+    for (markdown, hint) in [
+        (":::details\nText.\n:::\n", "write them on its opening line: :::details[How we measured it]"),
+        (
+            ":::video{youtube=\"dQw4w9WgXcQ\"}\nWords.\n:::\n",
+            "write them on its opening line: :::video[Title of the video]",
+        ),
+    ] {
+        let out = rendered(markdown, false);
+        assert!(out.diagnostics.iter().any(|p| p.hint.as_deref() == Some(hint)), "{markdown:?}: {:?}", out.diagnostics);
+    }
     let nearest = rendered(":::video[Talk]{youtub=\"dQw4w9WgXcQ\"}\nWords.\n:::\n", false);
     assert!(
         nearest.diagnostics.iter().any(|p| p.hint.as_deref() == Some("did you mean `youtube`?")),
