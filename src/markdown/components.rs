@@ -597,9 +597,15 @@ mod tests {
         ] {
             assert_eq!(youtube_id(written), id, "{written}");
         }
-        for written in
-            ["", "dQw4w9WgXc", "https://vimeo.com/12345678901", "https://www.youtube.com/", "javascript:alert(1)"]
-        {
+        assert_eq!(youtube_id("https://youtu.be/a-b_c-d_e-f"), Some("a-b_c-d_e-f".to_string()));
+        for written in [
+            "",
+            "dQw4w9WgXc",
+            "dQw4w9WgXc!",
+            "https://vimeo.com/12345678901",
+            "https://www.youtube.com/",
+            "javascript:alert(1)",
+        ] {
             assert_eq!(youtube_id(written), None, "{written}");
         }
     }

@@ -144,10 +144,8 @@ pub fn prepare<'a>(markdown: &'a str, file: &Path, first_line: usize) -> Prepare
     // the end, so the rest of the page still renders and is checked.
     for directive in open.into_iter().rev() {
         prepared.problems.push(unclosed(file, &prepared.directives[directive]));
-        if !out.ends_with('\n') {
-            out.push('\n');
-        }
-        out.push('\n');
+        // A blank line first (one more is harmless), so the marker is a block.
+        out.push_str("\n\n");
         prepared.markers.insert(out.len(), Marker::Close(directive));
         out.push_str(&marker_text(Marker::Close(directive)));
         out.push('\n');
@@ -170,12 +168,8 @@ fn container_prefix(line: &str) -> (&str, &str) {
     loop {
         let spaces = bytes[end..].iter().take_while(|&&byte| byte == b' ').count();
         match bytes.get(end + spaces) {
-            Some(b'>') => {
-                end += spaces + 1;
-                if bytes.get(end) == Some(&b' ') {
-                    end += 1;
-                }
-            }
+            // The space after `>` is counted as the next round's indentation.
+            Some(b'>') => end += spaces + 1,
             _ => return (&line[..end + spaces], &line[end + spaces..]),
         }
     }
@@ -342,6 +336,10 @@ mod tests {
         assert_eq!(found.directives[1].name, "do");
         assert!(found.markdown.starts_with("> <!--belong-component 0-->\n"), "{}", found.markdown);
         assert!(found.markdown.contains("\n>   <!--/belong-component 1-->\n"), "{}", found.markdown);
+        // `>` without its space still holds a component.
+        let tight = prepared(">:::details[More]\n>Words.\n>:::\n");
+        assert!(tight.problems.is_empty(), "{:?}", tight.problems);
+        assert_eq!(tight.markdown, "><!--belong-component 0-->\n>Words.\n><!--/belong-component 0-->\n");
     }
 
     #[test]
@@ -364,6 +362,11 @@ mod tests {
         assert!(problems[2].2.contains(":::"));
         // The unclosed one is closed at the end, so the page still renders.
         assert_eq!(found.markers.values().filter(|marker| matches!(marker, Marker::Close(_))).count(), 2);
+        // A name is a letter, then letters, digits, `-` and `_`.
+        let bad = prepared(":::1st[More]\n:::\n");
+        assert!(bad.problems[0].message.contains("name comes straight after the colons"), "{:?}", bad.problems);
+        let named = prepared(":::my_call-out[More]\n:::\n");
+        assert!(named.problems[0].message.contains("no component `:::my_call-out`"), "{:?}", named.problems);
         let bad = prepared(":::details[More\n");
         assert!(bad.problems[0].message.contains("no closing `]`"), "{:?}", bad.problems);
         let bad = prepared(":::video{youtube=\"abc}\n:::\n");
