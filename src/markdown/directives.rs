@@ -333,6 +333,12 @@ mod tests {
         assert!(found.problems.is_empty(), "{:?}", found.problems);
         assert_eq!(found.directives[0].attribute("youtube"), Some("abcdefghijk"));
         assert_eq!(found.directives[0].attribute("start"), Some("30"));
+        let dashed = prepared(":::video[Talk]{data-start=\"1\" my_key='2'}\n:::\n");
+        assert!(dashed.problems.is_empty(), "{:?}", dashed.problems);
+        assert_eq!(
+            (dashed.directives[0].attribute("data-start"), dashed.directives[0].attribute("my_key")),
+            (Some("1"), Some("2"))
+        );
         assert_eq!(found.directives[1].name, "do");
         assert!(found.markdown.starts_with("> <!--belong-component 0-->\n"), "{}", found.markdown);
         assert!(found.markdown.contains("\n>   <!--/belong-component 1-->\n"), "{}", found.markdown);
@@ -369,6 +375,10 @@ mod tests {
         assert!(named.problems[0].message.contains("no component `:::my_call-out`"), "{:?}", named.problems);
         let bad = prepared(":::details[More\n");
         assert!(bad.problems[0].message.contains("no closing `]`"), "{:?}", bad.problems);
+        for settings in ["{=\"x\"}", "{you tube=\"x\"}"] {
+            let bad = prepared(&format!(":::video[Talk]{settings}\n:::\n")).problems;
+            assert!(bad.iter().any(|p| p.message.contains("is not a setting's name")), "{settings}: {bad:?}");
+        }
         let bad = prepared(":::video{youtube=\"abc}\n:::\n");
         assert!(bad.problems.iter().any(|p| p.message.contains("no closing \"")), "{:?}", bad.problems);
     }
