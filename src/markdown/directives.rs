@@ -355,6 +355,14 @@ mod tests {
         assert!(found.directives.is_empty() && found.problems.is_empty());
         assert_eq!(found.markdown, text);
         assert!(matches!(prepared("No colons here.\n").markdown, Cow::Borrowed(_)));
+        // A fence ends at a line of at least its own characters; after it,
+        // directives are read again.
+        let after = prepared("````\n```\n:::details[In the code]\n````\n:::details[After]\nB\n:::\n");
+        let labels: Vec<_> = after.directives.iter().map(|d| d.label.as_deref()).collect();
+        assert_eq!(labels, [Some("After")], "{}", after.markdown);
+        // A backtick line whose words hold a backtick opens no fence (tildes may).
+        assert_eq!(prepared("``` a`b\n:::details[A]\nB\n:::\n").directives.len(), 1);
+        assert!(prepared("~~~ a`b\n:::details[A]\n~~~\n").directives.is_empty());
     }
 
     #[test]
