@@ -356,6 +356,24 @@ fn a_page_that_missed_an_update_while_it_connected_is_told_to_reload_at_once() {
     server.wait_for_text(missing, "Made later: ");
     let (_, seen) = connect(&server, missing, before);
     assert!(seen.contains("event: reload"), "{seen}");
+    // A 404 page open in a tab (kept, as every open page is, and unchanged
+    // by the new page) reloads when a page is made at its address.
+    let awaited = "/case-studies/made-while-open/";
+    let mut open = open_stream(&server, awaited);
+    fs::write(
+        server.root.join("content/case-studies/made-while-open.md"),
+        text.replacen("title: \"", "title: \"Made while open: ", 1),
+    )
+    .unwrap();
+    read_until(&mut open, "event: reload");
+    assert!(server.text(awaited).contains("Made while open: "));
+    // And a page deleted before its stream connects is stale: its address
+    // now shows the 404 page.
+    let shown = generation_of(&server, missing);
+    fs::remove_file(server.root.join("content/case-studies/made-later.md")).unwrap();
+    server.wait_for_text(missing, "Page not found");
+    let (_, seen) = connect(&server, missing, shown);
+    assert!(seen.contains("event: reload"), "{seen}");
 }
 
 #[test]
