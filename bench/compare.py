@@ -187,12 +187,16 @@ def main():
         f"belong: {version([args.belong, '--version'])}; Hugo: {version([args.hugo, 'version'])}.",
         f"{args.runs} clean builds a tool, alternating; every output folder removed before each build.",
     ]
-    text = table(rows, facts)
+    save(args.out, table(rows, facts), {"facts": facts, "rows": rows})
+
+
+def save(folder, text, figures):
+    """Prints the table and keeps it, with every figure, in `folder`."""
     print(text)
-    out = Path(args.out)
+    out = Path(folder)
     out.mkdir(parents=True, exist_ok=True)
     (out / "results.md").write_text(text)
-    (out / "results.json").write_text(json.dumps({"facts": facts, "rows": rows}, indent=2))
+    (out / "results.json").write_text(json.dumps(figures, indent=2))
 
 
 if __name__ == "__main__":

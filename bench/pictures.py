@@ -20,7 +20,6 @@ Pillow into target/bench-venv and runs this.
 """
 import argparse
 import datetime
-import json
 import os
 import platform
 import random
@@ -32,7 +31,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from compare import BASE_URL, REPO, generate, log, timed, version  # noqa: E402
+from compare import BASE_URL, REPO, generate, log, save, timed, version  # noqa: E402
 
 WIDTHS = (400, 800, 1200, 1600)
 
@@ -182,12 +181,7 @@ def main():
         f"({sum(p.stat().st_size for p in photos.glob('*.jpg')) / 2**20:,.0f} MiB in all), resized to {', '.join(map(str, WIDTHS))} px.",
         f"{args.runs} runs a tool, alternating; a first build has no output folder and no picture cache, a cached rebuild no output folder.",
     ]
-    text = table(results, facts)
-    print(text)
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
-    (out / "results.md").write_text(text)
-    (out / "results.json").write_text(json.dumps({"facts": facts, "results": results}, indent=2))
+    save(args.out, table(results, facts), {"facts": facts, "results": results})
 
 
 if __name__ == "__main__":
