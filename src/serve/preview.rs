@@ -188,8 +188,6 @@ fn render_file(model: &Model, file: &str) -> Option<Outcome> {
 /// What one update did.
 #[derive(Debug, Default)]
 pub struct Update {
-    /// The generation served after it.
-    pub generation: u64,
     /// Output files compared (the open pages' and the stylesheets) whose bytes
     /// changed, or which the site no longer has.
     pub changed: BTreeSet<String>,
@@ -270,7 +268,7 @@ impl Preview {
         served.warnings.clone_from(&warnings);
         let new_warnings = warnings.iter().filter(|warning| !self.warned.contains(*warning)).cloned().collect();
         self.warned = warnings.iter().cloned().collect();
-        Update { generation: served.generation(), problems: errors, warnings, new_warnings, pages, ..Update::default() }
+        Update { problems: errors, warnings, new_warnings, pages, ..Update::default() }
     }
 }
 
@@ -283,8 +281,7 @@ fn serve(live: &Live, model: Model, open: &BTreeSet<String>, warnings: Vec<Diagn
     let compared: BTreeSet<&String> = open.iter().chain(stylesheets).collect();
     let rendered: Vec<(&String, Option<Outcome>)> =
         compared.into_par_iter().map(|file| (file, render_file(&model, file))).collect();
-    let mut update =
-        Update { generation, bodies: model.bodies().rendered(), files: rendered.len(), ..Update::default() };
+    let mut update = Update { bodies: model.bodies().rendered(), files: rendered.len(), ..Update::default() };
     let mut kept = QuickMap::default();
     for (file, outcome) in rendered {
         let before = earlier.get(file);
