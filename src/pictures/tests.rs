@@ -5,7 +5,7 @@ use std::io::Cursor;
 use std::path::Path;
 
 use super::*;
-use crate::diagnostics::Code;
+use crate::diagnostics::{Code, Diagnostic};
 
 fn png(width: u32, height: u32) -> Vec<u8> {
     let mut bytes = Vec::new();
@@ -254,11 +254,21 @@ fn a_jpeg_cut_short_does_not_make() {
     assert!(make::make(&picture, &bytes).is_err());
     let cache = Cache::new(dir.path());
     assert_eq!(cache.verify(&picture).unwrap_err().code, Code::BrokenPicture);
-    match cache.make(&picture).unwrap() {
-        cache::Outcome::Refused(problem) => assert_eq!(problem.code, Code::BrokenPicture),
-        other => panic!("a cut JPEG was made: {other:?}"),
-    }
+    assert_eq!(refusal(&cache, &picture).code, Code::BrokenPicture);
     assert!(!cache.has(&picture));
+}
+
+/// Why `cache` will not make `picture`: the test fails if it does.
+fn refusal(cache: &Cache, picture: &Picture) -> Diagnostic {
+    match cache.make(picture).unwrap() {
+        cache::Outcome::Refused(problem) => *problem,
+        other => panic!("{} was made: {other:?}", picture.path),
+    }
+}
+
+/// The bytes of each of `picture`'s files in `cache`.
+fn made_files(cache: &Cache, picture: &Picture) -> Vec<Vec<u8>> {
+    picture.variants().iter().map(|variant| std::fs::read(cache.file(picture, variant)).unwrap()).collect()
 }
 
 #[test]
@@ -269,8 +279,7 @@ fn a_made_picture_is_kept_and_not_made_again() {
     assert!(!cache.has(&picture));
     assert!(matches!(cache.make(&picture).unwrap(), cache::Outcome::Made));
     assert!(cache.has(&picture));
-    let files: Vec<Vec<u8>> =
-        picture.variants().iter().map(|variant| std::fs::read(cache.file(&picture, variant)).unwrap()).collect();
+    let files = made_files(&cache, &picture);
     assert_eq!(files.len(), 3);
     assert!(matches!(cache.make(&picture).unwrap(), cache::Outcome::Kept));
     assert!(cache.verify(&picture).is_ok());
@@ -284,9 +293,7 @@ fn a_made_picture_is_kept_and_not_made_again() {
     // Made again from nothing, the files are the same bytes.
     std::fs::remove_dir_all(dir.path().join(cache::DIR)).unwrap();
     assert!(matches!(cache.make(&picture).unwrap(), cache::Outcome::Made));
-    let again: Vec<Vec<u8>> =
-        picture.variants().iter().map(|variant| std::fs::read(cache.file(&picture, variant)).unwrap()).collect();
-    assert_eq!(files, again);
+    assert_eq!(files, made_files(&cache, &picture));
 }
 
 #[test]
@@ -295,10 +302,8 @@ fn a_picture_changed_since_it_was_read_is_not_filed_under_its_old_bytes() {
     let picture = written(dir.path(), "photo.jpg", &jpeg(1000, 750, None));
     std::fs::write(&picture.source, jpeg(1000, 750, Some(3))).unwrap();
     let cache = Cache::new(dir.path());
-    match cache.make(&picture).unwrap() {
-        cache::Outcome::Refused(problem) => assert!(problem.message.contains("changed"), "{problem:?}"),
-        other => panic!("{other:?}"),
-    }
+    let problem = refusal(&cache, &picture);
+    assert!(problem.message.contains("changed"), "{problem:?}");
     assert!(!cache.has(&picture));
 }
 
