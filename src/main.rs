@@ -277,7 +277,7 @@ fn print_serve_event(event: &belong::serve::Event, root: &Path) {
                 print_human(&update.warnings, update.pages, root);
                 eprintln!("built the preview in {millis} ms");
             } else {
-                print_human(&update.problems, update.pages, root);
+                print_failed(update, root);
                 eprintln!("the hub did not build: every page shows the errors until a save fixes them");
             }
             eprintln!("serving {url} (a local preview, not a web server); press Ctrl-C to stop");
@@ -296,12 +296,23 @@ fn print_serve_event(event: &belong::serve::Event, root: &Path) {
             );
         }
         Event::Updated { what, update, .. } => {
-            print_human(&update.problems, update.pages, root);
+            print_failed(update, root);
             eprintln!("{what} changed: the hub did not build; still serving the last version that did");
         }
         Event::Indexed { millis } => eprintln!("  search index made again in {millis} ms"),
         Event::NoBrowser(reason) => eprintln!("{reason}"),
     }
+}
+
+/// A preview update that did not build, as `check` reports the same hub: its
+/// errors, and its warnings (in full the first time each is seen), counted
+/// together.
+fn print_failed(update: &belong::serve::Update, root: &Path) {
+    let mut shown: Vec<_> = update.problems.iter().chain(&update.new_warnings).cloned().collect();
+    diagnostics::sort(&mut shown);
+    print_diagnostics(&shown, root);
+    let all: Vec<_> = update.problems.iter().chain(&update.warnings).cloned().collect();
+    eprintln!("{}", diagnostics::summary(&all, update.pages));
 }
 
 fn new_page(kind: NewKind, title: &str, root: Option<PathBuf>, bundle: bool) -> ExitCode {
