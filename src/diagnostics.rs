@@ -75,6 +75,7 @@ codes! {
     PictureFormat = "E024" "picture-format" Error,
     BrokenPicture = "E025" "broken-picture" Error,
     PictureTooLarge = "E026" "picture-too-large" Error,
+    HashInText = "E027" "hash-in-text" Error,
     UnknownKey = "W001" "unknown-key" Warning,
     ReviewOverdue = "W002" "review-overdue" Warning,
     LongSummary = "W003" "long-summary" Warning,
@@ -87,6 +88,7 @@ codes! {
     CurlyQuotes = "W010" "curly-quotes" Warning,
     PlaceholderBaseUrl = "W011" "placeholder-base-url" Warning,
     LargePicture = "W012" "large-picture" Warning,
+    ListAsText = "W013" "list-as-text" Warning,
 }
 
 /// One problem, located as precisely as the input allows.

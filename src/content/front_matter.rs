@@ -9,6 +9,8 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
+use super::yaml_errors;
+
 /// A file cut at its front matter. Lines are 1-based lines of the whole file.
 #[derive(Debug, PartialEq)]
 pub struct Split<'a> {
@@ -27,13 +29,13 @@ pub struct SyntaxError {
     pub line: usize,
     pub column: usize,
     pub message: String,
-    /// The fix, when the slip is one belong recognises (a tab, curly quotes).
-    pub hint: Option<String>,
+    /// The fix, in the author's words.
+    pub hint: String,
 }
 
 /// The curly quotes word processors put in pasted text, opening and closing:
 /// YAML does not read them as quotes, so they end up inside the value.
-const CURLY_QUOTES: [(char, char); 2] = [('\u{201c}', '\u{201d}'), ('\u{2018}', '\u{2019}')];
+pub(super) const CURLY_QUOTES: [(char, char); 2] = [('\u{201c}', '\u{201d}'), ('\u{2018}', '\u{2019}')];
 
 /// One top-level key of the front matter.
 #[derive(Debug, Clone)]
@@ -63,6 +65,17 @@ pub struct Fields {
 /// exactly `---` (or `...`).
 pub fn split(text: &str) -> Result<Split<'_>, SyntaxError> {
     let Some(after_open) = text.strip_prefix("---\n").or_else(|| (text.trim_end() == "---").then_some("")) else {
+        if let Some(line) = opened_below_empty_lines(text) {
+            return Err(SyntaxError {
+                line: 1,
+                column: 1,
+                message: format!(
+                    "the front matter's first `---` is on line {line}, below empty lines; it must be the file's very \
+                     first line"
+                ),
+                hint: format!("delete the empty line{} above the first ---", if line > 2 { "s" } else { "" }),
+            });
+        }
         return Ok(Split { yaml: None, yaml_line: 1, body: text, body_line: 1 });
     };
     let mut offset = 0;
@@ -83,8 +96,16 @@ pub fn split(text: &str) -> Result<Split<'_>, SyntaxError> {
         line: 1,
         column: 1,
         message: "the front matter opened with `---` on line 1 is never closed".to_string(),
-        hint: Some("end the front matter with a line of three dashes: ---".to_string()),
+        hint: "end the front matter with a line of three dashes: ---".to_string(),
     })
+}
+
+/// The line of a `---` that has only empty lines above it and a closing
+/// `---` below: front matter an editor pushed down.
+fn opened_below_empty_lines(text: &str) -> Option<usize> {
+    let blank = text.lines().take_while(|line| line.trim().is_empty()).count();
+    let mut rest = text.lines().skip(blank);
+    (blank > 0 && rest.next() == Some("---") && rest.any(|line| line.trim_end() == "---")).then_some(blank + 1)
 }
 
 /// Parses front-matter YAML that starts on file line `yaml_line`.
@@ -93,8 +114,8 @@ pub fn parse(yaml: &str, yaml_line: usize) -> Result<Fields, SyntaxError> {
     if yaml.trim().is_empty() {
         return Ok(Fields { fields: BTreeMap::new(), curly: Vec::new(), lines, yaml_line });
     }
-    if let Some(tab) = indenting_tab(&lines, yaml_line) {
-        return Err(tab);
+    if let Some(slip) = yaml_errors::spacing(&lines, yaml_line) {
+        return Err(slip);
     }
     let values: BTreeMap<String, Value> =
         serde_saphyr::from_str(yaml).map_err(|error| syntax_error(&error, yaml_line, &lines))?;
@@ -136,6 +157,33 @@ impl Fields {
         self.item_position(field, needle).0
     }
 
+    /// The first value of `field`, on its line or an item's, that YAML cut
+    /// short at an unquoted ` #`: its file line and column, and its whole
+    /// text as written.
+    pub fn cut_at_hash(&self, field: &Field) -> Option<(usize, usize, String)> {
+        let (start, end) = field.span;
+        self.lines[start..end.min(self.lines.len())].iter().enumerate().find_map(|(offset, line)| {
+            // The key's own line, then its list items; never a comment line.
+            let item = line.trim_start().starts_with("- ");
+            if line.trim_start().starts_with('#') || (offset > 0 && !item) {
+                return None;
+            }
+            let (written, column) = cut_at_hash(line)?;
+            Some((self.yaml_line + start + offset, column, written))
+        })
+    }
+
+    /// The file line of the `- ` item of `field` that starts with `written`
+    /// (a list item YAML read as a field), falling back to the key's line.
+    pub fn line_of_item(&self, field: &Field, written: &str) -> usize {
+        let (start, end) = field.span;
+        let name = written.split(": ").next().unwrap_or(written);
+        self.lines[start..end.min(self.lines.len())]
+            .iter()
+            .position(|line| line.trim_start().strip_prefix("- ").is_some_and(|item| item.starts_with(name)))
+            .map_or(field.line, |offset| self.yaml_line + start + offset)
+    }
+
     /// Like `item_line`, with the 1-based column where the value starts
     /// (counting its opening quote); column 1 when only the key was found.
     pub fn item_position(&self, field: &Field, needle: &str) -> (usize, usize) {
@@ -157,6 +205,25 @@ impl Fields {
             None => (field.line, 1),
         }
     }
+}
+
+/// An unquoted value on `line` that YAML cut short at ` #`, taking the rest
+/// for a comment: the text as written after `key: ` (or `- `), and the
+/// 1-based column of the `#`.
+fn cut_at_hash(line: &str) -> Option<(String, usize)> {
+    let rest = line.trim_start();
+    let value = match rest.strip_prefix("- ") {
+        Some(item) => item,
+        None => rest.split_once(": ")?.1,
+    }
+    .trim();
+    if value.starts_with(['"', '\'', '[', '{', '|', '>', '#']) {
+        return None;
+    }
+    let hash = value.find(" #").or_else(|| value.find("\t#"))? + 1;
+    let offset = line.len() - line.trim_start().len() + (rest.len() - rest.trim_start().len());
+    let column = line[..line.find(value).unwrap_or(offset) + hash].chars().count() + 1;
+    Some((value.to_string(), column))
 }
 
 /// Whether one YAML line holds `needle` as a whole value, quoted or not.
@@ -210,49 +277,14 @@ fn top_level_keys(lines: &[String]) -> Vec<(String, usize)> {
     keys
 }
 
-/// A tab in a line's indentation, named as such: YAML indents with spaces
-/// only, and the parser's own words for it ("tabs disallowed within this
-/// context") do not say where or what to do.
-fn indenting_tab(lines: &[String], yaml_line: usize) -> Option<SyntaxError> {
-    let (index, line) = lines.iter().enumerate().find(|(_, line)| {
-        let indent = &line[..line.len() - line.trim_start().len()];
-        indent.contains('\t') && !line.trim().is_empty()
-    })?;
-    let column = line.find('\t').map_or(1, |byte| line[..byte].chars().count() + 1);
-    Some(SyntaxError {
-        line: yaml_line + index,
-        column,
-        message: "this line is indented with a tab; front matter is indented with spaces only".to_string(),
-        hint: Some("replace the tab at the start of the line with two spaces".to_string()),
-    })
-}
-
 fn syntax_error(error: &serde_saphyr::Error, yaml_line: usize, lines: &[String]) -> SyntaxError {
-    let (line, column) = error
+    // The library counts lines from the start of the YAML; its message only
+    // picks the slip, and `yaml_errors` says it in the author's words.
+    let (index, column) = error
         .location()
         .filter(|location| location.line() > 0)
-        .map_or((yaml_line, 1), |location| (yaml_line - 1 + location.line() as usize, location.column() as usize));
-    // The library's message can span several lines with its own snippet; the
-    // first line says what is wrong, and our printer shows the place.
-    let text = error.to_string();
-    let first = text.lines().map(str::trim).find(|l| !l.is_empty()).unwrap_or("the YAML cannot be read");
-    // The library counts lines from the start of the YAML, not of the file:
-    // drop its "error: line N column M:" prefix, the diagnostic has file lines.
-    let message = first.trim_start_matches("error:").trim();
-    let message = match message.strip_prefix("line ").and_then(|rest| rest.split_once(": ")) {
-        Some((_, rest)) => rest,
-        None => message,
-    }
-    .to_string();
-    let curly = lines
-        .get(line.saturating_sub(yaml_line))
-        .is_some_and(|text| text.contains(|c| CURLY_QUOTES.iter().any(|&(open, close)| c == open || c == close)));
-    let hint = curly.then(|| {
-        "this line has curly quotes (“ ” or ‘ ’), pasted from a word processor; YAML reads only straight quotes: \
-         write \"...\" instead"
-            .to_string()
-    });
-    SyntaxError { line, column, message: format!("the front matter is not valid YAML: {message}"), hint }
+        .map_or((0, 1), |location| (location.line() as usize - 1, location.column() as usize));
+    yaml_errors::explain(&error.to_string(), index, column, lines, yaml_line)
 }
 
 #[cfg(test)]
@@ -297,7 +329,7 @@ mod tests {
         let error = parse("title: \"A\"\nthemes:\n  \t- belonging\n", 2).unwrap_err();
         assert_eq!((error.line, error.column), (4, 3));
         assert!(error.message.contains("indented with a tab"), "{error:?}");
-        assert!(error.hint.unwrap().contains("spaces"));
+        assert!(error.hint.contains("spaces"));
         // A tab inside a value is not indentation.
         assert!(parse("title: \"A\tB\"\n", 2).is_ok());
     }
@@ -318,11 +350,24 @@ mod tests {
     }
 
     #[test]
-    fn a_yaml_error_on_a_line_with_curly_quotes_names_them() {
+    fn a_yaml_error_on_a_value_in_curly_quotes_names_them_and_a_curly_apostrophe_is_not_blamed() {
         let error = parse("title: “Our story: a year”\n", 2).unwrap_err();
-        assert!(error.hint.unwrap().contains("curly quotes"));
-        let plain = parse("title: Our story: a year\n", 2).unwrap_err();
-        assert_eq!(plain.hint, None);
+        assert!(error.message.contains("curly quotes"), "{error:?}");
+        assert_eq!(error.hint, "write it with straight quotes: title: \"Our story: a year\"");
+        let apostrophe = parse("title: St Elsewhere’s story: a year\n", 2).unwrap_err();
+        assert!(apostrophe.message.contains("colon"), "{apostrophe:?}");
+        assert!(!apostrophe.message.contains("curly"), "{apostrophe:?}");
+        assert_eq!(apostrophe.hint, "put the whole value in double quotes: title: \"St Elsewhere’s story: a year\"");
+    }
+
+    #[test]
+    fn empty_lines_above_the_front_matter_are_named() {
+        let error = split("\n\n---\ntitle: \"A\"\n---\nBody\n").unwrap_err();
+        assert!(error.message.contains("line 3"), "{error:?}");
+        assert_eq!(error.hint, "delete the empty lines above the first ---");
+        // A page with no front matter that has a rule in its body is not.
+        assert!(split("\nText\n\n---\n\nMore\n").unwrap().yaml.is_none());
+        assert!(split("\n---\nNo closing line\n").unwrap().yaml.is_none());
     }
 
     #[test]

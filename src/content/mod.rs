@@ -12,10 +12,12 @@
 mod assets;
 pub mod front_matter;
 mod outcome;
+mod slips;
 mod sources;
 mod validate;
 mod vocabulary;
 mod walk;
+mod yaml_errors;
 
 use std::borrow::Cow;
 use std::fmt;
@@ -527,10 +529,7 @@ pub fn parse_file(relative: &Path, text: &str, config: &Config, today: Date) -> 
 /// A front-matter syntax error as a diagnostic, with belong's fix when it
 /// knows the slip, else the usual suspects.
 fn yaml_diagnostic(file: &Path, error: front_matter::SyntaxError) -> Diagnostic {
-    let hint = error.hint.unwrap_or_else(|| {
-        "check quotes, colons and indentation on this line; text with a colon needs \"double quotes\"".to_string()
-    });
-    Diagnostic::new(Code::YamlSyntax, file, error.message).at(error.line, error.column).hint(hint)
+    Diagnostic::new(Code::YamlSyntax, file, error.message).at(error.line, error.column).hint(error.hint)
 }
 
 fn first_component(dir: &Path) -> String {

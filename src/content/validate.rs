@@ -7,6 +7,7 @@ use std::path::Path;
 use serde_json::Value;
 
 use super::front_matter::{Field, Fields};
+use super::slips::colon_item;
 use super::{Alias, CaseStudy, Discussion, Image, Kind, KindName, Meta, Outcome, Resource, SUMMARY_LIMIT, Toolkit};
 use crate::config::Config;
 use crate::date::Date;
@@ -80,6 +81,7 @@ pub fn page(context: &Context, fields: &Fields) -> (Checked, Vec<Diagnostic>) {
     let mut reader = Reader { context, fields, problems: Vec::new() };
     reader.unknown_keys();
     reader.curly_quotes();
+    reader.cut_at_hash();
     let kind = context.kind;
     let listed = kind != KindName::Page;
 
@@ -327,7 +329,8 @@ impl Reader<'_> {
         match &field.value {
             Value::Null => Vec::new(),
             Value::String(text) => vec![text.trim().to_string()],
-            Value::Array(items) if items.iter().all(|item| item.is_string()) => {
+            Value::Array(items) if items.iter().all(|item| item.is_string() || colon_item(item).is_some()) => {
+                self.colon_items(key, items);
                 items.iter().filter_map(Value::as_str).map(|s| s.trim().to_string()).collect()
             }
             _ => {
@@ -337,26 +340,12 @@ impl Reader<'_> {
         }
     }
 
-    /// Warns about each value that was wrapped in curly quotes: belong took
-    /// them off, but the next paste may put them inside a longer value.
-    fn curly_quotes(&mut self) {
-        for (key, line) in &self.fields.curly {
-            self.problems.push(
-                self.diagnostic(
-                    Code::CurlyQuotes,
-                    key,
-                    *line,
-                    "this value is wrapped in curly quotes (“ ” or ‘ ’), pasted from a word processor",
-                )
-                .hint("belong left the quotes out; write straight quotes instead: \"...\""),
-            );
-        }
-    }
-
     fn questions(&mut self) -> Vec<String> {
+        let reported = self.problems.len();
         let questions = self.string_list("questions", "questions, each in double quotes");
         let line = self.fields.get("questions").map_or(1, |field| field.line);
-        if questions.iter().all(|question| question.is_empty()) {
+        // A list whose questions could not be read has its own errors.
+        if questions.iter().all(|question| question.is_empty()) && self.problems.len() == reported {
             self.problems.push(
                 self.diagnostic(Code::NoQuestions, "questions", line, "a discussion set needs at least one question")
                     .hint("add them as a list:\nquestions:\n  - \"What helps you feel you belong in your team?\""),

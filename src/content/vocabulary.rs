@@ -8,7 +8,7 @@ use crate::diagnostics::{Code, did_you_mean};
 
 impl Reader<'_> {
     pub(super) fn themes(&mut self, required: bool) -> Vec<String> {
-        let themes = self.string_list("themes", "theme names");
+        let themes = self.name_list("themes", "theme names");
         let Some(field) = self.fields.get("themes") else {
             if required {
                 self.missing("themes", "at least one theme from site.toml");
@@ -39,9 +39,11 @@ impl Reader<'_> {
             // A theme is named by its slug or its name; either may be the
             // near miss, and the hint always offers the slug.
             let candidates = config.themes.iter().flat_map(|t| [t.slug.as_str(), t.name.as_str()]);
-            let near = crate::diagnostics::closest(&theme, candidates).and_then(|matched| {
-                config.themes.iter().find(|t| t.slug == matched || t.name == matched).map(|t| t.slug.as_str())
-            });
+            let near = crate::diagnostics::closest(&theme, candidates)
+                .and_then(|matched| {
+                    config.themes.iter().find(|t| t.slug == matched || t.name == matched).map(|t| t.slug.as_str())
+                })
+                .or_else(|| one_holding_words(&slug, config.themes.iter().map(|t| t.slug.as_str())));
             let hint = match near {
                 Some(near) => format!("did you mean `{near}`?"),
                 None => format!(
@@ -85,7 +87,7 @@ impl Reader<'_> {
     }
 
     pub(super) fn audience(&mut self) -> Vec<Audience> {
-        let names = self.string_list("audience", "audiences");
+        let names = self.name_list("audience", "audiences");
         let mut audience = Vec::new();
         for name in names {
             match Audience::ALL.iter().find(|a| a.slug() == name.to_lowercase()) {
@@ -104,5 +106,28 @@ impl Reader<'_> {
             }
         }
         audience
+    }
+}
+
+/// The one slug among `slugs` whose words include every word of `slug`
+/// (`equality` in `staff-equality`), when exactly one does.
+fn one_holding_words<'a>(slug: &str, slugs: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    let words: Vec<&str> = slug.split('-').filter(|word| !word.is_empty()).collect();
+    let mut holding = slugs.filter(|candidate| {
+        let theirs: Vec<&str> = candidate.split('-').collect();
+        !words.is_empty() && words.iter().all(|word| theirs.contains(word))
+    });
+    let first = holding.next()?;
+    holding.next().is_none().then_some(first)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_word_of_one_theme_only_offers_that_theme() {
+        let slugs = ["belonging", "staff-equality", "staff-networks"];
+        assert_eq!(super::one_holding_words("equality", slugs.into_iter()), Some("staff-equality"));
+        assert_eq!(super::one_holding_words("staff", slugs.into_iter()), None, "two themes hold `staff`");
+        assert_eq!(super::one_holding_words("allyship", slugs.into_iter()), None);
     }
 }
