@@ -89,6 +89,7 @@ codes! {
     PlaceholderBaseUrl = "W011" "placeholder-base-url" Warning,
     LargePicture = "W012" "large-picture" Warning,
     ListAsText = "W013" "list-as-text" Warning,
+    DuplicateTitle = "W014" "duplicate-title" Warning,
 }
 
 /// One problem, located as precisely as the input allows.

@@ -27,7 +27,7 @@ pub fn slugify(text: &str) -> String {
                 }
                 pending_hyphen = false;
                 slug.push(c.to_ascii_lowercase());
-            } else if c != '\'' && c != '\u{2019}' {
+            } else if c != '\'' {
                 // Apostrophes join ("Women's" -> `womens`); anything else separates.
                 pending_hyphen = true;
             }
@@ -55,6 +55,8 @@ fn fold(c: char) -> &'static str {
         'ł' | 'Ł' => "l",
         '&' => " and ",
         '+' => " plus ",
+        // Curly apostrophes join as the straight one does.
+        '\u{2019}' | '\u{2018}' | '\u{2bc}' => "'",
         _ => " ",
     }
 }

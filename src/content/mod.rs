@@ -322,6 +322,8 @@ pub struct Page {
     pub body: Arc<str>,
     /// The file line the body starts on, so Markdown problems report file lines.
     pub body_line: usize,
+    /// The file line `title:` is written on (1 when it is missing).
+    pub title_line: usize,
 }
 
 impl Page {
@@ -522,6 +524,7 @@ pub fn parse_file(relative: &Path, text: &str, config: &Config, today: Date) -> 
         kind,
         body: split.body.into(),
         body_line: split.body_line,
+        title_line: fields.as_ref().and_then(|fields| fields.get("title")).map_or(1, |field| field.line),
     };
     (Some(Loaded::Page(Arc::new(page))), problems)
 }

@@ -136,7 +136,7 @@ impl<'a> Card<'a> {
             kind_label: page.kind_name().label(),
             date: page.meta.date.map(|date| date.to_string()),
             date_human: page.meta.date.map(|date| date.human()),
-            organisation: page.organisation(),
+            organisation: page.organisation().map(|name| site.term_name(Taxonomy::Organisations, name)),
             themes: theme_links(site, page),
             image: Image::of_page(site, page, bodies.page(key)),
             draft: page.meta.draft,
@@ -225,7 +225,7 @@ impl<'a> PageView<'a> {
         let meta = &page.meta;
         let term_link = |taxonomy: Taxonomy, name: Option<&'a str>| {
             let name = name?;
-            site.term(taxonomy, name).map(|term| Link { name, url: site.url(&term.path) })
+            site.term(taxonomy, name).map(|term| Link { name: &term.name, url: site.url(&term.path) })
         };
         let outcomes = match &page.kind {
             Kind::CaseStudy(case) if !case.outcomes.is_empty() => Some(Outcomes {

@@ -2,6 +2,8 @@
 //! 64-character alphabet, words cut into alphabetical shards of about equal
 //! compressed size, and each page's facet values as fixed-width codes.
 
+use std::collections::HashMap;
+
 use serde_json::{Value, json};
 
 use crate::content::{Audience, KindName};
@@ -130,15 +132,14 @@ pub(super) fn facets(site: &Site, docs: &[Doc]) -> Facets {
         site.regions.iter().map(|term| (term.slug.clone(), term.name.clone())).collect();
     let audiences: Vec<(String, String)> =
         Audience::ALL.iter().map(|audience| (audience.slug().to_string(), audience.label().to_string())).collect();
-    let position = |values: &[(String, String)], name: Option<&str>| {
-        name.and_then(|name| values.iter().position(|(_, value)| value == name)).map_or(0, |index| index + 1)
-    };
+    let mut organisation_code = coder(&organisations);
+    let mut region_code = coder(&regions);
     let mut codes = Vec::with_capacity(docs.len());
     let mut columns: [Vec<Vec<usize>>; 5] = Default::default();
     for doc in docs {
         let page = doc.page;
         let kind = KindName::ALL.iter().position(|kind| *kind == page.kind_name()).map_or(0, |index| index + 1);
-        let organisation = position(&organisations, page.organisation());
+        let organisation = organisation_code(page.organisation());
         codes.push((kind, organisation));
         let theme_codes =
             page.meta.themes.iter().filter_map(|slug| themes.iter().position(|(s, _)| s == slug)).collect();
@@ -146,7 +147,7 @@ pub(super) fn facets(site: &Site, docs: &[Doc]) -> Facets {
         columns[0].push(theme_codes);
         columns[1].push(vec![kind]);
         columns[2].push(vec![organisation]);
-        columns[3].push(vec![position(&regions, page.region())]);
+        columns[3].push(vec![region_code(page.region())]);
         columns[4].push(audience_codes);
     }
     let [theme, kind, organisation, region, audience] = columns;
@@ -158,6 +159,20 @@ pub(super) fn facets(site: &Site, docs: &[Doc]) -> Facets {
         "audience": facet(&audiences, &audience, true),
     });
     Facets { value, codes }
+}
+
+/// A free-text facet's code of a name (its position in `values` plus one, 0
+/// for none): its term's, found by slug, so two spellings of one
+/// organisation are one value. Each spelling is slugged once.
+fn coder<'a>(values: &[(String, String)]) -> impl FnMut(Option<&'a str>) -> usize {
+    let mut known: HashMap<&'a str, usize> = HashMap::new();
+    move |name| {
+        let Some(name) = name else { return 0 };
+        *known.entry(name).or_insert_with(|| {
+            let slug = crate::slug::slugify(name);
+            values.iter().position(|(value, _)| *value == slug).map_or(0, |index| index + 1)
+        })
+    }
 }
 
 /// One facet: its values as `[slug, name]` and every page's code, each

@@ -12,6 +12,7 @@
 //! (`Arc`), so a site that differs only in some pages' bodies costs a copy of
 //! the page map (`Site::with_bodies`).
 
+mod lint;
 mod related;
 pub mod routes;
 
@@ -217,6 +218,13 @@ impl Site {
         self.taxonomy(taxonomy).iter().find(|term| term.slug == slug)
     }
 
+    /// The name a page's organisation or region goes by: its term's, when
+    /// another page spells it differently (`St Elsewhere's`, `St
+    /// Elsewhere’s`); else as written.
+    pub fn term_name<'a>(&'a self, taxonomy: Taxonomy, name: &'a str) -> &'a str {
+        self.term(taxonomy, name).map_or(name, |term| term.name.as_str())
+    }
+
     /// The section listing pages of `kind`, if it is a section kind.
     pub fn section(&self, kind: KindName) -> Option<&Section> {
         self.sections.iter().find(|section| section.kind == kind)
@@ -238,6 +246,7 @@ pub fn base_path(base_url: &str) -> String {
 /// the routes table.
 pub fn model(content: Content, config: Arc<Config>, theme: &Theme) -> (Site, Vec<Diagnostic>) {
     let (pages, paths, mut diagnostics) = unique_paths(content.pages);
+    diagnostics.extend(lint::duplicate_titles(&pages));
     let order = newest_first(&pages);
     // Related pages cost the most and read only the order: made beside the lists.
     let (related, lists) =

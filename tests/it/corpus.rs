@@ -21,7 +21,15 @@ fn a_thousand_page_corpus_builds_without_problems() {
         belong(&["build", "--root", dir.path().to_str().unwrap(), "--base-url", "https://example.org/"], dir.path());
     let stderr = String::from_utf8_lossy(&build.stderr);
     assert!(build.status.success(), "{stderr}");
-    assert!(stderr.contains("no problems in 1000 pages"), "{stderr}");
+    // The generator draws titles from a small set, so some repeat: W014
+    // says so on each repeat, and nothing else may be reported.
+    let problems: Vec<&str> =
+        stderr.lines().filter(|line| line.starts_with("warning[") || line.starts_with("error[")).collect();
+    assert!(
+        !problems.is_empty() && problems.iter().all(|line| line.starts_with("warning[W014 duplicate-title]")),
+        "{stderr}"
+    );
+    assert!(stderr.contains(&format!("0 errors, {} warnings in 1000 pages", problems.len())), "{stderr}");
     // Through a pipe, progress is plain lines (no animation), one per step
     // at most, in the order the steps run.
     assert!(!stderr.contains('\r') && !stderr.contains('\u{1b}'), "{stderr:?}");
