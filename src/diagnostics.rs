@@ -90,6 +90,7 @@ codes! {
     LargePicture = "W012" "large-picture" Warning,
     ListAsText = "W013" "list-as-text" Warning,
     DuplicateTitle = "W014" "duplicate-title" Warning,
+    RawHtml = "W015" "raw-html" Warning,
 }
 
 /// One problem, located as precisely as the input allows.

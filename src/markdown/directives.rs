@@ -12,6 +12,7 @@ use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::path::Path;
 
+use super::paste::Pasted;
 use crate::diagnostics::{Code, Diagnostic, did_you_mean};
 
 /// Every component name a directive may have.
@@ -78,8 +79,9 @@ fn marker_text(marker: Marker) -> String {
 }
 
 /// Finds the directives of `markdown`, the body of `file` starting at file
-/// line `first_line`.
-pub fn prepare<'a>(markdown: &'a str, file: &Path, first_line: usize) -> Prepared<'a> {
+/// line `first_line`, with belong's own lines at the 0-based lines `added`
+/// (a pasted table's rule line: `paste`), which the file does not have.
+pub fn prepare<'a>(markdown: &'a str, file: &Path, first_line: usize, added: &[usize]) -> Prepared<'a> {
     let mut prepared = Prepared {
         markdown: Cow::Borrowed(markdown),
         markers: BTreeMap::new(),
@@ -93,7 +95,7 @@ pub fn prepare<'a>(markdown: &'a str, file: &Path, first_line: usize) -> Prepare
     let mut open: Vec<usize> = Vec::new();
     let mut fence: Option<Fence> = None;
     for (index, line) in markdown.split_inclusive('\n').enumerate() {
-        let number = first_line + index;
+        let number = first_line + index - Pasted::added_before(added, index);
         let (prefix, rest) = container_prefix(line);
         if let Some(current) = &fence {
             if current.closed_by(rest) {
@@ -255,13 +257,13 @@ fn read_attributes(text: &str) -> Result<Vec<(String, String)>, String> {
 }
 
 /// An open fenced code block: its character and how many of them.
-struct Fence {
+pub(super) struct Fence {
     character: u8,
     length: usize,
 }
 
 impl Fence {
-    fn opened_by(rest: &str) -> Option<Fence> {
+    pub(super) fn opened_by(rest: &str) -> Option<Fence> {
         let text = rest.trim_start_matches(' ');
         let character = *text.as_bytes().first().filter(|byte| matches!(byte, b'`' | b'~'))?;
         let length = text.bytes().take_while(|&byte| byte == character).count();
@@ -269,7 +271,7 @@ impl Fence {
         (length >= 3 && (character == b'~' || !info.contains('`'))).then_some(Fence { character, length })
     }
 
-    fn closed_by(&self, rest: &str) -> bool {
+    pub(super) fn closed_by(&self, rest: &str) -> bool {
         let text = rest.trim();
         text.len() >= self.length && text.bytes().all(|byte| byte == self.character)
     }
@@ -306,7 +308,7 @@ mod tests {
     use super::*;
 
     fn prepared(markdown: &str) -> Prepared<'_> {
-        prepare(markdown, Path::new("content/toolkits/t.md"), 10)
+        prepare(markdown, Path::new("content/toolkits/t.md"), 10, &[])
     }
 
     #[test]

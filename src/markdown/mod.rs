@@ -15,7 +15,7 @@ use std::ops::Range;
 use std::path::Path;
 use std::sync::Arc;
 
-use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, TextMergeWithOffset};
 
 use crate::content::PageKey;
 use crate::diagnostics::{Code, Diagnostic};
@@ -25,10 +25,13 @@ use crate::theme::Components;
 
 use crate::escape::escape;
 
+mod autolink;
 mod components;
 mod directives;
 mod footnotes;
 mod links;
+mod paste;
+mod raw_html;
 
 pub use directives::NAMES as COMPONENTS;
 
@@ -151,14 +154,18 @@ pub fn render(source: &Source, links: Links) -> Rendered {
         Options::ENABLE_GFM,
         Options::ENABLE_DEFINITION_LIST,
     ]);
-    // Directive lines become markers of the same lines: offsets are in the
-    // prepared text, lines are the file's.
-    let prepared = directives::prepare(source.markdown, source.file, source.first_line);
+    // Pasted bullets and tables become Markdown, and directive lines
+    // markers of the same lines: offsets are in the prepared text, lines are
+    // the file's (less the lines `paste` added).
+    let pasted = paste::tidy(source.markdown);
+    let prepared = directives::prepare(&pasted.markdown, source.file, source.first_line, &pasted.added);
     let page = Source { markdown: &prepared.markdown, ..*source };
     let state = components::State::new(&prepared.markers, &prepared.directives);
     let mut pass = Pass::new(&page, links, state);
+    pass.added = &pasted.added;
     pass.rendered.diagnostics.extend(prepared.problems.iter().cloned());
-    for (event, range) in Parser::new_ext(page.markdown, options).into_offset_iter() {
+    // Text in one event per run, so an address is found whole.
+    for (event, range) in TextMergeWithOffset::new(Parser::new_ext(page.markdown, options).into_offset_iter()) {
         pass.event(event, range);
     }
     pass.finish()
@@ -190,6 +197,8 @@ struct Pass<'s, 't> {
     prose: (String, usize),
     /// The last offset turned into a line, and the newlines before it.
     line_cache: (usize, usize),
+    /// The 0-based lines of the text that belong added (`paste`).
+    added: &'s [usize],
     /// The page's components: its directives and what is open.
     components: components::State<'s>,
     rendered: Rendered,
@@ -244,6 +253,7 @@ impl<'s, 't> Pass<'s, 't> {
             table_names: Vec::new(),
             prose: (String::new(), 0),
             line_cache: (0, 0),
+            added: &[],
             components,
             rendered,
         }
@@ -259,7 +269,7 @@ impl<'s, 't> Pass<'s, 't> {
         let (from, lines) = if offset >= known_offset { (known_offset, known_lines) } else { (0, 0) };
         let lines = lines + markdown.as_bytes()[from..offset].iter().filter(|&&byte| byte == b'\n').count();
         self.line_cache = (offset, lines);
-        self.source.first_line + lines
+        self.source.first_line + lines - paste::Pasted::added_before(self.added, lines)
     }
 
     fn emit(&mut self, event: Event<'s>) {
@@ -304,17 +314,14 @@ impl<'s, 't> Pass<'s, 't> {
             Event::End(tag) => self.end(tag),
             Event::FootnoteReference(label) => self.footnote_reference(&label),
             Event::Html(html) | Event::InlineHtml(html) if !self.source.allow_html => {
+                self.raw_html(&html, offset);
                 self.text(&html);
                 self.emit(Event::Text(html));
             }
-            Event::Text(text) => {
-                if self.prose.0.is_empty() {
-                    self.prose.1 = self.line(offset);
-                }
-                self.prose.0.push_str(&text);
-                self.text(&text);
-                self.emit(Event::Text(text));
+            Event::Text(text) if self.link.is_none() && self.image.is_none() && text.contains(['.', '@']) => {
+                self.text_with_addresses(text, offset);
             }
+            Event::Text(text) => self.plain_text(text, offset),
             Event::Code(code) => {
                 self.text(&code);
                 self.emit(Event::Code(code));
@@ -335,6 +342,17 @@ impl<'s, 't> Pass<'s, 't> {
             }
             other => self.emit(other),
         }
+    }
+
+    /// Text as it is: for search, headings, link text and the literal
+    /// link check.
+    fn plain_text(&mut self, text: CowStr<'s>, offset: usize) {
+        if self.prose.0.is_empty() {
+            self.prose.1 = self.line(offset);
+        }
+        self.prose.0.push_str(&text);
+        self.text(&text);
+        self.emit(Event::Text(text));
     }
 
     /// Inside a fenced block: gather the code, highlight it at the end.
