@@ -91,6 +91,7 @@ codes! {
     ListAsText = "W013" "list-as-text" Warning,
     DuplicateTitle = "W014" "duplicate-title" Warning,
     RawHtml = "W015" "raw-html" Warning,
+    NotPublished = "W016" "not-published" Warning,
 }
 
 /// One problem, located as precisely as the input allows.

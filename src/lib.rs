@@ -121,7 +121,8 @@ fn render_all(
     progress: &dyn Progress,
 ) -> anyhow::Result<(usize, Vec<Diagnostic>)> {
     let inputs = model.inputs();
-    let routes: Vec<(&str, &Source)> = model.site().routes.iter().collect();
+    let routes: Vec<(&str, &Source)> =
+        model.site().routes.iter().filter(|(file, source)| model.publishes(file, source)).collect();
     progress.step("templates and write", Some(routes.len()));
     let problems = Mutex::new(Vec::new());
     let (templates, write) = (AtomicU64::new(0), AtomicU64::new(0));
@@ -177,7 +178,12 @@ fn make_pictures(
     timings: &mut Timings,
     progress: &dyn Progress,
 ) -> anyhow::Result<(PictureWork, Vec<Diagnostic>)> {
-    let made: Vec<&Arc<Picture>> = model.site().pictures.values().filter(|picture| picture.format.is_made()).collect();
+    let made: Vec<&Arc<Picture>> = model
+        .site()
+        .pictures
+        .values()
+        .filter(|picture| picture.format.is_made() && model.publishes_content(&picture.path))
+        .collect();
     progress.step("pictures", Some(made.len()));
     let cache = model.inputs().pictures;
     let started = Instant::now();

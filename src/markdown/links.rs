@@ -89,6 +89,7 @@ impl<'s> Pass<'s, '_> {
             return format!("{page_url}#{anchor}").into();
         }
         if self.links.routes.is_asset(&target) {
+            self.rendered.files.push(target.clone());
             return format!("{}{target}", self.links.base_path).into();
         }
         if image || Path::new(path_part).extension().is_some() {
@@ -116,6 +117,9 @@ impl<'s> Pass<'s, '_> {
             .and_then(|path| Some((self.links.routes.at_url(&path)?, path)));
         match from_page {
             Some((source, path)) => {
+                if let Some(file) = routes::content_file(&path, source) {
+                    self.rendered.files.push(file.to_string());
+                }
                 if let (Source::Page(page), Some(anchor)) = (source, anchor.filter(|anchor| !anchor.is_empty())) {
                     self.check_anchor_on(page.clone(), anchor, line, url);
                 }
@@ -140,6 +144,9 @@ impl<'s> Pass<'s, '_> {
             && !anchor.is_empty()
         {
             self.check_anchor_on(page.clone(), anchor, line, url);
+        }
+        if let Some(file) = found.and_then(|source| routes::content_file(path, source)) {
+            self.rendered.files.push(file.to_string());
         }
         if found.is_none() {
             let hint = crate::diagnostics::closest(path, routes.iter().map(|(file, _)| routes::url_path(file)))

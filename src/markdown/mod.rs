@@ -103,6 +103,9 @@ pub struct Rendered {
     /// The body holds a component the theme's script works on (details,
     /// a video): the page loads it.
     pub interactive: bool,
+    /// The files of `content/` the page links to or shows, by their path
+    /// under it (`case-studies/eeast/photo.jpg`): only those are published.
+    pub files: Vec<String>,
 }
 
 impl Rendered {
@@ -135,9 +138,10 @@ pub struct FrontMatterLink<'a> {
 pub fn front_matter_link(link: &FrontMatterLink, source: &Source, links: Links, rendered: &mut Rendered) -> String {
     let mut pass = Pass::new(source, links, components::State::default());
     let resolved = pass.link_target(&CowStr::Borrowed(link.url), link.line, link.image).into_string();
-    let Rendered { diagnostics, anchor_links, .. } = pass.rendered;
+    let Rendered { diagnostics, anchor_links, files, .. } = pass.rendered;
     rendered.diagnostics.extend(diagnostics.into_iter().map(|diagnostic| diagnostic.field(link.field)));
     rendered.anchor_links.extend(anchor_links);
+    rendered.files.extend(files);
     resolved
 }
 

@@ -15,17 +15,18 @@
 
 mod changes;
 
+use std::collections::BTreeSet;
 use std::path::PathBuf;
 use std::sync::Arc;
 
 use crate::config::Config;
 use crate::content::{Changed, LoadOptions, Loaded, Page, Reading, Sources};
 use crate::date::Date;
-use crate::diagnostics::{self, Diagnostic};
+use crate::diagnostics::{self, Code, Diagnostic};
 use crate::pictures::Cache;
 use crate::render::{self, Bodies, Inputs};
 use crate::search;
-use crate::site::{self, Site};
+use crate::site::{self, Site, Source, routes};
 use crate::theme::{self, Theme};
 use crate::timings::{Progress, Quiet, Timings};
 
@@ -77,6 +78,9 @@ pub struct Model {
     /// paths): kept with the site when a body edit keeps it. The bodies keep
     /// their own.
     site_problems: Vec<Diagnostic>,
+    /// The files of `content/` no page links to or shows, by their path
+    /// under `content/`: not published, each reported.
+    unpublished: Arc<BTreeSet<String>>,
     /// Markdown pages found, loaded or not (not counting section introductions).
     page_files: usize,
     timings: Timings,
@@ -186,6 +190,8 @@ impl Model {
             Keep::Sources => render::Markdown::InSite { previous: previous.map(|model| (&model.site, &model.bodies)) },
         };
         let bodies = timings.time("markdown", || render::bodies(&site, markdown));
+        let unpublished = unpublished(&site, &bodies);
+        problems.extend(unpublished.iter().map(|path| not_published(path)));
         let shared = render::Shared::new(&site);
         Model {
             hub: hub.clone(),
@@ -201,9 +207,28 @@ impl Model {
             pictures: Cache::new(&hub.root),
             problems,
             site_problems,
+            unpublished: Arc::new(unpublished),
             page_files,
             timings,
         }
+    }
+
+    /// Whether output file `file`, made from `source`, is published: every
+    /// route is, but the files of `content/` no page links to or shows.
+    pub fn publishes(&self, file: &str, source: &Source) -> bool {
+        routes::content_file(file, source).is_none_or(|content| self.publishes_content(content))
+    }
+
+    /// Whether the file of `content/` at `path` (under `content/`) is
+    /// published: some page links to it or shows it.
+    pub fn publishes_content(&self, path: &str) -> bool {
+        !self.unpublished.contains(path)
+    }
+
+    /// Whether `other` publishes the same files as this model: the same
+    /// routes, and the same files of `content/` left out.
+    pub fn same_files(&self, other: &Model) -> bool {
+        self.site.routes == other.site.routes && self.unpublished == other.unpublished
     }
 
     /// This model's number: 1 for a model made from the files, one more
@@ -269,6 +294,30 @@ impl Model {
     pub fn take_timings(&mut self) -> Timings {
         std::mem::take(&mut self.timings)
     }
+}
+
+/// The files of `content/` that no page or section introduction links to or
+/// shows, and that site.toml does not name as the `share_image`, by their
+/// path under `content/`.
+fn unpublished(site: &Site, bodies: &Bodies) -> BTreeSet<String> {
+    let mut used = bodies.files();
+    used.extend(site.config.share_image.as_deref());
+    let files = site.routes.iter().filter_map(|(file, source)| routes::content_file(file, source));
+    files.filter(|file| !used.contains(file)).map(str::to_string).collect()
+}
+
+/// Why a file of `content/` is not published, and how to publish it.
+fn not_published(path: &str) -> Diagnostic {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    Diagnostic::new(
+        Code::NotPublished,
+        std::path::Path::new(crate::content::DIR).join(path),
+        "this file is not published: no page links to it or shows it",
+    )
+    .hint(format!(
+        "to publish it, link to it from a page in its folder, such as [the words to click]({name}), or move it to \
+         static/ to publish it as it is; files only for your team belong outside content/"
+    ))
 }
 
 /// `site` with the parts it shares with `previous` taken from it when they

@@ -195,6 +195,13 @@ impl Bodies {
         self.rendered
     }
 
+    /// Every file of `content/` some page or section introduction links to
+    /// or shows, by its path under `content/`.
+    pub fn files(&self) -> std::collections::HashSet<&str> {
+        let bodies = self.pages.values().chain(self.home.iter()).chain(self.sections.values());
+        bodies.flat_map(|body| body.files.iter().map(String::as_str)).collect()
+    }
+
     /// Every problem of every body, and the broken anchors between them.
     pub fn diagnostics(&self) -> impl Iterator<Item = &Diagnostic> {
         let bodies = self.pages.values().chain(self.home.iter()).chain(self.sections.values());

@@ -143,6 +143,9 @@ impl Live {
             let served = self.read();
             let model = served.model.as_ref()?;
             let Some(Source::Picture { path, .. }) = model.site().routes.get(file) else { return None };
+            if !model.publishes_content(path) {
+                return None;
+            }
             (model.site().pictures.get(path)?.clone(), model.inputs().pictures.clone())
         };
         match store.make(&picture) {
@@ -174,7 +177,7 @@ impl Live {
 
 /// One output file of `model`; `None` when the site has no such file.
 fn render_file(model: &Model, file: &str) -> Option<Outcome> {
-    let source = model.site().routes.get(file)?;
+    let source = model.site().routes.get(file).filter(|source| model.publishes(file, source))?;
     let rendered = render::render(file, source, &model.inputs()).and_then(|output| match output.contents {
         Contents::Bytes(bytes) => Ok(bytes.into()),
         Contents::Copy(path) => std::fs::read(&path).map(Into::into).map_err(|error| {
@@ -296,7 +299,7 @@ fn serve(live: &Live, model: Model, open: &BTreeSet<String>, warnings: Vec<Diagn
     }
     update.pages = model.page_files();
     let mut served = live.write();
-    let routes_changed = served.model.as_ref().is_none_or(|old| old.site().routes != model.site().routes);
+    let routes_changed = served.model.as_ref().is_none_or(|old| !old.same_files(&model));
     if routes_changed {
         served.routes_since = generation;
     }

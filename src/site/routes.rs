@@ -478,6 +478,16 @@ fn is_content(source: &Source) -> bool {
     matches!(source, Source::Page(_) | Source::Alias { .. } | Source::Asset(_) | Source::Picture { .. })
 }
 
+/// The file of `content/` that output file `file` is made from, by its
+/// path under `content/`: an asset's own, or a picture's at any width.
+pub fn content_file<'a>(file: &'a str, source: &'a Source) -> Option<&'a str> {
+    match source {
+        Source::Asset(_) => Some(file),
+        Source::Picture { path, .. } => Some(path),
+        _ => None,
+    }
+}
+
 /// True when `file` is a file of `content/` published at its own path (a
 /// picture's narrower widths are not: no author wrote them).
 fn is_content_file(file: &str, source: &Source) -> bool {

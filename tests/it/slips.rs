@@ -46,8 +46,11 @@ fn markdown_saved_under_other_names_is_never_published_as_raw_source() {
     assert!(built.stderr().contains("[W008 misplaced-page]"), "{}", built.stderr());
     assert!(!built.public.join("toolkits/stray.md.txt").exists());
     assert!(!built.public.join("toolkits/notes.txt").exists());
-    // A plain text download that is not a page is still published.
-    let download = [("content/toolkits/checklist.txt", "1. Ask.\n2. Listen.\n")];
+    // A plain text download that is not a page is published when a page
+    // links to it (issue 25: only then).
+    let linked = case_study("\"Checklist\"", "", "The [checklist](checklist.txt).");
+    let download =
+        [("content/toolkits/checklist.txt", "1. Ask.\n2. Listen.\n"), ("content/toolkits/list.md", linked.as_str())];
     assert!(build_edited("basic", &download, &[]).public.join("toolkits/checklist.txt").is_file());
 }
 
