@@ -92,6 +92,7 @@ codes! {
     DuplicateTitle = "W014" "duplicate-title" Warning,
     RawHtml = "W015" "raw-html" Warning,
     NotPublished = "W016" "not-published" Warning,
+    MovedPage = "W017" "moved-page" Warning,
 }
 
 /// One problem, located as precisely as the input allows.

@@ -282,6 +282,9 @@ pub fn build(options: &Options, progress: &dyn Progress) -> anyhow::Result<Repor
         return Ok(Report { diagnostics, pages, timings, pictures: work, ..Report::default() });
     }
     let written = timings.time("swap into place", || staging.commit())?;
+    // A hint for the next run, not part of the site: a cache that cannot
+    // be written costs only the hint.
+    let _ = model.remember_pages();
     let inputs = model.inputs();
     inputs.pictures.prune(model.site().pictures.values().map(|picture| &**picture));
     Ok(Report { diagnostics, pages, files, output: Some(written), timings, pictures: work })

@@ -14,6 +14,7 @@
 //! the preview tags every page it serves with it.
 
 mod changes;
+mod moved;
 
 use std::collections::BTreeSet;
 use std::path::PathBuf;
@@ -81,6 +82,8 @@ pub struct Model {
     /// The files of `content/` no page links to or shows, by their path
     /// under `content/`: not published, each reported.
     unpublished: Arc<BTreeSet<String>>,
+    /// The pages belong last saw published, from the hub's cache folder.
+    published: Arc<Vec<moved::Published>>,
     /// Markdown pages found, loaded or not (not counting section introductions).
     page_files: usize,
     timings: Timings,
@@ -95,6 +98,8 @@ struct Parts {
     /// The pages read again, when nothing else changed: the site may keep
     /// everything but their bodies.
     only_pages: Option<Vec<Arc<Page>>>,
+    /// The pages belong last saw published.
+    published: Arc<Vec<moved::Published>>,
 }
 
 /// Reads `site.toml`, with the hub's `base_url` in place of its own.
@@ -116,7 +121,8 @@ impl Model {
         let reading = Reading { root: &hub.root, config: &config, today: hub.today };
         let sources = timings.step(progress, "load and validate", || Sources::read(&reading));
         let (theme, theme_problems) = timings.time("theme", || theme::load(&hub.root, &config.theme));
-        let parts = Parts { config, theme: Arc::new(theme), theme_problems, sources, only_pages: None };
+        let published = Arc::new(moved::read(&hub.root));
+        let parts = Parts { config, theme: Arc::new(theme), theme_problems, sources, only_pages: None, published };
         Ok(Model::assemble(hub, parts, keep, None, timings, progress))
     }
 
@@ -154,7 +160,8 @@ impl Model {
                 reread.files.iter().map(page).collect::<Option<Vec<_>>>()
             })
             .flatten();
-        let parts = Parts { config, theme, theme_problems, sources, only_pages };
+        let published = self.published.clone();
+        let parts = Parts { config, theme, theme_problems, sources, only_pages, published };
         Ok(Model::assemble(&self.hub, parts, Keep::Sources, Some(self), Timings::default(), &Quiet))
     }
 
@@ -168,7 +175,7 @@ impl Model {
         mut timings: Timings,
         progress: &dyn Progress,
     ) -> Model {
-        let Parts { config, theme, theme_problems, sources, only_pages } = parts;
+        let Parts { config, theme, theme_problems, sources, only_pages, published } = parts;
         let (content, mut problems) = sources.content(LoadOptions { drafts: hub.drafts, today: Some(hub.today) });
         let page_files = content.page_files;
         problems.extend(config.warnings.iter().cloned());
@@ -192,6 +199,7 @@ impl Model {
         let bodies = timings.time("markdown", || render::bodies(&site, markdown));
         let unpublished = unpublished(&site, &bodies);
         problems.extend(unpublished.iter().map(|path| not_published(path)));
+        problems.extend(moved::gone(&site, &published));
         let shared = render::Shared::new(&site);
         Model {
             hub: hub.clone(),
@@ -208,6 +216,7 @@ impl Model {
             problems,
             site_problems,
             unpublished: Arc::new(unpublished),
+            published,
             page_files,
             timings,
         }
@@ -223,6 +232,15 @@ impl Model {
     /// published: some page links to it or shows it.
     pub fn publishes_content(&self, path: &str) -> bool {
         !self.unpublished.contains(path)
+    }
+
+    /// Records this model's pages as the ones published, for the next
+    /// model to say which addresses are gone (not for a build with drafts).
+    pub fn remember_pages(&self) -> std::io::Result<()> {
+        if self.hub.drafts {
+            return Ok(());
+        }
+        moved::write(&self.hub.root, &self.site)
     }
 
     /// Whether `other` publishes the same files as this model: the same

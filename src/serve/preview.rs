@@ -255,6 +255,11 @@ impl Preview {
             return self.fail(live, problems, pages);
         }
         self.broken = None;
+        if live.read().model.is_none() {
+            // The pages a preview starts with are the ones an author may
+            // rename while it runs (a hint only, as for a build).
+            let _ = model.remember_pages();
+        }
         let warnings = model.diagnostics();
         let new_warnings = warnings.iter().filter(|warning| !self.warned.contains(*warning)).cloned().collect();
         self.warned = warnings.iter().cloned().collect();

@@ -41,7 +41,7 @@ pub fn duplicate_titles(pages: &BTreeMap<PageKey, Arc<Page>>) -> Vec<Diagnostic>
 
 /// A title as a reader compares it: case, runs of spaces and the kind of
 /// apostrophe or quote do not count.
-fn same_title(title: &str) -> String {
+pub fn same_title(title: &str) -> String {
     let straight: String = title
         .chars()
         .map(|c| match c {

@@ -13,6 +13,7 @@
 //! the page map (`Site::with_bodies`).
 
 mod lint;
+pub use lint::same_title;
 mod related;
 pub mod routes;
 

@@ -389,7 +389,7 @@ fn the_preview_serves_the_pictures_a_build_makes_made_when_first_asked_for() {
     let mut preview = Preview::new(options(&root, None).hub());
     let update = preview.update(&live, &Changes::default(), &BTreeSet::new());
     assert!(update.problems.is_empty(), "{update:?}");
-    let cache = root.join(belong::pictures::cache::DIR);
+    let cache = root.join(belong::pictures::cache::DIR).join("pictures");
     assert!(!cache.exists(), "a picture was made before anyone asked for it");
     let widths = ["wide-400w.png", "wide-800w.png", "wide.png"];
     let served: Vec<Vec<u8>> = widths
