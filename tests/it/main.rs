@@ -2,6 +2,7 @@
 //! concern. Fixture sites live in `tests/fixtures/`; each test builds a copy in a
 //! temporary folder and asserts on the parsed HTML a reader would see.
 
+mod authors;
 mod bad_input;
 mod common;
 mod corpus;
