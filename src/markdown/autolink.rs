@@ -104,7 +104,7 @@ fn valid_host(after_scheme: &str) -> bool {
 /// The email address around the `@` at byte `at` of `text`.
 fn email(text: &str, at: usize) -> Option<(Range<usize>, String)> {
     let local = |c: char| c.is_ascii_alphanumeric() || ".+-_".contains(c);
-    let start = text[..at].rfind(|c: char| !local(c)).map_or(0, |i| i + 1);
+    let start = text[..at].char_indices().rev().find(|&(_, c)| !local(c)).map_or(0, |(i, c)| i + c.len_utf8());
     let before = text[..start].chars().next_back();
     if start == at || before.is_some_and(|c| c.is_alphanumeric() || c == '/' || c == ':') {
         return None;
@@ -149,5 +149,8 @@ mod tests {
         assert!(links("www. is not a site; nor is www.nhs; http:// alone").is_empty());
         assert!(links("an @mention, a@b, a.b@c and x@y.z_").is_empty());
         assert!(links("prefixwww.nhs.uk and mailto:x").is_empty());
+        // Letters that take more than a byte, right before an address.
+        assert_eq!(links("é’comms@example.nhs.uk")[0].0, "comms@example.nhs.uk");
+        assert!(links("’@x.uk é@").is_empty());
     }
 }
