@@ -12,7 +12,7 @@ use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use super::paste::Pasted;
+use super::paste::added_before;
 use crate::diagnostics::{Code, Diagnostic, did_you_mean};
 
 /// Every component name a directive may have.
@@ -95,7 +95,7 @@ pub fn prepare<'a>(markdown: &'a str, file: &Path, first_line: usize, added: &[u
     let mut open: Vec<usize> = Vec::new();
     let mut fence: Option<Fence> = None;
     for (index, line) in markdown.split_inclusive('\n').enumerate() {
-        let number = first_line + index - Pasted::added_before(added, index);
+        let number = first_line + index - added_before(added, index);
         let (prefix, rest) = container_prefix(line);
         if let Some(current) = &fence {
             if current.closed_by(rest) {

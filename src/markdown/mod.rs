@@ -273,7 +273,7 @@ impl<'s, 't> Pass<'s, 't> {
         let (from, lines) = if offset >= known_offset { (known_offset, known_lines) } else { (0, 0) };
         let lines = lines + markdown.as_bytes()[from..offset].iter().filter(|&&byte| byte == b'\n').count();
         self.line_cache = (offset, lines);
-        self.source.first_line + lines - paste::Pasted::added_before(self.added, lines)
+        self.source.first_line + lines - paste::added_before(self.added, lines)
     }
 
     fn emit(&mut self, event: Event<'s>) {

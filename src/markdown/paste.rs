@@ -22,11 +22,9 @@ pub struct Pasted<'a> {
     pub added: Vec<usize>,
 }
 
-impl Pasted<'_> {
-    /// How many of the lines before 0-based line `line` were added.
-    pub fn added_before(added: &[usize], line: usize) -> usize {
-        added.partition_point(|&at| at < line)
-    }
+/// How many of the lines before 0-based line `line` were added.
+pub fn added_before(added: &[usize], line: usize) -> usize {
+    added.partition_point(|&at| at < line)
 }
 
 /// `markdown` with pasted bullets and tables made Markdown.
@@ -168,7 +166,7 @@ mod tests {
         let pasted = tidy("Staff:\nName\tRole\nAnn\tNurse | lead\nAfter.\n");
         assert_eq!(pasted.markdown, "Staff:\n\n| Name | Role |\n| --- | --- |\n| Ann | Nurse \\| lead |\n\nAfter.\n");
         assert_eq!(pasted.added, [1, 3, 5]);
-        assert_eq!(Pasted::added_before(&pasted.added, 4), 2);
+        assert_eq!(added_before(&pasted.added, 4), 2);
     }
 
     #[test]
