@@ -10,44 +10,52 @@ use crate::content::{Audience, KindName};
 use crate::site::Site;
 
 use super::Doc;
+use super::score::Word;
 
 /// The 64 characters the index writes numbers with; a value is its position.
 const DIGITS: &[u8; 64] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_";
 
 /// How many of a word's pages keep their score: its best ones. Its other
-/// pages still match (they count, and filters see them) but rank after these,
-/// in page order. Dropping the scores of the many pages where a common word
-/// is only mentioned makes its shard a fraction of the size.
+/// pages still match (they count, filters see them, and a title holding the
+/// word is marked on every page) but rank after these among pages equal in
+/// title. Dropping the scores of the many pages where a common word is only
+/// mentioned makes its shard a fraction of the size.
 pub const SCORED: usize = 128;
-
-pub(super) type Entry<'a> = (&'a str, &'a [(u32, u8)]);
 
 /// Splits the sorted words of a site of `pages` pages into at most `count`
 /// alphabetical ranges of about equal size once compressed. A range only
 /// ends where the first three letters change, so every word of three letters
 /// or more that a reader types, and every longer word it starts, is in one
 /// shard: typing "retention" downloads one shard, however slowly it is typed.
-pub(super) fn shards(postings: &[(String, Vec<(u32, u8)>)], pages: usize, count: usize) -> Vec<Vec<Entry<'_>>> {
-    let size = |entry: &(String, Vec<(u32, u8)>)| compressed_size(entry.0.len(), entry.1.len(), pages);
-    let total: usize = postings.iter().map(size).sum::<usize>().max(1);
-    let mut shards: Vec<Vec<Entry>> = Vec::new();
+pub(super) fn shards(words: &[Word], pages: usize, count: usize) -> Vec<&[Word]> {
+    let size = |word: &Word| compressed_size(word.text.len(), word.pages.len(), titled(word), pages);
+    let total: usize = words.iter().map(size).sum::<usize>().max(1);
+    let mut shards: Vec<&[Word]> = Vec::new();
+    let mut start = 0;
     let mut before = 0;
     let mut current = usize::MAX;
     let mut group: Option<&str> = None;
-    for entry in postings {
-        let start = prefix(&entry.0);
+    for (at, word) in words.iter().enumerate() {
+        let first = prefix(&word.text);
         let target = (before * count / total).min(count.saturating_sub(1));
-        if group != Some(start) && (target != current || shards.is_empty()) {
-            shards.push(Vec::new());
+        if group != Some(first) && (target != current || at == 0) {
+            if at > 0 {
+                shards.push(&words[start..at]);
+            }
+            start = at;
             current = target;
         }
-        group = Some(start);
-        if let Some(shard) = shards.last_mut() {
-            shard.push((entry.0.as_str(), entry.1.as_slice()));
-        }
-        before += size(entry);
+        group = Some(first);
+        before += size(word);
+    }
+    if !words.is_empty() {
+        shards.push(&words[start..]);
     }
     shards
+}
+
+fn titled(word: &Word) -> usize {
+    word.pages.iter().filter(|posting| posting.title).count()
 }
 
 /// The first three characters of a word, or the word if shorter.
@@ -57,60 +65,101 @@ fn prefix(word: &str) -> &str {
 
 /// About how many bytes a word's entry takes once gzipped: the information in
 /// its page gaps (a word on every page costs almost nothing), a byte or two
-/// per scored page, and the word itself.
-fn compressed_size(word: usize, list: usize, pages: usize) -> usize {
+/// per scored page and per title holding it, and the word itself.
+fn compressed_size(word: usize, list: usize, titles: usize, pages: usize) -> usize {
     let bits_per_gap = (1.0 + pages as f64 / list.max(1) as f64).log2();
-    word + 8 + (list as f64 * bits_per_gap / 8.0).ceil() as usize + 2 * list.min(SCORED)
+    word + 8 + (list as f64 * bits_per_gap / 8.0).ceil() as usize + 2 * list.min(SCORED) + 2 * titles
 }
 
-/// A shard as `[word, gaps, scores]` per word; a word on more than `SCORED`
-/// pages adds the positions (in its page list, as gaps) of the pages its
-/// scores are for.
-pub(super) fn shard_value(shard: &[Entry]) -> Value {
+/// A shard as `[word, pages, scores, best, titles, title lengths]` per word:
+/// the pages as gaps; the scores of its best pages (all of them, when it is
+/// on `SCORED` pages or fewer, and `best` is then empty) and their positions
+/// in its page list, as gaps; the positions in its page list of the pages
+/// whose title holds it, as gaps, and each of those titles' length in words,
+/// one character each. Empty strings at the end are left out.
+pub(super) fn shard_value(shard: &[Word], title_lengths: &[u8]) -> Value {
     Value::Array(
         shard
             .iter()
-            .map(|(word, list)| {
-                if list.len() <= SCORED {
-                    return json!([word, gaps(list), scores(list)]);
-                }
+            .map(|word| {
+                let list = &word.pages;
                 let mut best: Vec<usize> = (0..list.len()).collect();
-                best.select_nth_unstable_by(SCORED - 1, |a, b| list[*b].1.cmp(&list[*a].1).then(a.cmp(b)));
-                best.truncate(SCORED);
-                best.sort_unstable();
-                let top: Vec<(u32, u8)> = best.iter().map(|&at| (at as u32, list[at].1)).collect();
-                json!([word, gaps(list), scores(&top), gaps(&top)])
+                if list.len() > SCORED {
+                    best.select_nth_unstable_by(SCORED - 1, |a, b| list[*b].score.cmp(&list[*a].score).then(a.cmp(b)));
+                    best.truncate(SCORED);
+                    best.sort_unstable();
+                }
+                let scores: String = best.iter().map(|&at| digit(list[at].score)).collect();
+                let mut best_at = String::new();
+                if list.len() > SCORED {
+                    push_gaps(&mut best_at, best.iter().map(|&at| at as u32));
+                }
+                let titles: Vec<u32> =
+                    list.iter().enumerate().filter(|(_, posting)| posting.title).map(|(at, _)| at as u32).collect();
+                let mut titles_at = String::new();
+                push_gaps(&mut titles_at, titles.iter().copied());
+                let lengths: String = titles
+                    .iter()
+                    .map(|&at| {
+                        let page = list[at as usize].page as usize;
+                        digit(title_lengths.get(page).copied().unwrap_or(1).min(63))
+                    })
+                    .collect();
+                let mut gaps = String::with_capacity(list.len());
+                push_gaps(&mut gaps, list.iter().map(|posting| posting.page));
+                let mut entry = vec![Value::from(word.text.as_str()), gaps.into(), scores.into()];
+                for part in [best_at, titles_at, lengths] {
+                    entry.push(part.into());
+                }
+                while entry.len() > 3 && entry.last().is_some_and(|part| part.as_str() == Some("")) {
+                    entry.pop();
+                }
+                Value::Array(entry)
             })
             .collect(),
     )
 }
 
-/// Page numbers as gaps from the one before (minus one), in base-32 digits.
-fn gaps(list: &[(u32, u8)]) -> String {
-    let mut out = String::with_capacity(list.len());
-    let mut previous: i64 = -1;
-    for (doc, _) in list {
-        let gap = (i64::from(*doc) - previous - 1) as u64;
-        previous = i64::from(*doc);
-        let mut groups = Vec::new();
-        let mut rest = gap;
-        loop {
-            groups.push((rest % 32) as usize);
-            rest /= 32;
-            if rest == 0 {
-                break;
-            }
+/// The position file of some shards, as compact JSON: `{word: positions}`,
+/// each page's positions (in the word's page list order) as gaps, ended by a
+/// comma. Written directly: at 100,000 pages it is most of the index.
+pub(super) fn near_file<'a>(shards: impl Iterator<Item = &'a [Word]>) -> Vec<u8> {
+    let mut out = Vec::new();
+    out.push(b'{');
+    for word in shards.flatten() {
+        if out.len() > 1 {
+            out.push(b',');
         }
-        for (position, group) in groups.iter().rev().enumerate() {
-            let more = if position + 1 < groups.len() { 32 } else { 0 };
-            out.push(DIGITS[group + more] as char);
-        }
+        out.extend_from_slice(Value::from(word.text.as_str()).to_string().as_bytes());
+        out.extend_from_slice(b":\"");
+        out.extend_from_slice(word.near.as_bytes());
+        out.push(b'"');
     }
+    out.push(b'}');
     out
 }
 
-fn scores(list: &[(u32, u8)]) -> String {
-    list.iter().map(|(_, score)| DIGITS[usize::from(*score)] as char).collect()
+/// Ascending numbers as gaps from the one before (minus one), in base-32
+/// digits, the upper half of the alphabet meaning "more digits follow".
+pub(super) fn push_gaps(out: &mut String, numbers: impl Iterator<Item = u32>) {
+    let mut previous: i64 = -1;
+    for number in numbers {
+        let gap = (i64::from(number) - previous - 1) as u64;
+        previous = i64::from(number);
+        let mut digits = 1;
+        while gap >> (5 * digits) > 0 {
+            digits += 1;
+        }
+        for place in (0..digits).rev() {
+            let group = ((gap >> (5 * place)) & 31) as usize;
+            let more = if place > 0 { 32 } else { 0 };
+            out.push(DIGITS[group + more] as char);
+        }
+    }
+}
+
+fn digit(value: u8) -> char {
+    DIGITS[usize::from(value.min(63))] as char
 }
 
 /// The facet vocabularies and each page's codes.
@@ -203,6 +252,7 @@ fn digits(limit: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::search::score::Posting;
 
     /// Reads gaps back as search-engine.js does.
     fn decode(gaps: &str) -> Vec<u32> {
@@ -221,48 +271,51 @@ mod tests {
         ids
     }
 
+    fn values(text: &str) -> Vec<u8> {
+        text.bytes().map(|c| DIGITS.iter().position(|d| *d == c).unwrap() as u8).collect()
+    }
+
+    fn word(text: &str, pages: impl IntoIterator<Item = (u32, u8, bool)>) -> Word {
+        let pages = pages.into_iter().map(|(page, score, title)| Posting { page, score, title }).collect();
+        Word { text: text.to_string(), pages, near: String::new() }
+    }
+
     #[test]
     fn page_numbers_survive_gap_encoding_with_one_character_for_neighbours() {
-        let ids = [0u32, 1, 2, 40, 41, 1_000, 33_000, 33_001, 1_048_600];
-        let list: Vec<(u32, u8)> = ids.iter().map(|id| (*id, 5)).collect();
-        let encoded = gaps(&list);
+        let ids = [0u32, 1, 2, 40, 41, 1_000, 33_000, 33_001, 1_048_600, 1_048_601 + 32 * 32 * 32];
+        let mut encoded = String::new();
+        push_gaps(&mut encoded, ids.iter().copied());
         assert_eq!(decode(&encoded), ids);
         assert_eq!(&encoded[..3], "000", "consecutive pages cost one character each");
-        assert_eq!(scores(&list), "555555555");
     }
 
     #[test]
     fn shards_are_alphabetical_ranges_of_about_equal_size() {
-        let postings: Vec<(String, Vec<(u32, u8)>)> =
-            (0..100).map(|n| (format!("w{n:03}"), (0..10).map(|id| (id, 1)).collect())).collect();
-        let shards = shards(&postings, 10, 4);
+        let words: Vec<Word> = (0..100).map(|n| word(&format!("w{n:03}"), (0..10).map(|id| (id, 1, false)))).collect();
+        let shards = shards(&words, 10, 4);
         assert_eq!(shards.len(), 4);
         assert!(
             shards.iter().all(|shard| (20..=30).contains(&shard.len())),
             "{:?}",
-            shards.iter().map(Vec::len).collect::<Vec<_>>()
+            shards.iter().map(|shard| shard.len()).collect::<Vec<_>>()
         );
-        let words: Vec<&str> = shards.iter().flatten().map(|entry| entry.0).collect();
-        assert_eq!(words, postings.iter().map(|p| p.0.as_str()).collect::<Vec<_>>(), "in order, each once");
+        let texts: Vec<&str> = shards.iter().flat_map(|shard| shard.iter()).map(|word| word.text.as_str()).collect();
+        assert_eq!(texts, words.iter().map(|word| word.text.as_str()).collect::<Vec<_>>(), "in order, each once");
         // One word bigger than a shard's share still gets one shard, and no shard is empty.
-        let mut lopsided = postings.clone();
-        lopsided[0].1 = (0..10_000).map(|id| (id, 1)).collect();
-        assert!(shards_of(&lopsided, 4).iter().all(|shard| !shard.is_empty()));
-    }
-
-    fn shards_of(postings: &[(String, Vec<(u32, u8)>)], count: usize) -> Vec<Vec<Entry<'_>>> {
-        shards(postings, 10_000, count)
+        let mut lopsided = words;
+        lopsided[0].pages = (0..10_000).map(|page| Posting { page, score: 1, title: false }).collect();
+        assert!(super::shards(&lopsided, 10_000, 4).iter().all(|shard| !shard.is_empty()));
+        assert!(super::shards(&[], 10, 4).is_empty());
     }
 
     #[test]
     fn words_sharing_their_first_three_letters_share_a_shard() {
-        let words = ["bea", "belief", "belong", "belonged", "belonging", "belongs", "bet", "café", "cafés", "cat"];
-        let postings: Vec<(String, Vec<(u32, u8)>)> =
-            words.iter().map(|word| (word.to_string(), (0..500).map(|id| (id, 1)).collect())).collect();
-        let shards = shards(&postings, 1_000, 8);
-        for (word, other) in [("belief", "belonging"), ("belong", "belongs"), ("café", "cafés")] {
-            let shard_of = |w: &str| shards.iter().position(|shard| shard.iter().any(|entry| entry.0 == w));
-            assert_eq!(shard_of(word), shard_of(other), "{word} and {other}: {shards:?}");
+        let texts = ["bea", "belief", "belong", "belonged", "belonging", "belongs", "bet", "café", "cafés", "cat"];
+        let words: Vec<Word> = texts.iter().map(|text| word(text, (0..500).map(|id| (id, 1, false)))).collect();
+        let shards = shards(&words, 1_000, 8);
+        for (one, other) in [("belief", "belonging"), ("belong", "belongs"), ("café", "cafés")] {
+            let shard_of = |w: &str| shards.iter().position(|shard| shard.iter().any(|word| word.text == w));
+            assert_eq!(shard_of(one), shard_of(other), "{one} and {other}");
         }
         assert!(shards.len() > 3, "still split where the letters change: {}", shards.len());
         assert_eq!(prefix("café"), "caf");
@@ -288,38 +341,71 @@ mod tests {
 
     #[test]
     fn a_common_word_keeps_the_scores_of_exactly_its_best_pages() {
-        // 300 pages, each page's score its number mod 64, so the best are known.
-        let list: Vec<(u32, u8)> = (0..300u32).map(|id| (id * 2, ((id * 37) % 64) as u8)).collect();
-        let value = shard_value(&[("common", list.as_slice())]);
+        // 300 pages, each page's score its number times 37 mod 64, so the best are known.
+        let common = word("common", (0..300u32).map(|id| (id * 2, ((id * 37) % 64) as u8, false)));
+        let value = shard_value(std::slice::from_ref(&common), &[]);
         let entry = value[0].as_array().unwrap();
-        assert_eq!(decode(entry[1].as_str().unwrap()), list.iter().map(|(id, _)| *id).collect::<Vec<_>>());
+        let list = &common.pages;
+        assert_eq!(decode(entry[1].as_str().unwrap()), list.iter().map(|posting| posting.page).collect::<Vec<_>>());
         let positions = decode(entry[3].as_str().unwrap());
-        let scores: Vec<u8> =
-            entry[2].as_str().unwrap().bytes().map(|c| DIGITS.iter().position(|d| *d == c).unwrap() as u8).collect();
+        let scores = values(entry[2].as_str().unwrap());
         assert_eq!(positions.len(), SCORED);
         assert_eq!(scores.len(), SCORED);
         // The best pages: highest score first, the earlier page on a tie.
         let mut best: Vec<u32> = (0..list.len() as u32).collect();
-        best.sort_by(|a, b| list[*b as usize].1.cmp(&list[*a as usize].1).then(a.cmp(b)));
+        best.sort_by(|a, b| list[*b as usize].score.cmp(&list[*a as usize].score).then(a.cmp(b)));
         best.truncate(SCORED);
         best.sort_unstable();
         assert_eq!(positions, best, "the pages kept are the best");
         for (position, score) in positions.iter().zip(&scores) {
-            assert_eq!(list[*position as usize].1, *score, "each score sits at its page's position");
+            assert_eq!(list[*position as usize].score, *score, "each score sits at its page's position");
         }
+        assert_eq!(entry.len(), 4, "no title holds it: nothing after the best pages");
         // A word on fewer pages keeps every score and needs no positions.
-        let rare = shard_value(&[("rare", &list[..5])]);
-        assert_eq!(rare[0].as_array().unwrap().len(), 3);
+        let rare = word("rare", (0..5).map(|id| (id, id as u8, false)));
+        let value = shard_value(std::slice::from_ref(&rare), &[]);
+        assert_eq!(value[0].as_array().unwrap().len(), 3);
+        assert_eq!(value[0][2], "01234");
+    }
+
+    #[test]
+    fn every_title_holding_a_word_is_marked_with_its_length_however_common_the_word() {
+        // 1,000 pages with the word; every seventh has it in its title.
+        let common = word("networks", (0..1_000u32).map(|id| (id, (id % 50) as u8, id % 7 == 0)));
+        let lengths: Vec<u8> = (0..1_000).map(|id| (id % 9 + 1) as u8).collect();
+        let value = shard_value(std::slice::from_ref(&common), &lengths);
+        let entry = value[0].as_array().unwrap();
+        assert_eq!(entry.len(), 6);
+        let titles = decode(entry[4].as_str().unwrap());
+        assert_eq!(titles, (0..1_000).filter(|id| id % 7 == 0).collect::<Vec<u32>>());
+        let shown = values(entry[5].as_str().unwrap());
+        assert_eq!(shown, titles.iter().map(|id| lengths[*id as usize]).collect::<Vec<_>>());
+        // A small word with a title keeps an empty `best` to hold its place.
+        let small = word("rare", [(3, 9, true)]);
+        let value = shard_value(std::slice::from_ref(&small), &[0, 0, 0, 4]);
+        assert_eq!(value[0], serde_json::json!(["rare", "3", "9", "", "0", "4"]));
+    }
+
+    #[test]
+    fn a_position_file_maps_each_word_to_its_positions_page_by_page() {
+        let mut one = word("staff", [(0, 1, false), (4, 1, false)]);
+        one.near = "0A,3,".to_string();
+        let two = Word { near: "5,".to_string(), ..word("quote\"word", [(1, 1, false)]) };
+        let bytes = near_file([std::slice::from_ref(&one), std::slice::from_ref(&two)].into_iter());
+        let parsed: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+        assert_eq!(parsed, serde_json::json!({"staff": "0A,3,", "quote\"word": "5,"}));
+        assert_eq!(near_file(std::iter::empty()), b"{}");
     }
 
     #[test]
     fn a_word_on_every_page_weighs_less_than_its_page_count_suggests() {
         // Gaps of 1 carry almost nothing; scattered pages carry their numbers.
-        let dense = compressed_size(6, 10_000, 10_000);
-        let sparse = compressed_size(6, 1_000, 10_000);
+        let dense = compressed_size(6, 10_000, 0, 10_000);
+        let sparse = compressed_size(6, 1_000, 0, 10_000);
         assert!(dense < 3 * sparse, "ten times the pages, not ten times the bytes: {dense} against {sparse}");
-        assert!(compressed_size(6, 1, 10_000) < sparse);
-        assert!(compressed_size(20, 1, 10_000) > compressed_size(6, 1, 10_000), "longer words weigh more");
-        assert_eq!(compressed_size(4, 100, 100), 4 + 8 + 13 + 200);
+        assert!(compressed_size(6, 1, 0, 10_000) < sparse);
+        assert!(compressed_size(20, 1, 0, 10_000) > compressed_size(6, 1, 0, 10_000), "longer words weigh more");
+        assert_eq!(compressed_size(4, 100, 0, 100), 4 + 8 + 13 + 200);
+        assert_eq!(compressed_size(4, 100, 10, 100), 4 + 8 + 13 + 200 + 20, "titles weigh too");
     }
 }

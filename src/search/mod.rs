@@ -6,20 +6,32 @@
 //! its BM25 score with field weights (title > summary > headings > body),
 //! quantised to 0..=63. A query then only adds up numbers it downloads.
 //!
-//! The files (JSON, so hosts gzip them):
+//! Nothing is cut to keep the files small: every page a word is on is in its
+//! list, so a query's "every word" is exact, and every title holding a word
+//! is marked, so a query that is a page's title finds it first however
+//! common its words. What is left out is detail: a common word keeps the
+//! scores of its best pages only (`SCORED`), and positions, which only a
+//! quoted phrase needs, are in files of their own.
+//!
+//! The files (JSON, so hosts gzip them), format `FORMAT`:
 //! - `search/index.json`, the manifest: the format, the first word of each term
-//!   shard, the stop words, how many pages a result chunk holds, and a
-//!   version the browser adds to every other file's URL so a new build is
-//!   never read against an old cache. Small hubs get everything inline here.
+//!   shard, how many term shards share a position file, the stop words, how many pages
+//!   a result chunk holds, and a version the browser adds to every other
+//!   file's URL so a new build is never read against an old cache. Small hubs
+//!   get everything inline here, by file name (`terms/0`, `near/0`...).
 //! - `search/facets.json`: the theme, type, organisation, region and audience
 //!   values, and each page's values as fixed-width codes (two to five
 //!   characters a page at 10,000 pages).
 //! - `search/terms/<n>.json`: words of one alphabetical range, as
-//!   `[word, gaps, scores]`: the pages' numbers as gaps (base-32 digits, the
-//!   upper half of the alphabet meaning "more digits follow") and one
-//!   character per page for the score. A word on more than `SCORED` pages
-//!   keeps the scores of its best pages only, and adds a fourth string: their
-//!   positions in its page list, as gaps.
+//!   `[word, pages, scores, best, titles, title lengths]` (see
+//!   `encode::shard_value`): numbers as gaps in base-32 digits (the upper
+//!   half of the alphabet meaning "more digits follow"), scores and lengths
+//!   as one character each.
+//! - `search/near/<n>.json`: for the words of term shards `2n` and `2n + 1`,
+//!   where each stands on each of its pages: `{word: positions}`, a page's
+//!   positions as gaps ended by a comma, in the order of the word's pages.
+//!   Every word of a page's texts counts a position, stop words too; each
+//!   text (title, summary, each heading...) starts one further on.
 //! - `search/docs/<n>.json`: a run of pages as `[title, path, type, organisation,
 //!   date, excerpt]`, the type and organisation as facet codes.
 //!
@@ -27,6 +39,7 @@
 //! codes form long runs that compress to almost nothing.
 
 mod encode;
+mod plan;
 mod score;
 pub mod tokenise;
 
@@ -38,16 +51,45 @@ use serde_json::{Map, Value, json};
 
 use crate::content::{Page, PageKey};
 use crate::markdown::Rendered;
-use crate::site::{SearchFile, Site};
+use crate::site::Site;
 
 use crate::hashing::Quick;
-use encode::{facets, shard_value, shards};
+use encode::{facets, near_file, shard_value, shards};
 use score::postings;
 
 pub use encode::SCORED;
+pub use plan::{SearchFile, SearchPlan};
 
-/// Bumped when the files change shape, so the browser can refuse a mismatch.
-pub const FORMAT: u32 = 1;
+/// The theme's search engine, which reads these files.
+const ENGINE: &str = include_str!("../../themes/hub/static/search-engine.js");
+
+/// The shape of the files, as `search-engine.js` declares it (`var FORMAT =
+/// 2;`), which is the one place it is written: a change to the files bumps
+/// it there, and the browser refuses a manifest of another format.
+pub const FORMAT: u32 = declared_format(ENGINE.as_bytes());
+
+const fn declared_format(engine: &[u8]) -> u32 {
+    let needle = b"var FORMAT = ";
+    let mut at = 0;
+    while at + needle.len() <= engine.len() {
+        let mut matched = 0;
+        while matched < needle.len() && engine[at + matched] == needle[matched] {
+            matched += 1;
+        }
+        if matched == needle.len() {
+            let mut end = at + matched;
+            let mut format = 0;
+            while end < engine.len() && engine[end].is_ascii_digit() {
+                format = format * 10 + (engine[end] - b'0') as u32;
+                end += 1;
+            }
+            assert!(end > at + matched, "search-engine.js: `var FORMAT = ` is not followed by a number");
+            return format;
+        }
+        at += 1;
+    }
+    panic!("search-engine.js declares no `var FORMAT = <number>;`")
+}
 
 /// Words too common to find anything with, never indexed nor searched for.
 /// `[search] stop_words` adds to them.
@@ -102,36 +144,46 @@ pub fn index<'a>(site: &'a Site, body: impl Fn(&PageKey) -> Option<&'a Rendered>
         .map(|(run, codes)| run.iter().zip(codes).map(|(doc, code)| record(site, doc, *code)).collect())
         .collect();
     chunks.resize(plan.chunks.max(chunks.len()), Value::Array(Vec::new()));
-    let shards = shards(&postings, docs.len(), plan.shards);
+    let shards = shards(&postings.words, docs.len(), plan.shards);
     // A word belongs to the last shard whose first word is not after it; the
     // first shard starts at "" so every word has one.
     let firsts: Vec<&str> = shards
         .iter()
         .enumerate()
-        .map(|(number, shard)| if number == 0 { "" } else { shard.first().map_or("", |entry| entry.0) })
+        .map(|(number, shard)| if number == 0 { "" } else { shard.first().map_or("", |word| word.text.as_str()) })
         .collect();
     let mut manifest = json!({
         "format": FORMAT,
         "pages": docs.len(),
         "chunk": chunk_size,
         "shards": firsts,
+        "near_every": SearchPlan::SHARDS_PER_NEAR,
         "stop": stop_words,
     });
+    let lengths = &postings.title_lengths;
     let mut files = HashMap::new();
     if plan.inline {
         let mut inline = Map::new();
         inline.insert("facets".to_string(), facets.value);
-        inline.insert("terms/0".to_string(), shard_value(shards.first().map_or(&[][..], Vec::as_slice)));
+        inline.insert("terms/0".to_string(), shard_value(shards.first().copied().unwrap_or(&[]), lengths));
+        let near = near_file(shards.iter().copied());
+        inline.insert("near/0".to_string(), serde_json::from_slice(&near).unwrap_or(Value::Null));
         inline.insert("docs/0".to_string(), chunks.into_iter().next().unwrap_or(Value::Array(Vec::new())));
         manifest["inline"] = Value::Object(inline);
     } else {
         files.insert(SearchFile::Facets, encode(&facets.value));
-        let encoded: Vec<Vec<u8>> = (0..plan.shards)
-            .into_par_iter()
-            .map(|number| encode(&shard_value(shards.get(number).map_or(&[][..], Vec::as_slice))))
-            .collect();
+        let shard = |number: usize| shards.get(number).copied().unwrap_or(&[]);
+        let encoded: Vec<Vec<u8>> =
+            (0..plan.shards).into_par_iter().map(|number| encode(&shard_value(shard(number), lengths))).collect();
         for (number, bytes) in encoded.into_iter().enumerate() {
             files.insert(SearchFile::Terms(number), bytes);
+        }
+        let near: Vec<Vec<u8>> = (0..plan.near)
+            .into_par_iter()
+            .map(|file| near_file((0..plan.shards).filter(|n| plan.near_of(*n) == file).map(shard)))
+            .collect();
+        for (number, bytes) in near.into_iter().enumerate() {
+            files.insert(SearchFile::Near(number), bytes);
         }
         for (number, chunk) in chunks.iter().enumerate() {
             files.insert(SearchFile::Docs(number), encode(chunk));
@@ -201,6 +253,12 @@ mod tests {
         assert_eq!(opening("Short  text\nhere"), "Short text here");
         let thirty = (1..=30).map(|n| format!("w{n}")).collect::<Vec<_>>().join(" ");
         assert_eq!(opening(&thirty), thirty, "no ellipsis when nothing is cut");
+    }
+
+    #[test]
+    fn the_format_is_the_one_the_engine_declares() {
+        assert_eq!(declared_format(b"x\n  var FORMAT = 27;\n"), 27);
+        assert!(ENGINE.contains(&format!("var FORMAT = {FORMAT};")));
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Pages to words and scores: each page's fields tokenised and counted, then
 //! each (word, page) pair scored with BM25 and field weights, quantised to
-//! 0..=63. The browser only adds these numbers up.
+//! 0..=63, with whether the word is in the page's title and where on the page
+//! it stands. The browser only adds these numbers up.
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -14,6 +15,7 @@ use crate::config::SearchField;
 use crate::content::{Kind, describe};
 use crate::site::Site;
 
+use super::encode::push_gaps;
 use super::{Doc, tokenise};
 
 /// The highest quantised score.
@@ -122,10 +124,14 @@ fn field_index(field: SearchField) -> usize {
 }
 
 /// One page's words, by number in its run's vocabulary, with how often each
-/// occurs in each field; and each field's length.
+/// occurs in each field; each field's length; how many words its title has;
+/// and where each word stands, as gaps, the `n`th word's ending at `ends[n]`.
 struct PageWords {
     terms: Vec<(u32, Counts)>,
     lengths: Frequencies,
+    title_length: u8,
+    near: String,
+    ends: Vec<u32>,
 }
 
 /// A run of pages counted together (one per thread's share of the work), so
@@ -146,6 +152,8 @@ struct Run {
     last_page: Vec<usize>,
     slot: Vec<usize>,
     pages: Vec<PageWords>,
+    /// The page being counted: each word's slot in its list and position.
+    seen: Vec<(u32, u32)>,
 }
 
 impl Run {
@@ -175,12 +183,24 @@ impl Run {
 
     fn count(&mut self, site: &Site, doc: &Doc, stop_words: &[String]) {
         let page = self.pages.len();
-        let mut words = PageWords { terms: Vec::new(), lengths: [0; FIELDS] };
+        let title = field_index(SearchField::Title);
+        let mut words = PageWords {
+            terms: Vec::new(),
+            lengths: [0; FIELDS],
+            title_length: 0,
+            near: String::new(),
+            ends: Vec::new(),
+        };
+        // Every word, stop words too, takes a position; each text starts one
+        // further on, so no phrase runs from one text into the next.
+        let mut position = 0u32;
+        self.seen.clear();
         for (field, texts) in field_texts(site, doc) {
             let field = field_index(field);
             for text in &texts {
                 tokenise::tokenise_into(text, &mut |word| {
                     words.lengths[field] += 1;
+                    position += 1;
                     let number = self.number(word, stop_words) as usize;
                     if self.stop[number] {
                         return;
@@ -190,18 +210,59 @@ impl Run {
                         self.slot[number] = words.terms.len();
                         words.terms.push((number as u32, [0; FIELDS]));
                     }
-                    let count = &mut words.terms[self.slot[number]].1[field];
+                    let slot = self.slot[number];
+                    let count = &mut words.terms[slot].1[field];
                     *count = count.saturating_add(1);
+                    if field == title {
+                        words.title_length = words.title_length.saturating_add(1);
+                    }
+                    self.seen.push((slot as u32, position));
                 });
+                position += 1;
             }
+        }
+        // Grouped by word, each word's positions in order (the sort is stable).
+        self.seen.sort_by_key(|(slot, _)| *slot);
+        let mut at = 0;
+        for slot in 0..words.terms.len() as u32 {
+            let start = at;
+            while at < self.seen.len() && self.seen[at].0 == slot {
+                at += 1;
+            }
+            push_gaps(&mut words.near, self.seen[start..at].iter().map(|(_, position)| *position));
+            words.ends.push(words.near.len() as u32);
         }
         self.pages.push(words);
     }
 }
 
-/// Every word with the pages it is on, as (page number, quantised score) in
-/// page order; words sorted as JavaScript compares strings (UTF-16 units).
-pub(super) fn postings(site: &Site, docs: &[Doc], stop_words: &[String]) -> Vec<(String, Vec<(u32, u8)>)> {
+/// One page a word is on: its number, the word's quantised score there, and
+/// whether the word is in its title.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) struct Posting {
+    pub page: u32,
+    pub score: u8,
+    pub title: bool,
+}
+
+/// One indexed word: its pages in page order, and where it stands on each
+/// (each page's positions as gaps, ended by a comma).
+#[derive(Debug, Default)]
+pub(super) struct Word {
+    pub text: String,
+    pub pages: Vec<Posting>,
+    pub near: String,
+}
+
+/// Every indexed word, sorted as JavaScript compares strings (UTF-16 units),
+/// and how many words each page's title has.
+pub(super) struct Postings {
+    pub words: Vec<Word>,
+    pub title_lengths: Vec<u8>,
+}
+
+/// Counts and scores the words of `docs`, in their order.
+pub(super) fn postings(site: &Site, docs: &[Doc], stop_words: &[String]) -> Postings {
     let run_size = docs.len().div_ceil(4 * rayon::current_num_threads()).max(1);
     let runs: Vec<Run> = docs
         .par_chunks(run_size)
@@ -231,6 +292,7 @@ pub(super) fn postings(site: &Site, docs: &[Doc], stop_words: &[String]) -> Vec<
                 .collect()
         })
         .collect();
+    drop(numbers);
     let pages = docs.len() as f64;
     let mut average = [0.0f64; FIELDS];
     let mut frequency: Vec<u32> = vec![0; words.len()];
@@ -257,29 +319,34 @@ pub(super) fn postings(site: &Site, docs: &[Doc], stop_words: &[String]) -> Vec<
             run.pages.iter().flat_map(move |page| page.terms.iter().map(move |(n, tf)| score(global, page, *n, tf)))
         })
         .reduce(|| 0.0, f64::max);
-    let quantised: Vec<Vec<(u32, u8)>> = runs
-        .into_par_iter()
-        .zip(renumbered.par_iter())
-        .flat_map_iter(|(run, global)| {
-            run.pages.into_iter().map(move |page| {
-                page.terms
-                    .iter()
-                    .map(|(n, tf)| (global[*n as usize], quantise(score(global, &page, *n, tf), top)))
-                    .collect()
-            })
-        })
+    // Each page's words moved into the words' lists, and the page let go.
+    let title = field_index(SearchField::Title);
+    let mut lists: Vec<Word> = words
+        .into_iter()
+        .zip(&frequency)
+        .map(|(text, df)| Word { text, pages: Vec::with_capacity(*df as usize), near: String::new() })
         .collect();
-    let mut lists: Vec<Vec<(u32, u8)>> = frequency.iter().map(|df| Vec::with_capacity(*df as usize)).collect();
-    for (doc, terms) in quantised.iter().enumerate() {
-        for (id, score) in terms {
-            lists[*id as usize].push((doc as u32, *score));
+    let mut title_lengths = Vec::with_capacity(docs.len());
+    let mut doc = 0u32;
+    for (run, global) in runs.into_iter().zip(&renumbered) {
+        for page in run.pages {
+            let mut start = 0;
+            for ((number, tf), end) in page.terms.iter().zip(&page.ends) {
+                let word = &mut lists[global[*number as usize] as usize];
+                let score = quantise(score(global, &page, *number, tf), top);
+                word.pages.push(Posting { page: doc, score, title: tf[title] > 0 });
+                word.near.push_str(&page.near[start..*end as usize]);
+                word.near.push(',');
+                start = *end as usize;
+            }
+            title_lengths.push(page.title_length);
+            doc += 1;
         }
     }
     // Stop words have a number in the vocabulary but no pages.
-    let mut postings: Vec<(String, Vec<(u32, u8)>)> =
-        words.into_iter().zip(lists).filter(|(_, list)| !list.is_empty()).collect();
-    postings.sort_by(|a, b| a.0.encode_utf16().cmp(b.0.encode_utf16()));
-    postings
+    lists.retain(|word| !word.pages.is_empty());
+    lists.sort_by(|a, b| a.text.encode_utf16().cmp(b.text.encode_utf16()));
+    Postings { words: lists, title_lengths }
 }
 
 /// How much finding a word on `df` of `pages` pages says: BM25's inverse

@@ -29,7 +29,7 @@ use crate::pictures::Picture;
 use crate::slug::slugify;
 use crate::theme::{Components, Theme};
 
-pub use routes::{Routes, SearchFile, SearchPlan, Source, paginated_path};
+pub use routes::{Routes, Source, paginated_path};
 
 /// How many related pages each page lists.
 pub const RELATED: usize = 3;

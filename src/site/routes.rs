@@ -15,6 +15,7 @@ use std::sync::Arc;
 use crate::content::{Asset, DIR, KindName, Page, PageKey, slash_path};
 use crate::diagnostics::{Code, Diagnostic, display_path};
 use crate::hashing::QuickMap;
+use crate::search::{SearchFile, SearchPlan};
 use crate::theme::StaticFile;
 
 use super::{Listing, Section, Taxonomy, page_count};
@@ -73,69 +74,6 @@ pub enum Source {
     },
     /// A file of the search index.
     SearchIndex(SearchFile),
-}
-
-/// One file of the search index, under `search/`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum SearchFile {
-    /// `index.json`: what every query loads first; small whatever the site's size.
-    Manifest,
-    /// `facets.json`: each page's theme, type, organisation, region and audience.
-    Facets,
-    /// `terms/<n>.json`: the words of one alphabetical range, with their pages.
-    Terms(usize),
-    /// `docs/<n>.json`: what a result shows of a run of pages.
-    Docs(usize),
-}
-
-impl SearchFile {
-    /// The output path, such as `search/terms/3.json`.
-    pub fn path(self) -> String {
-        match self {
-            SearchFile::Manifest => "search/index.json".to_string(),
-            SearchFile::Facets => "search/facets.json".to_string(),
-            SearchFile::Terms(number) => format!("search/terms/{number}.json"),
-            SearchFile::Docs(number) => format!("search/docs/{number}.json"),
-        }
-    }
-}
-
-/// How a site's search index is split into files: at most one file per
-/// `PAGES_PER_FILE` pages, so a static host's cap on files is never near. A
-/// small hub gets one file holding everything (`inline`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct SearchPlan {
-    pub shards: usize,
-    pub chunks: usize,
-    pub inline: bool,
-}
-
-impl SearchPlan {
-    pub const PAGES_PER_FILE: usize = 50;
-
-    pub fn for_pages(pages: usize) -> SearchPlan {
-        let files = pages.div_ceil(Self::PAGES_PER_FILE).max(1);
-        if files < 4 {
-            return SearchPlan { shards: 1, chunks: 1, inline: true };
-        }
-        // The manifest and the facets take two files. A query reads one term
-        // shard per word but a result chunk per result shown, so chunks get
-        // two thirds of the rest.
-        let rest = files - 2;
-        let shards = (rest / 3).max(1);
-        SearchPlan { shards, chunks: rest - shards, inline: false }
-    }
-
-    /// Every file the index is written to.
-    pub fn files(self) -> Vec<SearchFile> {
-        if self.inline {
-            return vec![SearchFile::Manifest];
-        }
-        let mut files = vec![SearchFile::Manifest, SearchFile::Facets];
-        files.extend((0..self.shards).map(SearchFile::Terms));
-        files.extend((0..self.chunks).map(SearchFile::Docs));
-        files
-    }
 }
 
 impl Source {
@@ -511,20 +449,5 @@ mod tests {
     fn page_one_of_a_listing_is_the_listing() {
         assert_eq!(paginated_path("themes/belonging/", 1), "themes/belonging/");
         assert_eq!(paginated_path("themes/belonging/", 3), "themes/belonging/page/3/");
-    }
-
-    #[test]
-    fn search_index_files_stay_within_one_per_fifty_pages() {
-        for pages in [0, 1, 40, 149, 150, 151, 1_000, 10_000, 100_000] {
-            let plan = SearchPlan::for_pages(pages);
-            let files = plan.files().len();
-            assert!(files <= pages.div_ceil(SearchPlan::PAGES_PER_FILE).max(1), "{pages} pages: {files} files");
-            assert!(plan.shards >= 1 && plan.chunks >= 1);
-            assert_eq!(plan.inline, files == 1);
-        }
-        assert!(SearchPlan::for_pages(149).inline);
-        let big = SearchPlan::for_pages(10_000);
-        assert!(!big.inline);
-        assert!(big.chunks > big.shards, "results need more, smaller files than words: {big:?}");
     }
 }

@@ -21,6 +21,7 @@ const RELEVANCE = JSON.parse(fs.readFileSync(path.join(REPO, 'tests', 'relevance
 let tmp;
 let hub; // { engine, index } over the real hub
 let corpus; // the same over a generated corpus
+let large; // and over one large enough that common words keep only their best scores
 
 /** The engine a built site publishes, reading the site's index from disk. */
 function open(site) {
@@ -39,8 +40,14 @@ before(
     build(REPO, path.join(tmp, 'hub'), 'https://example.org/');
     run('python3', [CORPUS_SCRIPT, '--pages', '400', '--out', path.join(tmp, 'corpus')]);
     build(path.join(tmp, 'corpus'), path.join(tmp, 'corpus-site'), 'https://example.org/');
+    // At 3,000 pages a title's words are each on hundreds of pages, more than
+    // keep their scores (SCORED): ranking by scores alone misses a third of
+    // the titles picked below.
+    run('python3', [CORPUS_SCRIPT, '--pages', '3000', '--out', path.join(tmp, 'large')]);
+    build(path.join(tmp, 'large'), path.join(tmp, 'large-site'), 'https://example.org/');
     hub = open(path.join(tmp, 'hub'));
     corpus = open(path.join(tmp, 'corpus-site'));
+    large = open(path.join(tmp, 'large-site'));
   },
   { timeout: 30 * MINUTE },
 );
@@ -207,4 +214,90 @@ test('a query reads the manifest, the facets, one shard per word and one chunk p
   assert.ok(kinds.filter((file) => file.startsWith('terms/')).length <= 3, kinds.join(' '));
   assert.ok(kinds.filter((file) => file.startsWith('docs/')).length <= 10, kinds.join(' '));
   assert.ok(fresh.reads.slice(1).every((url) => /\?v=[0-9a-f]{16}$/.test(url)), 'files carry the build version');
+});
+
+/** The text of a built page's `main`, tags left out, as a reader sees it. */
+function mainText(site, pagePath) {
+  const html = fs.readFileSync(path.join(site, pagePath, 'index.html'), 'utf8');
+  const main = html.slice(html.indexOf('<main'), html.indexOf('</main>'));
+  return main.replace(/<[^>]*>/g, ' ').replace(/&amp;/g, '&').replace(/&#39;|&#x27;/g, "'").replace(/\s+/g, ' ').toLowerCase();
+}
+
+test('a quoted phrase finds its words next to each other and in order; reversed, far fewer', async () => {
+  const site = path.join(tmp, 'corpus-site');
+  const phrase = await corpus.index.search('"staff networks"');
+  const loose = await corpus.index.search('staff networks');
+  const reversed = await corpus.index.search('"networks staff"');
+  assert.ok(phrase.total > 10, `${phrase.total} pages hold the phrase`);
+  assert.ok(phrase.total < loose.total, `${phrase.total} with the phrase, ${loose.total} with both words anywhere`);
+  assert.ok(reversed.total * 5 < phrase.total, `reversed: ${reversed.total}, in order: ${phrase.total}`);
+  const records = await corpus.index.records(phrase.ranked);
+  for (const record of records) {
+    assert.match(mainText(site, record.path), /staff networks/, `${record.path} does not hold "staff networks"`);
+  }
+  const reversedRecords = await corpus.index.records(reversed.ranked);
+  for (const record of reversedRecords) assert.match(mainText(site, record.path), /networks staff/, record.path);
+  // A stop word inside the quotes holds its place: "turnover in emergency"
+  // is in the EEAST case study, "turnover emergency" is not.
+  const held = await hub.index.search('"turnover in emergency"');
+  assert.ok(held.ranked.length > 0, 'the phrase with its stop word is found');
+  const records2 = await hub.index.records(held.ranked);
+  assert.ok(records2.some((record) => record.path === 'case-studies/eeast-belonging/'), records2.map((r) => r.path).join(', '));
+  assert.equal((await hub.index.search('"turnover emergency"')).total, 0, 'the stop word is a place, not nothing');
+  // Curly quotes, as a phone keyboard types them, are quotes too.
+  assert.deepEqual((await hub.index.search('\u201cturnover in emergency\u201d')).ranked, held.ranked);
+});
+
+test('pages with some of the words follow the pages with all of them, never among them', async () => {
+  const result = await hub.index.search('what reduced turnover');
+  assert.ok(result.total >= 1 && result.total < hub.engine.SOME_BELOW, `${result.total} pages have every word`);
+  assert.ok(result.some.length > 0, 'pages with some of the words are offered');
+  const firstThree = await hub.index.records(result.ranked.concat(result.some).slice(0, 3));
+  assert.ok(
+    firstThree.some((record) => record.path === 'case-studies/eeast-belonging/'),
+    `the EEAST case study (turnover fell from 14% to 8%) is in the first three: ${firstThree.map((r) => r.path).join(', ')}`,
+  );
+  for (const id of result.ranked) assert.equal(hub.engine.matchedWords(result, id).length, result.words.length);
+  for (const id of result.some) assert.ok(hub.engine.matchedWords(result, id).length < result.words.length);
+  const inSome = new Set(result.some);
+  assert.ok(result.ranked.every((id) => !inSome.has(id)), 'no page is in both');
+  // A query of one word, or one with enough pages having every word, has none.
+  assert.deepEqual((await hub.index.search('turnover')).some, []);
+  const common = await corpus.index.search('staff networks');
+  assert.ok(common.total >= hub.engine.SOME_BELOW);
+  assert.deepEqual(common.some, []);
+});
+
+test('a query that is a page\'s title finds that page first, however common its words', async () => {
+  const manifest = JSON.parse(fs.readFileSync(path.join(tmp, 'large-site', 'search', 'index.json'), 'utf8'));
+  const docs = [];
+  for (let n = 0; fs.existsSync(path.join(tmp, 'large-site', 'search', 'docs', `${n}.json`)); n++) {
+    docs.push(...JSON.parse(fs.readFileSync(path.join(tmp, 'large-site', 'search', 'docs', `${n}.json`), 'utf8')));
+  }
+  assert.equal(docs.length, manifest.pages);
+  const count = new Map();
+  for (const doc of docs) count.set(doc[0], (count.get(doc[0]) || 0) + 1);
+  const unique = docs.filter((doc) => count.get(doc[0]) === 1);
+  const picked = Array.from({ length: 12 }, (_, i) => unique[Math.floor((i * unique.length) / 12)]);
+  const misses = [];
+  for (const [title, pagePath] of picked) {
+    const { paths, result } = await top(large, title, 1);
+    if (paths[0] !== pagePath) misses.push(`"${title}" (${result.total} results): first is ${paths[0]}, not ${pagePath}`);
+  }
+  assert.deepEqual(misses, []);
+});
+
+test('a file that failed to load is fetched again by the next search', async () => {
+  const site = path.join(tmp, 'hub');
+  let failing = true;
+  const index = hub.engine.open(`${site}/search/`, async (url) => {
+    if (failing) {
+      failing = false;
+      throw new Error('the connection dropped');
+    }
+    return JSON.parse(fs.readFileSync(url.split('?')[0], 'utf8'));
+  });
+  await assert.rejects(index.search('turnover'), /connection dropped/);
+  const again = await index.search('turnover');
+  assert.ok(again.total > 0, 'the second search loads the index and finds pages');
 });

@@ -69,6 +69,48 @@ test('?q=turnover puts the EEAST belonging case study first and says how many', 
   assert.match(await first.locator('.search-result__excerpt mark').first().textContent(), /^turnover$/i);
 });
 
+test('a search with fewer results than a page shows no "show more", and every result once', async () => {
+  await page.goto(`${hub.origin}/search/?q=turnover`);
+  const said = await statusSays('turnover');
+  const count = Number(said.match(/^(\d+)/)[1]);
+  assert.ok(count > 0 && count <= 10, said);
+  assert.equal((await links()).length, count);
+  assert.equal(await page.locator('#search-more').isVisible(), false, 'no "Show more results (0 more)"');
+  assert.equal(await page.locator('#search-some').isVisible(), false);
+});
+
+test('"what reduced turnover" shows pages with some of the words apart, the EEAST case study in the first three', async () => {
+  await page.goto(`${hub.origin}/search/?q=${encodeURIComponent('what reduced turnover')}`);
+  const said = await statusSays('what reduced turnover');
+  assert.match(said, /^\d+ results? for “what reduced turnover”; \d+ pages? ha(s|ve) some of the words$/);
+  const some = page.locator('#search-some');
+  assert.ok(await some.isVisible());
+  assert.equal(await some.getByRole('heading', { level: 2 }).textContent(), 'Pages with some of your words');
+  const all = await page.locator('#search-results a, #search-some-list a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+  assert.ok(all.slice(0, 3).includes('/case-studies/eeast-belonging/'), all.join(', '));
+  const withAll = await links();
+  const withSome = await page.locator('#search-some-list .search-result__title a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+  assert.ok(withAll.length >= 1 && withSome.length >= 1);
+  assert.ok(withAll.every((href) => !withSome.includes(href)), 'a page is in one list only');
+  // The results a page shows fill it; "show more" adds the next ones to the second list.
+  const more = page.locator('#search-more');
+  if (withAll.length + withSome.length === 10 && (await more.isVisible())) {
+    await more.click();
+    await page.waitForFunction((n) => document.querySelectorAll('#search-some-list li').length > n, withSome.length);
+  }
+});
+
+test('a quoted phrase is searched as a phrase, and kept in the address', async () => {
+  await page.goto(`${hub.origin}/search/`);
+  await page.locator('#search-q').fill('"turnover in emergency"');
+  const said = await statusSays('turnover in emergency');
+  assert.match(said, /^1 result for “"turnover in emergency"”$/);
+  assert.deepEqual(await links(), ['/case-studies/eeast-belonging/']);
+  assert.equal(new URL(page.url()).searchParams.get('q'), '"turnover in emergency"');
+  await page.locator('#search-q').fill('"emergency turnover"');
+  assert.match(await statusSays('emergency turnover'), /^No results for/);
+});
+
 test('typing "allysh" shows allyship content before the word is finished', async () => {
   await page.goto(`${hub.origin}/search/`);
   await page.locator('#search-q').pressSequentially('allysh', { delay: 40 });
@@ -207,7 +249,7 @@ for (const [label, size] of [
   test(`axe-core finds no violations with results and every filter shown at ${label}`, async () => {
     await page.setViewportSize(size);
     try {
-      for (const query of ['belonging&theme=staff-equality', 'xqzvy', 'turnvoer staff']) {
+      for (const query of ['belonging&theme=staff-equality', 'xqzvy', 'turnvoer staff', 'what reduced turnover', '"staff networks"']) {
         await page.goto(`${hub.origin}/search/?q=${query}`);
         await page.waitForFunction(() => document.getElementById('search-status').textContent !== '');
         await page.evaluate(() => document.querySelectorAll('details.search-facet').forEach((details) => { details.open = true; }));

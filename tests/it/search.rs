@@ -28,7 +28,7 @@ fn a_small_hub_gets_one_search_file_with_every_page_and_field() {
         std::fs::read_dir(built.public.join("search")).unwrap().map(|e| e.unwrap().file_name()).collect();
     assert_eq!(search.len(), 2, "index.html and index.json only: {search:?}");
     let manifest = manifest(&built);
-    assert_eq!(manifest["format"], 1);
+    assert_eq!(manifest["format"], belong::search::FORMAT);
     let docs = manifest["inline"]["docs/0"].as_array().unwrap();
     let paths: Vec<&str> = docs.iter().map(|doc| doc[1].as_str().unwrap()).collect();
     for path in ["case-studies/eeast/", "toolkits/allyship/", "discussions/questions/", "about/"] {
@@ -207,6 +207,58 @@ fn a_word_in_the_title_scores_above_the_same_word_in_the_body() {
     assert!(score("zebra", "mentor-title") > score("zebra", "mentor-body"), "a short body outscores a long one");
     // A discussion set's questions are read: "left out" is only in one.
     assert!(score_of(&manifest, "left", "discussions/questions/").is_some());
+}
+
+/// Numbers written as gaps, as the index writes them.
+fn gaps(text: &str) -> Vec<u64> {
+    const DIGITS: &str = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_";
+    let (mut id, mut value, mut ids) = (-1i64, 0i64, Vec::new());
+    for c in text.chars() {
+        let digit = DIGITS.find(c).unwrap() as i64;
+        if digit >= 32 {
+            value = value * 32 + digit - 32;
+        } else {
+            id += value * 32 + digit + 1;
+            ids.push(id as u64);
+            value = 0;
+        }
+    }
+    ids
+}
+
+#[test]
+fn each_word_knows_the_titles_holding_it_and_where_it_stands_on_each_page() {
+    let page = "---\ntitle: \"Staff networks that work\"\nsummary: \"Networks of staff.\"\ndate: 2024-01-01\norganisation: \"Org\"\nthemes: [\"belonging\"]\n---\n\nOur staff networks meet. Networks staff.\n";
+    let built = build_edited("basic", &[("content/case-studies/networks.md", page)], &[]);
+    let manifest = manifest(&built);
+    let docs = manifest["inline"]["docs/0"].as_array().unwrap();
+    let number = docs.iter().position(|doc| doc[1] == "case-studies/networks/").unwrap() as u64;
+    let entry = |word: &str| {
+        manifest["inline"]["terms/0"].as_array().unwrap().iter().find(|entry| entry[0] == word).unwrap().clone()
+    };
+    let staff = entry("staff");
+    let pages = gaps(staff[1].as_str().unwrap());
+    let at = pages.iter().position(|page| *page == number).unwrap() as u64;
+    // In the title, whose three words besides the stop word "that" are its length.
+    let titled = gaps(staff[4].as_str().unwrap());
+    let slot = titled.iter().position(|page| *page == at).expect("the title holds \"staff\"");
+    assert_eq!(staff[5].as_str().unwrap().chars().nth(slot), Some('3'));
+    // "meet" is on no page's title: its entry ends before the title lists.
+    assert!(entry("meet").as_array().unwrap().len() <= 4);
+    // Positions: every word counts one, stop words too; each text starts one
+    // further on. Title: staff 1, networks 2, that 3, work 4; summary from
+    // 6: networks 6, of 7, staff 8; body from 10: our 10, staff 11,
+    // networks 12, meet 13, networks 14, staff 15.
+    let near = |word: &str| -> Vec<u64> {
+        let list = gaps(entry(word)[1].as_str().unwrap());
+        let at = list.iter().position(|page| *page == number).unwrap();
+        let pages: Vec<&str> = manifest["inline"]["near/0"][word].as_str().unwrap().split(',').collect();
+        assert_eq!(pages.len(), list.len() + 1, "{word}: one run of positions per page, each ended by a comma");
+        gaps(pages[at])
+    };
+    assert_eq!(near("staff"), [1, 8, 11, 15]);
+    assert_eq!(near("networks"), [2, 6, 12, 14]);
+    assert_eq!(near("meet"), [13]);
 }
 
 #[test]

@@ -9,8 +9,15 @@
  *   - a word also matches by its stem ("mentors" finds "mentoring");
  *   - a word that is not indexed matches indexed words one edit away
  *     ("alyship", "psycological"), whole or as the start of a longer word;
- *   - a page must match every word; its score is the sum, per word, of the
- *     best of its matches (exact > prefix and stem > one edit away).
+ *   - words in quotes ("staff networks") match only themselves, next to
+ *     each other and in that order (stop words between them hold their place);
+ *   - a result has every word and phrase of the query; its score is, per
+ *     word, the best of its matches (exact > prefix and stem > one edit
+ *     away), added up. A page whose title holds more of the query comes
+ *     first, and of those the one whose title is nearest the query: so a
+ *     query that is a page's title finds it first. When fewer than a page
+ *     of results has everything, pages with most of it follow apart
+ *     (`some`), never among them.
  */
 var BelongSearch = (function () {
   "use strict";
@@ -19,7 +26,7 @@ var BelongSearch = (function () {
   var VALUE = {};
   for (var i = 0; i < DIGITS.length; i++) VALUE[DIGITS[i]] = i;
 
-  var FORMAT = 1;
+  var FORMAT = 2;
   var MAX_LEN = 40;
   var WORD_CHAR = /[\p{Alphabetic}\p{N}]/u;
   var DIGIT = /[0-9]/;
@@ -125,17 +132,33 @@ var BelongSearch = (function () {
     return numbers;
   }
 
-  /* A word's pages and their scores. A common word's entry scores only its
-   * best pages (`positions` in its page list); its other pages score 0. */
-  function decodePostings(gaps, scores, positions) {
-    var ids = Uint32Array.from(decodeGaps(gaps));
-    var weights = new Uint8Array(ids.length);
-    var at = positions ? decodeGaps(positions) : null;
-    for (var s = 0; s < scores.length; s++) weights[at ? at[s] : s] = VALUE[scores[s]];
-    return { ids: ids, scores: weights };
+  /* A word's entry, [word, pages, scores, best, titles, title lengths]
+   * (src/search/encode.rs): its pages, a score for each (a common word
+   * scores only its `best` pages; its others score 0), and for each page
+   * whose title holds the word, that title's length in words (0: not in
+   * the title). */
+  function decodePostings(entry) {
+    var ids = Uint32Array.from(decodeGaps(entry[1]));
+    var scores = new Uint8Array(ids.length), titles = new Uint8Array(ids.length);
+    var scored = entry[2] || "", at = entry[3] ? decodeGaps(entry[3]) : null;
+    for (var s = 0; s < scored.length; s++) scores[at ? at[s] : s] = VALUE[scored[s]];
+    var titled = entry[4] ? decodeGaps(entry[4]) : [], lengths = entry[5] || "";
+    for (var t = 0; t < titled.length; t++) titles[titled[t]] = Math.max(1, VALUE[lengths[t]] || 1);
+    return { ids: ids, scores: scores, titles: titles };
   }
 
-  function Shard(entries) {
+  /* Where in a sorted list `ids` page `id` is, or -1. */
+  function find(ids, id) {
+    var low = 0, high = ids.length;
+    while (low < high) {
+      var middle = (low + high) >> 1;
+      if (ids[middle] < id) low = middle + 1; else high = middle;
+    }
+    return ids[low] === id ? low : -1;
+  }
+
+  function Shard(entries, number) {
+    this.number = number;
     this.words = entries.map(function (entry) { return entry[0]; });
     this.entries = new Map(entries.map(function (entry) { return [entry[0], entry]; }));
     this.decoded = new Map();
@@ -145,7 +168,7 @@ var BelongSearch = (function () {
     if (found) return found;
     var entry = this.entries.get(word);
     if (!entry) return null;
-    found = decodePostings(entry[1], entry[2], entry[3]);
+    found = decodePostings(entry);
     this.decoded.set(word, found);
     return found;
   };
@@ -204,66 +227,99 @@ var BelongSearch = (function () {
     this.manifest = null;
   }
 
+  /* `make()`'s promise, kept in `cache` under `key` until it fails: a file
+   * that did not load (the connection dropped) is fetched again next time. */
+  function remembered(cache, key, make) {
+    if (!cache.has(key)) {
+      var promise = make();
+      cache.set(key, promise);
+      promise.catch(function () { if (cache.get(key) === promise) cache.delete(key); });
+    }
+    return cache.get(key);
+  }
+
   Index.prototype.load = function (name) {
     var self = this;
-    if (!this.files.has(name)) {
-      var promise = this.manifestLoaded().then(function (manifest) {
+    return remembered(this.files, name, function () {
+      return self.manifestLoaded().then(function (manifest) {
         if (manifest.inline) return manifest.inline[name];
         return self.fetchJson(self.base + name + ".json?v=" + manifest.version);
       });
-      this.files.set(name, promise);
-    }
-    return this.files.get(name);
+    });
   };
 
   Index.prototype.manifestLoaded = function () {
     var self = this;
-    if (!this.manifest) {
-      this.manifest = this.fetchJson(this.base + "index.json").then(function (manifest) {
+    return remembered(this.files, "index", function () {
+      return self.fetchJson(self.base + "index.json").then(function (manifest) {
         if (manifest.format !== FORMAT) throw new Error("search index format " + manifest.format + " is not " + FORMAT);
         self.stop = new Set(manifest.stop);
         self.pages = manifest.pages;
         return manifest;
       });
-    }
-    return this.manifest;
+    });
   };
 
   Index.prototype.shard = function (number) {
     var self = this;
-    self.shards = self.shards || new Map();
-    if (!self.shards.has(number)) {
-      self.shards.set(number, self.load("terms/" + number).then(function (entries) { return new Shard(entries || []); }));
-    }
-    return self.shards.get(number);
+    return remembered(this.files, "shard " + number, function () {
+      return self.load("terms/" + number).then(function (entries) { return new Shard(entries || [], number); });
+    });
   };
 
   Index.prototype.facets = function () {
     var self = this;
-    if (!this.facetsLoaded) this.facetsLoaded = this.load("facets").then(function (data) { return new Facets(data); });
-    return this.facetsLoaded;
+    return remembered(this.files, "facets object", function () {
+      return self.load("facets").then(function (data) { return new Facets(data); });
+    });
   };
 
-  /* The shard numbers holding words from `low` up to words starting with `high`. */
-  function shardRange(manifest, low, high) {
+  /* Where `word` (found in `shard`) stands on each of its pages: a list of
+   * positions per page, in the order of its page list. */
+  Index.prototype.positions = function (shard, word) {
+    var self = this;
+    return this.manifestLoaded().then(function (manifest) {
+      var file = manifest.inline ? 0 : Math.floor(shard.number / manifest.near_every);
+      return remembered(self.files, "positions " + word, function () {
+        return self.load("near/" + file).then(function (near) {
+          var pages = ((near || {})[word] || "").split(",");
+          return pages.slice(0, pages.length - 1).map(decodeGaps);
+        });
+      });
+    });
+  };
+
+  /* The shard numbers holding words from `low` up to words starting with
+   * `high`; with `whole`, only the one that would hold `low` itself. */
+  function shardRange(manifest, low, high, whole) {
     var firsts = manifest.shards, numbers = [];
     for (var i = 0; i < firsts.length; i++) {
       var next = firsts[i + 1];
       var startsAfterLow = next === undefined || next > low;
-      var beginsBeforeHigh = firsts[i] <= high || firsts[i].startsWith(high);
+      var beginsBeforeHigh = whole ? firsts[i] <= low : firsts[i] <= high || firsts[i].startsWith(high);
       if (startsAfterLow && beginsBeforeHigh) numbers.push(i);
     }
     return numbers.slice(0, MAX_SHARDS_PER_WORD);
   }
 
-  function shardsFor(index, low, high) {
+  function shardsFor(index, low, high, whole) {
     return index.manifestLoaded().then(function (manifest) {
-      return Promise.all(shardRange(manifest, low, high).map(function (n) { return index.shard(n); }));
+      return Promise.all(shardRange(manifest, low, high, whole).map(function (n) { return index.shard(n); }));
+    });
+  }
+
+  /* A word matching only itself (in a phrase, or too short to stand for
+   * others): [[word, weight, shard]], or [] when it is not indexed. */
+  function exactly(index, word) {
+    return shardsFor(index, word, word, true).then(function (shards) {
+      var shard = shards.filter(function (s) { return s.entries.has(word); })[0];
+      return shard ? [[word, WEIGHT.exact, shard]] : [];
     });
   }
 
   /* Indexed words a query word stands for: [word, weight, shard] each. */
   function expand(index, word) {
+    if (word.length < MIN_PREFIX) return exactly(index, word);
     var stemmed = stem(word);
     var wanted = [shardsFor(index, word, word)];
     if (stemmed !== word && stemmed.length >= 4) wanted.push(shardsFor(index, stemmed, stemmed));
@@ -275,7 +331,7 @@ var BelongSearch = (function () {
       }
       found[0].forEach(function (shard) {
         if (shard.entries.has(word)) add(shard, word, WEIGHT.exact);
-        if (word.length >= MIN_PREFIX) shard.startingWith(word).slice(0, MAX_EXPANSIONS).forEach(function (w) { add(shard, w, WEIGHT.prefix); });
+        shard.startingWith(word).slice(0, MAX_EXPANSIONS).forEach(function (w) { add(shard, w, WEIGHT.prefix); });
       });
       (found[1] || []).forEach(function (shard) {
         shard.startingWith(stemmed).slice(0, MAX_EXPANSIONS).forEach(function (w) { add(shard, w, WEIGHT.stem); });
@@ -330,54 +386,137 @@ var BelongSearch = (function () {
 
   /* ---- a query -------------------------------------------------------- */
 
+  /* A query's parts: its words, and its quoted phrases as the words they
+   * hold with each word's place (stop words keep theirs: "board of
+   * directors" is "board" then "directors" two places on). A quote not
+   * closed runs to the end; a phrase of one word is that word, matched
+   * exactly. Words and phrases are each kept once. */
+  function parse(query, stop) {
+    var words = [], phrases = [], seen = new Set();
+    var pieces = query.split(/["\u201c\u201d\u201e]/);
+    pieces.forEach(function (piece, i) {
+      var tokens = tokenise(piece);
+      if (i % 2 === 0) {
+        tokens.forEach(function (word) {
+          if (!stop.has(word) && !seen.has(word)) { seen.add(word); words.push(word); }
+        });
+        return;
+      }
+      var phrase = [];
+      tokens.forEach(function (word, place) { if (!stop.has(word)) phrase.push({ word: word, place: place }); });
+      if (phrase.length === 0) return;
+      var key = "\u0000" + phrase.map(function (part) { return part.word + "@" + (part.place - phrase[0].place); }).join(" ");
+      if (seen.has(key)) return;
+      seen.add(key);
+      if (phrase.length === 1) words.push({ exact: phrase[0].word });
+      else phrases.push(phrase);
+    });
+    return { words: words, phrases: phrases };
+  }
+
   /* Searches for `query`, keeping pages whose facets have one of the values
    * in `filters` ({theme: ["belonging"], ...}; none = any). Resolves to
-   *   words        the query's search words, stop words left out;
-   *   total        how many pages match;
+   *   words        the query's search words (a phrase's words too), stop words left out;
+   *   phrases      the query's phrases, each as its words;
+   *   total        how many pages have every word and phrase;
    *   ranked       their page numbers, best first;
+   *   some         when fewer than `SOME_BELOW` pages have everything: the pages
+   *                with some of it, most of it first (none when the query is one part);
    *   facets       {facet: [{slug, name, count, selected}]}, values with no
-   *                matching page left out unless selected;
+   *                page left out unless selected: counting `ranked`, or `some`
+   *                when nothing has everything;
    *   unmatched    words no indexed word matches (left out of the search);
    *   suggestions  indexed words near the unmatched ones;
-   *   partial      true when no page has every word, so pages with any are shown;
    *   terms        the indexed words that matched, for marking excerpts;
-   *   expansions   per query word, the indexed words it stands for (see matchedWords). */
+   *   expansions   per query word or phrase word, the indexed words it stands for (see matchedWords). */
   Index.prototype.search = function (query, filters) {
     var self = this;
     filters = filters || {};
     return this.manifestLoaded().then(function () {
-      var words = tokenise(query).filter(function (word) { return !self.stop.has(word); });
-      words = words.filter(function (word, i) { return words.indexOf(word) === i; });
+      var parsed = parse(query, self.stop);
+      var plain = parsed.words.map(function (word) { return word.exact || word; });
+      var phraseWords = [];
+      parsed.phrases.forEach(function (phrase) { phrase.forEach(function (part) { phraseWords.push(part.word); }); });
+      var words = plain.concat(phraseWords).filter(function (word, i, all) { return all.indexOf(word) === i; });
       if (words.length === 0) return result(words, [], null);
-      return Promise.all([Promise.all(words.map(function (word) { return expand(self, word); })), self.facets()])
-        .then(function (loaded) {
-          var expansions = loaded[0], facets = loaded[1];
-          var unmatched = words.filter(function (word, i) { return expansions[i].length === 0; });
-          var matched = expansions.filter(function (matches) { return matches.length > 0; });
-          return Promise.all(unmatched.map(function (word) { return nearest(self, word); })).then(function (lists) {
-            var found = result(words, unmatched, lists);
-            var selection = facets.selection(filters);
-            if (matched.length === 0) {
-              found.facets = countFacets(facets, [], filters, selection);
-              return found;
-            }
-            found.expansions = matched;
-            matched.forEach(function (matches) { matches.forEach(function (match) { found.terms.add(match[0]); }); });
-            var scored = score(matched, true, self.pages);
-            if (scored.ids.length === 0 && matched.length > 1) {
-              scored = score(matched, false, self.pages);
-              found.partial = true;
-            }
-            var matching = scored.ids, scores = scored.scores;
-            found.ranked = matching.filter(function (id) { return passes(facets, id, selection, null); });
-            found.ranked.sort(function (a, b) { return scores[b] - scores[a] || a - b; });
-            found.total = found.ranked.length;
-            found.facets = countFacets(facets, matching, filters, selection);
-            return found;
+      var looked = parsed.words.map(function (word) { return word.exact ? exactly(self, word.exact) : expand(self, word); });
+      var phrased = parsed.phrases.map(function (phrase) {
+        return Promise.all(phrase.map(function (part) { return exactly(self, part.word); }));
+      });
+      return Promise.all([Promise.all(looked), Promise.all(phrased), self.facets()]).then(function (loaded) {
+        var expansions = loaded[0], phraseMatches = loaded[1], facets = loaded[2];
+        var unmatched = plain.filter(function (word, i) { return expansions[i].length === 0; });
+        parsed.phrases.forEach(function (phrase, p) {
+          phrase.forEach(function (part, k) {
+            if (phraseMatches[p][k].length === 0 && unmatched.indexOf(part.word) < 0) unmatched.push(part.word);
           });
         });
+        return Promise.all([
+          Promise.all(unmatched.map(function (word) { return nearest(self, word); })),
+          Promise.all(parsed.phrases.map(function (phrase, p) { return phrasePages(self, phrase, phraseMatches[p]); })),
+        ]).then(function (more) {
+          var found = result(words, unmatched, more[0]);
+          found.phrases = parsed.phrases.map(function (phrase) { return phrase.map(function (part) { return part.word; }); });
+          var parts = expansions.filter(function (matches) { return matches.length > 0; })
+            .map(function (matches) { return { matches: matches }; });
+          parsed.phrases.forEach(function (phrase, p) {
+            if (more[1][p]) parts.push({ matches: [].concat.apply([], phraseMatches[p]), pages: more[1][p] });
+          });
+          var selection = facets.selection(filters);
+          found.expansions = parts.map(function (part) { return part.matches; });
+          parts.forEach(function (part) { part.matches.forEach(function (match) { found.terms.add(match[0]); }); });
+          var wanted = expansions.filter(function (m) { return m.length > 0; }).length + parsed.phrases.length;
+          var scored = score(parts, self.pages);
+          var keep = function (id) { return passes(facets, id, selection, null); };
+          var byScore = function (a, b) { return scored.scores[b] - scored.scores[a] || a - b; };
+          var all = [], some = [];
+          scored.ids.forEach(function (id) { (scored.parts[id] === wanted ? all : some).push(id); });
+          found.ranked = wanted > 0 && parts.length === wanted ? all.filter(keep).sort(byScore) : [];
+          found.total = found.ranked.length;
+          if (found.total < SOME_BELOW && wanted > 1) {
+            found.some = some.filter(keep).sort(function (a, b) { return scored.parts[b] - scored.parts[a] || byScore(a, b); });
+          }
+          var counted = all.length > 0 ? all : some;
+          found.facets = countFacets(facets, counted, filters, selection);
+          return found;
+        });
+      });
     });
   };
+
+  /* How many results fill a page: below this many with everything, pages with
+   * some of it are shown too. */
+  var SOME_BELOW = 10;
+
+  /* The pages holding `phrase`, its words in order at their places: a Set
+   * of page numbers, or null when one of its words is not indexed. Only the
+   * pages with every one of its words are looked at. */
+  function phrasePages(index, phrase, matches) {
+    if (matches.some(function (found) { return found.length === 0; })) return Promise.resolve(null);
+    var shards = matches.map(function (found) { return found[0][2]; });
+    return Promise.all(phrase.map(function (part, k) { return index.positions(shards[k], part.word); })).then(function (near) {
+      var lists = phrase.map(function (part, k) { return shards[k].postings(part.word); });
+      var pages = new Set();
+      var first = lists[0];
+      for (var i = 0; i < first.ids.length; i++) {
+        var id = first.ids[i], at = [i];
+        for (var k = 1; k < lists.length && at.length === k; k++) {
+          var found = find(lists[k].ids, id);
+          if (found >= 0) at.push(found);
+        }
+        if (at.length < lists.length) continue;
+        var starts = near[0][i] || [];
+        var holds = starts.some(function (start) {
+          return phrase.every(function (part, k) {
+            var positions = near[k][at[k]] || [];
+            return find(positions, start + part.place - phrase[0].place) >= 0;
+          });
+        });
+        if (holds) pages.add(id);
+      }
+      return pages;
+    });
+  }
 
   function result(words, unmatched, nearestLists) {
     var suggestions = [];
@@ -385,37 +524,50 @@ var BelongSearch = (function () {
       list.forEach(function (word) { if (suggestions.indexOf(word) < 0) suggestions.push(word); });
     });
     return {
-      words: words, total: 0, ranked: [], facets: null, unmatched: unmatched,
-      suggestions: suggestions.slice(0, 6), partial: false, terms: new Set(), expansions: [],
+      words: words, phrases: [], total: 0, ranked: [], some: [], facets: null, unmatched: unmatched,
+      suggestions: suggestions.slice(0, 6), terms: new Set(), expansions: [],
     };
   }
 
-  /* Each page's score: per query word, the best of its matches' scores,
-   * added up over the words. `every` keeps only pages matching every word;
-   * otherwise a page with more of the words comes first. Returns the
-   * matching page numbers, and a score per page number. */
-  function score(expansions, every, pages) {
-    var total = new Float64Array(pages), words = new Uint8Array(pages), touched = [];
-    expansions.forEach(function (matches) {
-      var best = new Float64Array(pages), seen = [];
-      matches.forEach(function (match) {
+  /* Each page's score and how many of the query's parts (words and phrases)
+   * it has. Per part, its best match on the page counts: the match's score
+   * (plus one) times its weight, added up over the parts. Titles come first:
+   * each part a page's title holds adds TITLE times the match's weight, and
+   * the share of the title those parts make up adds up to TITLE / 2, so of
+   * two titles holding the whole query the shorter wins. A phrase part counts
+   * only on the pages holding the phrase. */
+  var TITLE = 1000;
+  function score(parts, pages) {
+    var total = new Float64Array(pages), count = new Uint8Array(pages), titled = new Float64Array(pages);
+    var length = new Uint8Array(pages), touched = [];
+    parts.forEach(function (part) {
+      var best = new Float64Array(pages), title = new Float64Array(pages), seen = [];
+      part.matches.forEach(function (match) {
         var postings = match[2].postings(match[0]);
         for (var i = 0; i < postings.ids.length; i++) {
-          var id = postings.ids[i], value = (postings.scores[i] + 1) * match[1];
+          var id = postings.ids[i];
+          if (part.pages && !part.pages.has(id)) continue;
+          var value = (postings.scores[i] + 1) * match[1];
           if (best[id] === 0) seen.push(id);
           if (value > best[id]) best[id] = value;
+          if (postings.titles[i]) {
+            title[id] = Math.max(title[id], match[1]);
+            length[id] = postings.titles[i];
+          }
         }
       });
       for (var k = 0; k < seen.length; k++) {
         var page = seen[k];
-        if (words[page] === 0) touched.push(page);
-        words[page]++;
-        total[page] += best[page];
+        if (count[page] === 0) touched.push(page);
+        count[page]++;
+        total[page] += best[page] + TITLE * title[page];
+        titled[page] += title[page];
       }
     });
-    var ids = touched.filter(function (id) { return !every || words[id] === expansions.length; });
-    if (!every) ids.forEach(function (id) { total[id] += 1000 * words[id]; });
-    return { ids: ids, scores: total };
+    touched.forEach(function (id) {
+      if (length[id] > 0) total[id] += (TITLE / 2) * Math.min(1, titled[id] / length[id]);
+    });
+    return { ids: touched, scores: total, parts: count };
   }
 
   /* The indexed words that found page `id`: for each query word, its best match on the page. */
@@ -424,13 +576,9 @@ var BelongSearch = (function () {
       var found = null, best = -1;
       matches.forEach(function (match) {
         var postings = match[2].postings(match[0]);
-        var low = 0, high = postings.ids.length;
-        while (low < high) {
-          var middle = (low + high) >> 1;
-          if (postings.ids[middle] < id) low = middle + 1; else high = middle;
-        }
-        if (postings.ids[low] === id && (postings.scores[low] + 1) * match[1] > best) {
-          best = (postings.scores[low] + 1) * match[1];
+        var at = find(postings.ids, id);
+        if (at >= 0 && (postings.scores[at] + 1) * match[1] > best) {
+          best = (postings.scores[at] + 1) * match[1];
           found = match[0];
         }
       });
@@ -507,7 +655,8 @@ var BelongSearch = (function () {
   }
 
   var api = {
-    FACETS: FACETS, tokenise: tokenise, stem: stem, distance: distance, highlight: highlight, matchedWords: matchedWords,
+    FACETS: FACETS, SOME_BELOW: SOME_BELOW, tokenise: tokenise, parse: parse, stem: stem, distance: distance,
+    highlight: highlight, matchedWords: matchedWords,
     open: function (base, fetchJson) { return new Index(base, fetchJson); },
   };
   if (typeof module === "object" && module.exports) module.exports = api;

@@ -17,6 +17,9 @@
   var facetsBox = document.getElementById("search-facets");
   var list = document.getElementById("search-results");
   var more = document.getElementById("search-more");
+  var someBox = document.getElementById("search-some");
+  var someNote = document.getElementById("search-some-note");
+  var someList = document.getElementById("search-some-list");
   var home = form.getAttribute("data-home");
   var pageTitle = document.title;
 
@@ -49,7 +52,8 @@
   });
 
   var state = readAddress();
-  var current = null; /* the latest search's result, and how many are shown */
+  var current = null; /* the latest search's result, its pages in the order shown, and how many are */
+  var order = [];
   var shown = 0;
   var sequence = 0;
   /* One search at a time: keys typed meanwhile wait for it, then the latest
@@ -163,8 +167,9 @@
     layout.setAttribute("aria-busy", "true");
     index.search(query, state.filters).then(function (result) {
       current = result;
+      order = result.ranked.concat(result.some);
       shown = 0;
-      return index.records(result.ranked.slice(0, PAGE)).then(function (records) {
+      return index.records(order.slice(0, PAGE)).then(function (records) {
         if (mine !== sequence) return;
         clearTimeout(loading);
         draw(result, records);
@@ -199,27 +204,34 @@
     document.title = query + " \u2013 " + pageTitle;
     list.setAttribute("data-query", query);
     drawHelp(result, query);
-    if (result.total === 0) {
+    list.replaceChildren();
+    someList.replaceChildren();
+    drawFacets(result.facets);
+    var filtered = hasFilters() ? " with these filters" : "";
+    var some = result.some.length;
+    var somePart = some === 0 ? "" : "; " + some + (some === 1 ? " page has" : " pages have") + " some of the words";
+    if (order.length === 0) {
       layout.hidden = !hasFilters();
-      list.replaceChildren();
       list.hidden = true;
+      someBox.hidden = true;
       more.hidden = true;
-      drawFacets(result.facets);
-      announce("No results for \u201c" + query + "\u201d" + (hasFilters() ? " with these filters" : ""));
+      announce("No results for \u201c" + query + "\u201d" + filtered);
       return;
     }
     layout.hidden = false;
-    list.hidden = false;
-    list.replaceChildren();
-    drawFacets(result.facets);
+    list.hidden = result.total === 0;
+    someBox.hidden = some === 0;
+    someNote.textContent = result.total === 0
+      ? "No page has every word of \u201c" + query + "\u201d" + filtered + ". These have some of them, most first."
+      : "These have some of the words, not all of them, most first.";
     append(records, false);
-    announce(result.total + (result.total === 1 ? " result" : " results") + " for \u201c" + query + "\u201d" +
-      (hasFilters() ? " with these filters" : ""));
+    var count = result.total === 0 ? "No results" : result.total + (result.total === 1 ? " result" : " results");
+    announce(count + " for \u201c" + query + "\u201d" + filtered + somePart);
   }
 
   function showMore(focus) {
     if (!current) return;
-    var ids = current.ranked.slice(shown, shown + PAGE);
+    var ids = order.slice(shown, shown + PAGE);
     var mine = sequence;
     more.disabled = true;
     index.records(ids).then(function (records) {
@@ -229,16 +241,19 @@
     });
   }
 
+  /* Adds results in order: those with every word to the first list, the
+   * rest to "some of your words". */
   function append(records, focus) {
     var first = null;
     records.forEach(function (record) {
       var item = resultItem(record);
       first = first || item;
-      list.appendChild(item);
+      (shown < current.total ? list : someList).appendChild(item);
+      shown++;
     });
-    shown += records.length;
-    more.hidden = shown >= current.total;
-    more.textContent = "Show more results (" + (current.total - shown) + " more)";
+    var left = order.length - shown;
+    more.hidden = left <= 0;
+    more.textContent = "Show more results (" + left + " more)";
     if (focus && first) first.querySelector("a").focus();
   }
 
@@ -295,8 +310,7 @@
       parts.push(text("p", "Nothing in the hub matches " + quoted(result.unmatched) +
         ", so these results leave " + (result.unmatched.length === 1 ? "it" : "them") + " out."));
     }
-    if (result.partial) parts.push(text("p", "No page has all of these words: pages with some of them come first."));
-    if (result.total === 0) {
+    if (result.total === 0 && result.some.length === 0) {
       parts.push(text("h2", "No pages match \u201c" + query + "\u201d" + (hasFilters() ? " with these filters" : "")));
       var tips = element("ul");
       if (hasFilters()) tips.appendChild(text("li", "Clear some of the filters."));
@@ -315,7 +329,7 @@
       });
       parts.push(suggestion);
     }
-    if (parts.length > 0) showNote(parts, result.total === 0 ? "search-note--empty" : "");
+    if (parts.length > 0) showNote(parts, order.length === 0 ? "search-note--empty" : "");
     else hideNote();
   }
 
