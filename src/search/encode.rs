@@ -3,6 +3,7 @@
 //! compressed size, and each page's facet values as fixed-width codes.
 
 use std::collections::HashMap;
+use std::ops::Range;
 
 use serde_json::{Value, json};
 
@@ -27,10 +28,10 @@ pub const SCORED: usize = 128;
 /// ends where the first three letters change, so every word of three letters
 /// or more that a reader types, and every longer word it starts, is in one
 /// shard: typing "retention" downloads one shard, however slowly it is typed.
-pub(super) fn shards(words: &[Word], pages: usize, count: usize) -> Vec<&[Word]> {
+pub(super) fn shards(words: &[Word], pages: usize, count: usize) -> Vec<Range<usize>> {
     let size = |word: &Word| compressed_size(word.text.len(), word.pages.len(), titled(word), pages);
     let total: usize = words.iter().map(size).sum::<usize>().max(1);
-    let mut shards: Vec<&[Word]> = Vec::new();
+    let mut shards = Vec::new();
     let mut start = 0;
     let mut before = 0;
     let mut current = usize::MAX;
@@ -40,7 +41,7 @@ pub(super) fn shards(words: &[Word], pages: usize, count: usize) -> Vec<&[Word]>
         let target = (before * count / total).min(count.saturating_sub(1));
         if group != Some(first) && (target != current || at == 0) {
             if at > 0 {
-                shards.push(&words[start..at]);
+                shards.push(start..at);
             }
             start = at;
             current = target;
@@ -49,7 +50,7 @@ pub(super) fn shards(words: &[Word], pages: usize, count: usize) -> Vec<&[Word]>
         before += size(word);
     }
     if !words.is_empty() {
-        shards.push(&words[start..]);
+        shards.push(start..words.len());
     }
     shards
 }
@@ -120,19 +121,20 @@ pub(super) fn shard_value(shard: &[Word], title_lengths: &[u8]) -> Value {
     )
 }
 
-/// The position file of some shards, as compact JSON: `{word: positions}`,
+/// The position file of some words, as compact JSON: `{word: positions}`,
 /// each page's positions (in the word's page list order) as gaps, ended by a
-/// comma. Written directly: at 100,000 pages it is most of the index.
-pub(super) fn near_file<'a>(shards: impl Iterator<Item = &'a [Word]>) -> Vec<u8> {
+/// comma. Written directly, and each word's positions let go once written:
+/// at 100,000 pages they are most of the index.
+pub(super) fn near_file<'a>(words: impl Iterator<Item = &'a mut Word>) -> Vec<u8> {
     let mut out = Vec::new();
     out.push(b'{');
-    for word in shards.flatten() {
+    for word in words {
         if out.len() > 1 {
             out.push(b',');
         }
         out.extend_from_slice(Value::from(word.text.as_str()).to_string().as_bytes());
         out.extend_from_slice(b":\"");
-        out.extend_from_slice(word.near.as_bytes());
+        out.extend_from_slice(std::mem::take(&mut word.near).as_bytes());
         out.push(b'"');
     }
     out.push(b'}');
@@ -292,7 +294,7 @@ mod tests {
     #[test]
     fn shards_are_alphabetical_ranges_of_about_equal_size() {
         let words: Vec<Word> = (0..100).map(|n| word(&format!("w{n:03}"), (0..10).map(|id| (id, 1, false)))).collect();
-        let shards = shards(&words, 10, 4);
+        let shards: Vec<&[Word]> = shards(&words, 10, 4).into_iter().map(|range| &words[range]).collect();
         assert_eq!(shards.len(), 4);
         assert!(
             shards.iter().all(|shard| (20..=30).contains(&shard.len())),
@@ -312,7 +314,7 @@ mod tests {
     fn words_sharing_their_first_three_letters_share_a_shard() {
         let texts = ["bea", "belief", "belong", "belonged", "belonging", "belongs", "bet", "café", "cafés", "cat"];
         let words: Vec<Word> = texts.iter().map(|text| word(text, (0..500).map(|id| (id, 1, false)))).collect();
-        let shards = shards(&words, 1_000, 8);
+        let shards: Vec<&[Word]> = shards(&words, 1_000, 8).into_iter().map(|range| &words[range]).collect();
         for (one, other) in [("belief", "belonging"), ("belong", "belongs"), ("café", "cafés")] {
             let shard_of = |w: &str| shards.iter().position(|shard| shard.iter().any(|word| word.text == w));
             assert_eq!(shard_of(one), shard_of(other), "{one} and {other}");
@@ -391,9 +393,11 @@ mod tests {
         let mut one = word("staff", [(0, 1, false), (4, 1, false)]);
         one.near = "0A,3,".to_string();
         let two = Word { near: "5,".to_string(), ..word("quote\"word", [(1, 1, false)]) };
-        let bytes = near_file([std::slice::from_ref(&one), std::slice::from_ref(&two)].into_iter());
+        let mut words = [one, two];
+        let bytes = near_file(words.iter_mut());
         let parsed: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
         assert_eq!(parsed, serde_json::json!({"staff": "0A,3,", "quote\"word": "5,"}));
+        assert!(words.iter().all(|word| word.near.is_empty()), "let go once written");
         assert_eq!(near_file(std::iter::empty()), b"{}");
     }
 

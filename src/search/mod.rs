@@ -144,13 +144,14 @@ pub fn index<'a>(site: &'a Site, body: impl Fn(&PageKey) -> Option<&'a Rendered>
         .map(|(run, codes)| run.iter().zip(codes).map(|(doc, code)| record(site, doc, *code)).collect())
         .collect();
     chunks.resize(plan.chunks.max(chunks.len()), Value::Array(Vec::new()));
-    let shards = shards(&postings.words, docs.len(), plan.shards);
+    let mut postings = postings;
+    let ranges = shards(&postings.words, docs.len(), plan.shards);
     // A word belongs to the last shard whose first word is not after it; the
     // first shard starts at "" so every word has one.
-    let firsts: Vec<&str> = shards
+    let firsts: Vec<&str> = ranges
         .iter()
         .enumerate()
-        .map(|(number, shard)| if number == 0 { "" } else { shard.first().map_or("", |word| word.text.as_str()) })
+        .map(|(number, range)| if number == 0 { "" } else { postings.words[range.start].text.as_str() })
         .collect();
     let mut manifest = json!({
         "format": FORMAT,
@@ -160,28 +161,40 @@ pub fn index<'a>(site: &'a Site, body: impl Fn(&PageKey) -> Option<&'a Rendered>
         "near_every": SearchPlan::SHARDS_PER_NEAR,
         "stop": stop_words,
     });
+    // Positions first: writing them lets them go.
+    let near: Vec<Vec<u8>> = if plan.inline {
+        vec![near_file(postings.words.iter_mut())]
+    } else {
+        let words = &mut postings.words;
+        (0..plan.near)
+            .map(|file| {
+                // The file's shards are neighbours, so their words are one run.
+                let mine = &ranges
+                    [plan.near_shards(file).start.min(ranges.len())..plan.near_shards(file).end.min(ranges.len())];
+                let span = mine.first().zip(mine.last()).map_or(0..0, |(first, last)| first.start..last.end);
+                near_file(words[span].iter_mut())
+            })
+            .collect()
+    };
+    let words = &postings.words;
     let lengths = &postings.title_lengths;
+    let shard = |number: usize| ranges.get(number).map_or(&[][..], |range| &words[range.clone()]);
     let mut files = HashMap::new();
     if plan.inline {
         let mut inline = Map::new();
         inline.insert("facets".to_string(), facets.value);
-        inline.insert("terms/0".to_string(), shard_value(shards.first().copied().unwrap_or(&[]), lengths));
-        let near = near_file(shards.iter().copied());
-        inline.insert("near/0".to_string(), serde_json::from_slice(&near).unwrap_or(Value::Null));
+        inline.insert("terms/0".to_string(), shard_value(words, lengths));
+        let near = near.first().map_or(Value::Null, |bytes| serde_json::from_slice(bytes).unwrap_or(Value::Null));
+        inline.insert("near/0".to_string(), near);
         inline.insert("docs/0".to_string(), chunks.into_iter().next().unwrap_or(Value::Array(Vec::new())));
         manifest["inline"] = Value::Object(inline);
     } else {
         files.insert(SearchFile::Facets, encode(&facets.value));
-        let shard = |number: usize| shards.get(number).copied().unwrap_or(&[]);
         let encoded: Vec<Vec<u8>> =
             (0..plan.shards).into_par_iter().map(|number| encode(&shard_value(shard(number), lengths))).collect();
         for (number, bytes) in encoded.into_iter().enumerate() {
             files.insert(SearchFile::Terms(number), bytes);
         }
-        let near: Vec<Vec<u8>> = (0..plan.near)
-            .into_par_iter()
-            .map(|file| near_file((0..plan.shards).filter(|n| plan.near_of(*n) == file).map(shard)))
-            .collect();
         for (number, bytes) in near.into_iter().enumerate() {
             files.insert(SearchFile::Near(number), bytes);
         }

@@ -68,6 +68,12 @@ impl SearchPlan {
         shard / Self::SHARDS_PER_NEAR
     }
 
+    /// The term shards whose words position file `file` holds.
+    pub fn near_shards(self, file: usize) -> std::ops::Range<usize> {
+        let start = (file * Self::SHARDS_PER_NEAR).min(self.shards);
+        start..((file + 1) * Self::SHARDS_PER_NEAR).min(self.shards)
+    }
+
     /// Every file the index is written to.
     pub fn files(self) -> Vec<SearchFile> {
         if self.inline {
@@ -95,6 +101,9 @@ mod tests {
             assert_eq!(plan.inline, files == 1);
             if !plan.inline {
                 assert!(plan.near_of(plan.shards - 1) < plan.near, "every shard has its position file: {plan:?}");
+                for shard in 0..plan.shards {
+                    assert!(plan.near_shards(plan.near_of(shard)).contains(&shard), "{plan:?}: shard {shard}");
+                }
             }
         }
         assert!(SearchPlan::for_pages(199).inline);

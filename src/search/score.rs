@@ -125,13 +125,13 @@ fn field_index(field: SearchField) -> usize {
 
 /// One page's words, by number in its run's vocabulary, with how often each
 /// occurs in each field; each field's length; how many words its title has;
-/// and where each word stands, as gaps, the `n`th word's ending at `ends[n]`.
+/// and where each word stands: a run of gaps ended by a comma per word, in
+/// the order of `terms`, as the position files write them.
 struct PageWords {
     terms: Vec<(u32, Counts)>,
     lengths: Frequencies,
     title_length: u8,
     near: String,
-    ends: Vec<u32>,
 }
 
 /// A run of pages counted together (one per thread's share of the work), so
@@ -184,13 +184,7 @@ impl Run {
     fn count(&mut self, site: &Site, doc: &Doc, stop_words: &[String]) {
         let page = self.pages.len();
         let title = field_index(SearchField::Title);
-        let mut words = PageWords {
-            terms: Vec::new(),
-            lengths: [0; FIELDS],
-            title_length: 0,
-            near: String::new(),
-            ends: Vec::new(),
-        };
+        let mut words = PageWords { terms: Vec::new(), lengths: [0; FIELDS], title_length: 0, near: String::new() };
         // Every word, stop words too, takes a position; each text starts one
         // further on, so no phrase runs from one text into the next.
         let mut position = 0u32;
@@ -230,8 +224,11 @@ impl Run {
                 at += 1;
             }
             push_gaps(&mut words.near, self.seen[start..at].iter().map(|(_, position)| *position));
-            words.ends.push(words.near.len() as u32);
+            words.near.push(',');
         }
+        // Kept until every page is counted: no room to spare at 100,000 pages.
+        words.terms.shrink_to_fit();
+        words.near.shrink_to_fit();
         self.pages.push(words);
     }
 }
@@ -330,14 +327,12 @@ pub(super) fn postings(site: &Site, docs: &[Doc], stop_words: &[String]) -> Post
     let mut doc = 0u32;
     for (run, global) in runs.into_iter().zip(&renumbered) {
         for page in run.pages {
-            let mut start = 0;
-            for ((number, tf), end) in page.terms.iter().zip(&page.ends) {
+            let mut near = page.near.split_inclusive(',');
+            for (number, tf) in &page.terms {
                 let word = &mut lists[global[*number as usize] as usize];
                 let score = quantise(score(global, &page, *number, tf), top);
                 word.pages.push(Posting { page: doc, score, title: tf[title] > 0 });
-                word.near.push_str(&page.near[start..*end as usize]);
-                word.near.push(',');
-                start = *end as usize;
+                word.near.push_str(near.next().unwrap_or(","));
             }
             title_lengths.push(page.title_length);
             doc += 1;
