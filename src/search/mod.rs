@@ -39,12 +39,12 @@
 //! codes form long runs that compress to almost nothing.
 
 mod encode;
-mod plan;
 mod score;
 pub mod tokenise;
 
 use std::collections::HashMap;
 use std::hash::Hasher;
+use std::ops::Range;
 
 use rayon::prelude::*;
 use serde_json::{Map, Value, json};
@@ -57,8 +57,8 @@ use crate::hashing::Quick;
 use encode::{facets, near_file, shard_value, shards};
 use score::postings;
 
+pub use crate::site::{SearchFile, SearchPlan};
 pub use encode::SCORED;
-pub use plan::{SearchFile, SearchPlan};
 
 /// The theme's search engine, which reads these files.
 const ENGINE: &str = include_str!("../../themes/hub/static/search-engine.js");
@@ -162,20 +162,7 @@ pub fn index<'a>(site: &'a Site, body: impl Fn(&PageKey) -> Option<&'a Rendered>
         "stop": stop_words,
     });
     // Positions first: writing them lets them go.
-    let near: Vec<Vec<u8>> = if plan.inline {
-        vec![near_file(postings.words.iter_mut())]
-    } else {
-        let words = &mut postings.words;
-        (0..plan.near)
-            .map(|file| {
-                // The file's shards are neighbours, so their words are one run.
-                let mine = &ranges
-                    [plan.near_shards(file).start.min(ranges.len())..plan.near_shards(file).end.min(ranges.len())];
-                let span = mine.first().zip(mine.last()).map_or(0..0, |(first, last)| first.start..last.end);
-                near_file(words[span].iter_mut())
-            })
-            .collect()
-    };
+    let near = near_files(plan, &ranges, &mut postings.words);
     let words = &postings.words;
     let lengths = &postings.title_lengths;
     let shard = |number: usize| ranges.get(number).map_or(&[][..], |range| &words[range.clone()]);
@@ -205,6 +192,23 @@ pub fn index<'a>(site: &'a Site, body: impl Fn(&PageKey) -> Option<&'a Rendered>
     }
     files.insert(SearchFile::Manifest, encode(&manifest));
     Index { files }
+}
+
+/// The position files, their words' positions let go as each is written; a
+/// small hub's one file holds every word.
+fn near_files(plan: SearchPlan, ranges: &[Range<usize>], words: &mut [score::Word]) -> Vec<Vec<u8>> {
+    if plan.inline {
+        return vec![near_file(words.iter_mut())];
+    }
+    (0..plan.near)
+        .map(|file| {
+            // The file's shards are neighbours, so their words are one run.
+            let shards = plan.near_shards(file);
+            let mine = &ranges[shards.start.min(ranges.len())..shards.end.min(ranges.len())];
+            let span = mine.first().zip(mine.last()).map_or(0..0, |(first, last)| first.start..last.end);
+            near_file(words[span].iter_mut())
+        })
+        .collect()
 }
 
 /// A value as compact JSON.

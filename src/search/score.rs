@@ -272,24 +272,7 @@ pub(super) fn postings(site: &Site, docs: &[Doc], stop_words: &[String]) -> Post
             run
         })
         .collect();
-    // One vocabulary: each run's words numbered anew, in page order.
-    let mut numbers: WordMap<u32> = WordMap::default();
-    let mut words: Vec<String> = Vec::new();
-    let renumbered: Vec<Vec<u32>> = runs
-        .iter()
-        .map(|run| {
-            run.words
-                .iter()
-                .map(|word| {
-                    *numbers.entry(word.clone()).or_insert_with(|| {
-                        words.push(word.clone());
-                        (words.len() - 1) as u32
-                    })
-                })
-                .collect()
-        })
-        .collect();
-    drop(numbers);
+    let (words, renumbered) = vocabulary(&runs);
     let pages = docs.len() as f64;
     let mut average = [0.0f64; FIELDS];
     let mut frequency: Vec<u32> = vec![0; words.len()];
@@ -342,6 +325,28 @@ pub(super) fn postings(site: &Site, docs: &[Doc], stop_words: &[String]) -> Post
     lists.retain(|word| !word.pages.is_empty());
     lists.sort_by(|a, b| a.text.encode_utf16().cmp(b.text.encode_utf16()));
     Postings { words: lists, title_lengths }
+}
+
+/// One vocabulary for every run: each run's words numbered anew, in page
+/// order, and for each run its numbers in the new one.
+fn vocabulary(runs: &[Run]) -> (Vec<String>, Vec<Vec<u32>>) {
+    let mut numbers: WordMap<u32> = WordMap::default();
+    let mut words: Vec<String> = Vec::new();
+    let renumbered: Vec<Vec<u32>> = runs
+        .iter()
+        .map(|run| {
+            run.words
+                .iter()
+                .map(|word| {
+                    *numbers.entry(word.clone()).or_insert_with(|| {
+                        words.push(word.clone());
+                        (words.len() - 1) as u32
+                    })
+                })
+                .collect()
+        })
+        .collect();
+    (words, renumbered)
 }
 
 /// How much finding a word on `df` of `pages` pages says: BM25's inverse

@@ -16,6 +16,7 @@ mod lint;
 pub use lint::same_title;
 mod related;
 pub mod routes;
+mod search_files;
 
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, HashMap};
@@ -30,6 +31,7 @@ use crate::slug::slugify;
 use crate::theme::{Components, Theme};
 
 pub use routes::{Routes, Source, paginated_path};
+pub use search_files::{SearchFile, SearchPlan};
 
 /// How many related pages each page lists.
 pub const RELATED: usize = 3;

@@ -15,10 +15,9 @@ use std::sync::Arc;
 use crate::content::{Asset, DIR, KindName, Page, PageKey, slash_path};
 use crate::diagnostics::{Code, Diagnostic, display_path};
 use crate::hashing::QuickMap;
-use crate::search::{SearchFile, SearchPlan};
 use crate::theme::StaticFile;
 
-use super::{Listing, Section, Taxonomy, page_count};
+use super::{Listing, SearchFile, SearchPlan, Section, Taxonomy, page_count};
 
 /// The search page's path under the site root.
 pub const SEARCH: &str = "search/";
