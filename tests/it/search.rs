@@ -168,17 +168,7 @@ fn score_of(manifest: &Value, word: &str, path: &str) -> Option<usize> {
     let docs = manifest["inline"]["docs/0"].as_array().unwrap();
     let page = docs.iter().position(|doc| doc[1] == path)? as u64;
     let entry = manifest["inline"]["terms/0"].as_array().unwrap().iter().find(|entry| entry[0] == word)?;
-    let (mut id, mut value, mut ids) = (-1i64, 0i64, Vec::new());
-    for c in entry[1].as_str().unwrap().chars() {
-        let digit = DIGITS.find(c).unwrap() as i64;
-        if digit >= 32 {
-            value = value * 32 + digit - 32;
-        } else {
-            id += value * 32 + digit + 1;
-            ids.push(id as u64);
-            value = 0;
-        }
-    }
+    let ids = gaps(entry[1].as_str().unwrap());
     let at = ids.iter().position(|id| *id == page)?;
     DIGITS.find(entry[2].as_str().unwrap().chars().nth(at)?)
 }
