@@ -141,6 +141,30 @@ test('the status region announces the count once per search, and nothing while l
   assert.equal(await page.locator('[aria-live], [role=status], [role=alert]').count(), 1, 'one live region');
 });
 
+test('keys typed while the index loads skip the stale words: only the last query is drawn', async () => {
+  // A slow connection: the index arrives after the typing is done.
+  await page.route('**/search/index.json', async (route) => {
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    await route.continue();
+  });
+  try {
+    await page.goto(`${hub.origin}/search/`);
+    await page.evaluate(() => {
+      window.__drawn = [];
+      const list = document.getElementById('search-results');
+      new MutationObserver(() => window.__drawn.push(list.getAttribute('data-query'))).observe(list, {
+        attributes: true,
+        attributeFilter: ['data-query'],
+      });
+    });
+    await page.locator('#search-q').pressSequentially('belonging', { delay: 30 });
+    await statusSays('belonging');
+    assert.deepEqual(await page.evaluate(() => window.__drawn), ['belonging']);
+  } finally {
+    await page.unroute('**/search/index.json');
+  }
+});
+
 test('theme=staff-equality narrows the results, and the other facets count again', async () => {
   await page.goto(`${hub.origin}/search/?q=belonging`);
   await statusSays('belonging');

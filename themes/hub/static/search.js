@@ -166,6 +166,9 @@
     }, LOADING_AFTER_MS);
     layout.setAttribute("aria-busy", "true");
     index.search(query, state.filters).then(function (result) {
+      /* Keys typed meanwhile make this query stale: its results would be
+       * drawn and replaced at once, so their records are not fetched. */
+      if (pending) return;
       current = result;
       order = result.ranked.concat(result.some);
       shown = 0;
