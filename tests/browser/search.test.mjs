@@ -142,9 +142,11 @@ test('the status region announces the count once per search, and nothing while l
 });
 
 test('keys typed while the index loads skip the stale words: only the last query is drawn', async () => {
-  // A slow connection: the index arrives after the typing is done.
+  // A slow connection: the index arrives only once the typing is done.
+  let typed;
+  const done = new Promise((resolve) => { typed = resolve; });
   await page.route('**/search/index.json', async (route) => {
-    await new Promise((resolve) => setTimeout(resolve, 600));
+    await done;
     await route.continue();
   });
   try {
@@ -158,9 +160,11 @@ test('keys typed while the index loads skip the stale words: only the last query
       });
     });
     await page.locator('#search-q').pressSequentially('belonging', { delay: 30 });
+    typed();
     await statusSays('belonging');
     assert.deepEqual(await page.evaluate(() => window.__drawn), ['belonging']);
   } finally {
+    typed();
     await page.unroute('**/search/index.json');
   }
 });
