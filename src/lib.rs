@@ -111,7 +111,8 @@ impl Report {
     }
 }
 
-/// Renders every file of the site in parallel, handing each to `sink` as it
+/// Renders every file of the site but the search index's (`write_index`
+/// writes those) in parallel, handing each to `sink` as it
 /// is made. Returns how many files were made and the template problems met,
 /// and adds the CPU time spent in templates and in `sink` to `timings`.
 fn render_all(
@@ -121,8 +122,12 @@ fn render_all(
     progress: &dyn Progress,
 ) -> anyhow::Result<(usize, Vec<Diagnostic>)> {
     let inputs = model.inputs();
-    let routes: Vec<(&str, &Source)> =
-        model.site().routes.iter().filter(|(file, source)| model.publishes(file, source)).collect();
+    let routes: Vec<(&str, &Source)> = model
+        .site()
+        .routes
+        .iter()
+        .filter(|(file, source)| model.publishes(file, source) && !matches!(source, Source::SearchIndex(_)))
+        .collect();
     progress.step("templates and write", Some(routes.len()));
     let problems = Mutex::new(Vec::new());
     let (templates, write) = (AtomicU64::new(0), AtomicU64::new(0));
@@ -162,10 +167,28 @@ fn model(options: &Options, progress: &dyn Progress) -> Result<(Model, Timings),
     Ok((model, timings))
 }
 
-/// Gives `model` its search index, timed as a step.
-fn index(model: &mut Model, timings: &mut Timings, progress: &dyn Progress) {
-    let index = timings.step(progress, "search index", || model.search_index());
-    model.set_search(index);
+/// Makes the search index and hands its files to `sink` at once, letting
+/// each go as it is written, instead of giving them to the model: at
+/// 100,000 pages they are 230 MB that would sit beside every page being
+/// rendered. Returns how many files were written.
+fn write_index(
+    model: &mut Model,
+    sink: &dyn Fn(OutputFile) -> anyhow::Result<()>,
+    timings: &mut Timings,
+    progress: &dyn Progress,
+) -> anyhow::Result<usize> {
+    let words = model.take_words();
+    let mut index = timings.step(progress, "search index", || model.search_index(words));
+    let mut written = 0;
+    for (path, source) in model.site().routes.iter() {
+        if let Source::SearchIndex(file) = source
+            && let Some(bytes) = index.take(*file)
+        {
+            sink(OutputFile { path: path.to_string(), contents: render::Contents::Bytes(bytes) })?;
+            written += 1;
+        }
+    }
+    Ok(written)
 }
 
 /// Makes the published files of every picture that is published from its
@@ -224,7 +247,7 @@ pub fn check(options: &Options) -> anyhow::Result<Report> {
         Ok(model) => model,
         Err(diagnostics) => return Ok(Report { diagnostics, ..Report::default() }),
     };
-    index(&mut model, &mut timings, &Quiet);
+    write_index(&mut model, &|_| Ok(()), &mut timings, &Quiet)?;
     let (work, picture_problems) = make_pictures(&model, false, &mut timings, &Quiet)?;
     let (_, template_problems) = render_all(&model, &|_| Ok(()), &mut timings, &Quiet)?;
     let mut diagnostics = model.diagnostics();
@@ -247,11 +270,19 @@ pub fn build(options: &Options, progress: &dyn Progress) -> anyhow::Result<Repor
     if model.failed() {
         return Ok(Report { diagnostics, pages, files: 0, output: None, timings, ..Report::default() });
     }
-    index(&mut model, &mut timings, progress);
     let configured = options.output.clone().unwrap_or_else(|| model.site().config.output_dir.clone());
     let target = if configured.is_absolute() { configured } else { options.root.join(configured) };
     // Refused before any picture is made: a refused build writes nothing.
     let staging = output::stage(&options.root, &target)?;
+    let precompress = model.site().config.output.precompress;
+    let write = |file: OutputFile| write_for_host(&staging, file, options.minify, precompress);
+    let search_files = match write_index(&mut model, &write, &mut timings, progress) {
+        Ok(written) => written,
+        Err(error) => {
+            staging.abandon();
+            return Err(error);
+        }
+    };
     let (work, picture_problems) = match make_pictures(&model, true, &mut timings, progress) {
         Ok(made) => made,
         Err(error) => {
@@ -265,8 +296,6 @@ pub fn build(options: &Options, progress: &dyn Progress) -> anyhow::Result<Repor
         diagnostics::sort(&mut diagnostics);
         return Ok(Report { diagnostics, pages, timings, pictures: work, ..Report::default() });
     }
-    let precompress = model.site().config.output.precompress;
-    let write = |file: OutputFile| write_for_host(&staging, file, options.minify, precompress);
     let rendered = render_all(&model, &write, &mut timings, progress);
     let (files, template_problems) = match rendered {
         Ok(result) => result,
@@ -275,6 +304,7 @@ pub fn build(options: &Options, progress: &dyn Progress) -> anyhow::Result<Repor
             return Err(error);
         }
     };
+    let files = files + search_files;
     diagnostics.extend(template_problems);
     diagnostics::sort(&mut diagnostics);
     if diagnostics.iter().any(Diagnostic::is_error) {

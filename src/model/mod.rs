@@ -277,9 +277,16 @@ impl Model {
     }
 
     /// Makes the search index of this model (it does not set it: a preview
-    /// makes it while the model serves).
-    pub fn search_index(&self) -> search::Index {
-        search::index(&self.site, |key| self.bodies.get(key))
+    /// makes it while the model serves), from `words` when the bodies were
+    /// counted as they were made (`take_words`).
+    pub fn search_index(&self, words: Option<search::Counted>) -> search::Index {
+        search::index(&self.site, |key| self.bodies.get(key), words)
+    }
+
+    /// The search words counted as the bodies were made, by a model that
+    /// keeps nothing (`Keep::Nothing`) and so not the bodies' text.
+    pub fn take_words(&mut self) -> Option<search::Counted> {
+        self.bodies.take_words()
     }
 
     /// Gives the model its search index.

@@ -18,6 +18,7 @@ use crate::content::{Image, KindName, Page, PageKey, Resource, SectionIndex};
 use crate::diagnostics::{Code, Diagnostic, did_you_mean};
 use crate::hashing::QuickMap;
 use crate::markdown::{self, Rendered};
+use crate::search::{self, Run};
 use crate::site::{Pictures, Routes, Site};
 use crate::theme::Components;
 
@@ -166,6 +167,9 @@ pub struct Bodies {
     rendered: usize,
     /// What a page without a body shows: nothing.
     empty: Rendered,
+    /// Every page's search words, counted as the bodies were made (by
+    /// `build` and `check`, which do not keep the bodies' text).
+    words: Option<search::Counted>,
 }
 
 impl Bodies {
@@ -202,6 +206,12 @@ impl Bodies {
         bodies.flat_map(|body| body.files.iter().map(String::as_str)).collect()
     }
 
+    /// The search words counted as the bodies were made, taken out for
+    /// `search::index`; `None` when the bodies keep their text instead.
+    pub fn take_words(&mut self) -> Option<search::Counted> {
+        self.words.take()
+    }
+
     /// Every problem of every body, and the broken anchors between them.
     pub fn diagnostics(&self) -> impl Iterator<Item = &Diagnostic> {
         let bodies = self.pages.values().chain(self.home.iter()).chain(self.sections.values());
@@ -225,6 +235,7 @@ pub fn bodies(site: &Site, markdown: Markdown) -> Bodies {
         Markdown::InSite { previous } => *previous,
         Markdown::Taken(_) => None,
     };
+    let mut words = None;
     let (pages, rendered): (QuickMap<PageKey, Arc<Rendered>>, usize) = match markdown {
         Markdown::InSite { .. } => {
             let made: Vec<(PageKey, Arc<Rendered>, bool)> = with_earlier(site, previous)
@@ -245,14 +256,12 @@ pub fn bodies(site: &Site, markdown: Markdown) -> Bodies {
         }
         Markdown::Taken(markdown) => {
             let count = markdown.len();
-            let made = markdown.into_par_iter().map(|(key, markdown)| {
-                let body = body(&BodyInputs::page(site, site.page(&key), &markdown));
-                (key, Arc::new(body))
-            });
-            (made.collect(), count)
+            let (pages, runs) = counted(site, markdown);
+            words = runs.map(search::Counted::new);
+            (pages, count)
         }
     };
-    let mut bodies = Bodies { pages, rendered, ..Bodies::default() };
+    let mut bodies = Bodies { pages, rendered, words, ..Bodies::default() };
     let mut intro = |index: &SectionIndex, earlier: Option<(&Site, &SectionIndex, Option<&Arc<Rendered>>)>| {
         let inputs = BodyInputs::intro(site, index);
         let same = |(site, old, body): (&Site, &SectionIndex, Option<&Arc<Rendered>>)| {
@@ -282,6 +291,52 @@ pub fn bodies(site: &Site, markdown: Markdown) -> Bodies {
     bodies.sections = sections;
     bodies.anchors = check_anchors(site, &bodies);
     bodies
+}
+
+/// A page's rendered body.
+type Made = (PageKey, Arc<Rendered>);
+
+/// Renders the bodies of `markdown`, letting go of each page's Markdown as
+/// its body is made. When search is on, each page's words are counted too,
+/// in the index's order, and its body's text let go: at 100,000 pages it is
+/// half a gigabyte nothing else reads.
+fn counted(
+    site: &Site,
+    mut markdown: Vec<(PageKey, Arc<str>)>,
+) -> (QuickMap<PageKey, Arc<Rendered>>, Option<Vec<Run>>) {
+    let counter = search::Counter::new(site);
+    if counter.is_some() {
+        markdown.sort_by(|(a, _), (b, _)| search::order(a, site.page(a)).cmp(&search::order(b, site.page(b))));
+    }
+    let size = search::run_size(markdown.len());
+    let runs: Vec<(Vec<Made>, Option<Run>)> = markdown
+        .into_par_iter()
+        .chunks(size)
+        .map(|run_of| {
+            let mut run = counter.as_ref().map(search::Counter::run);
+            let pages = run_of
+                .into_iter()
+                .map(|(key, markdown)| {
+                    let mut made = body(&BodyInputs::page(site, site.page(&key), &markdown));
+                    drop(markdown);
+                    if let Some((counter, run)) = counter.as_ref().zip(run.as_mut()) {
+                        counter.count(run, &key, &mut made);
+                    }
+                    (key, Arc::new(made))
+                })
+                .collect();
+            (pages, run)
+        })
+        .collect();
+    let mut pages = QuickMap::default();
+    let mut counted = counter.map(|_| Vec::with_capacity(runs.len()));
+    for (made, run) in runs {
+        pages.extend(made);
+        if let Some((counted, run)) = counted.as_mut().zip(run) {
+            counted.push(run);
+        }
+    }
+    (pages, counted)
 }
 
 /// A page of `site`, with the same page of `previous`'s site and its body

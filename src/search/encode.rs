@@ -56,7 +56,7 @@ pub(super) fn shards(words: &[Word], pages: usize, count: usize) -> Vec<Range<us
 }
 
 fn titled(word: &Word) -> usize {
-    word.pages.iter().filter(|posting| posting.title).count()
+    word.pages.iter().filter(|posting| posting.title()).count()
 }
 
 /// The first three characters of a word, or the word if shorter.
@@ -86,28 +86,30 @@ pub(super) fn shard_value(shard: &[Word], title_lengths: &[u8]) -> Value {
                 let list = &word.pages;
                 let mut best: Vec<usize> = (0..list.len()).collect();
                 if list.len() > SCORED {
-                    best.select_nth_unstable_by(SCORED - 1, |a, b| list[*b].score.cmp(&list[*a].score).then(a.cmp(b)));
+                    best.select_nth_unstable_by(SCORED - 1, |a, b| {
+                        list[*b].score().cmp(&list[*a].score()).then(a.cmp(b))
+                    });
                     best.truncate(SCORED);
                     best.sort_unstable();
                 }
-                let scores: String = best.iter().map(|&at| digit(list[at].score)).collect();
+                let scores: String = best.iter().map(|&at| digit(list[at].score())).collect();
                 let mut best_at = String::new();
                 if list.len() > SCORED {
                     push_gaps(&mut best_at, best.iter().map(|&at| at as u32));
                 }
                 let titles: Vec<u32> =
-                    list.iter().enumerate().filter(|(_, posting)| posting.title).map(|(at, _)| at as u32).collect();
+                    list.iter().enumerate().filter(|(_, posting)| posting.title()).map(|(at, _)| at as u32).collect();
                 let mut titles_at = String::new();
                 push_gaps(&mut titles_at, titles.iter().copied());
                 let lengths: String = titles
                     .iter()
                     .map(|&at| {
-                        let page = list[at as usize].page as usize;
+                        let page = list[at as usize].page() as usize;
                         digit(title_lengths.get(page).copied().unwrap_or(1).min(63))
                     })
                     .collect();
                 let mut gaps = String::with_capacity(list.len());
-                push_gaps(&mut gaps, list.iter().map(|posting| posting.page));
+                push_gaps(&mut gaps, list.iter().map(|posting| posting.page()));
                 let mut entry = vec![Value::from(word.text.as_str()), gaps.into(), scores.into()];
                 for part in [best_at, titles_at, lengths] {
                     entry.push(part.into());
@@ -278,7 +280,7 @@ mod tests {
     }
 
     fn word(text: &str, pages: impl IntoIterator<Item = (u32, u8, bool)>) -> Word {
-        let pages = pages.into_iter().map(|(page, score, title)| Posting { page, score, title }).collect();
+        let pages = pages.into_iter().map(|(page, score, title)| Posting::new(page, score, title)).collect();
         Word { text: text.to_string(), pages, near: String::new() }
     }
 
@@ -305,7 +307,7 @@ mod tests {
         assert_eq!(texts, words.iter().map(|word| word.text.as_str()).collect::<Vec<_>>(), "in order, each once");
         // One word bigger than a shard's share still gets one shard, and no shard is empty.
         let mut lopsided = words;
-        lopsided[0].pages = (0..10_000).map(|page| Posting { page, score: 1, title: false }).collect();
+        lopsided[0].pages = (0..10_000).map(|page| Posting::new(page, 1, false)).collect();
         assert!(super::shards(&lopsided, 10_000, 4).iter().all(|shard| !shard.is_empty()));
         assert!(super::shards(&[], 10, 4).is_empty());
     }
@@ -348,19 +350,19 @@ mod tests {
         let value = shard_value(std::slice::from_ref(&common), &[]);
         let entry = value[0].as_array().unwrap();
         let list = &common.pages;
-        assert_eq!(decode(entry[1].as_str().unwrap()), list.iter().map(|posting| posting.page).collect::<Vec<_>>());
+        assert_eq!(decode(entry[1].as_str().unwrap()), list.iter().map(|posting| posting.page()).collect::<Vec<_>>());
         let positions = decode(entry[3].as_str().unwrap());
         let scores = values(entry[2].as_str().unwrap());
         assert_eq!(positions.len(), SCORED);
         assert_eq!(scores.len(), SCORED);
         // The best pages: highest score first, the earlier page on a tie.
         let mut best: Vec<u32> = (0..list.len() as u32).collect();
-        best.sort_by(|a, b| list[*b as usize].score.cmp(&list[*a as usize].score).then(a.cmp(b)));
+        best.sort_by(|a, b| list[*b as usize].score().cmp(&list[*a as usize].score()).then(a.cmp(b)));
         best.truncate(SCORED);
         best.sort_unstable();
         assert_eq!(positions, best, "the pages kept are the best");
         for (position, score) in positions.iter().zip(&scores) {
-            assert_eq!(list[*position as usize].score, *score, "each score sits at its page's position");
+            assert_eq!(list[*position as usize].score(), *score, "each score sits at its page's position");
         }
         assert_eq!(entry.len(), 4, "no title holds it: nothing after the best pages");
         // A word on fewer pages keeps every score and needs no positions.

@@ -55,7 +55,9 @@ use crate::site::Site;
 
 use crate::hashing::Quick;
 use encode::{facets, near_file, shard_value, shards};
-use score::postings;
+use score::{count, postings};
+
+pub use score::{Run, run_size};
 
 pub use crate::site::{SearchFile, SearchPlan};
 pub use encode::SCORED;
@@ -110,6 +112,11 @@ impl Index {
     pub fn file(&self, file: SearchFile) -> Option<&[u8]> {
         self.files.get(&file).map(Vec::as_slice)
     }
+
+    /// Takes the bytes of one index file out, to write them and let go.
+    pub fn take(&mut self, file: SearchFile) -> Option<Vec<u8>> {
+        self.files.remove(&file)
+    }
 }
 
 /// One page as the index sees it.
@@ -119,23 +126,77 @@ pub(super) struct Doc<'a> {
     body: Option<&'a Rendered>,
 }
 
+/// Where a page stands in the index's numbering: sorted by type,
+/// organisation and region, then by key.
+pub fn order<'a>(key: &'a PageKey, page: &'a Page) -> impl Ord + 'a {
+    (page.kind_name(), page.organisation(), page.region(), key)
+}
+
+/// Counts each page's words as its body is made, so a build need not keep
+/// the body's text: `build` and `check` count their bodies in `order`, a
+/// run of `run_size` pages at a time, and hand the runs to `index`.
+pub struct Counter<'a> {
+    site: &'a Site,
+    stop_words: Vec<String>,
+}
+
+/// The words of every page of a site, counted in `order` by a `Counter`.
+pub struct Counted(Vec<Run>);
+
+impl<'a> Counter<'a> {
+    /// A counter for `site`'s pages; `None` when search is off.
+    pub fn new(site: &'a Site) -> Option<Counter<'a>> {
+        site.routes.search_plan()?;
+        Some(Counter { site, stop_words: stop_words(site) })
+    }
+
+    /// An empty run, to count the next run of pages into.
+    pub fn run(&self) -> Run {
+        Run::new()
+    }
+
+    /// Counts the words of the page `key`, whose body is `body`, into
+    /// `run`, and lets go of the body's text but what its search result
+    /// shows.
+    pub fn count(&self, run: &mut Run, key: &PageKey, body: &mut Rendered) {
+        let page = self.site.page(key);
+        run.count(self.site, &Doc { key, page, body: Some(body) }, &self.stop_words);
+        if page.meta.summary.is_some() {
+            body.text = String::new();
+        } else {
+            body.text.truncate(opening_end(&body.text));
+            body.text.shrink_to_fit();
+        }
+    }
+}
+
+impl std::fmt::Debug for Counted {
+    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        write!(f, "Counted({} pages)", self.0.iter().map(Run::pages).sum::<usize>())
+    }
+}
+
+impl Counted {
+    /// The runs, counted in `order`.
+    pub fn new(runs: Vec<Run>) -> Counted {
+        Counted(runs)
+    }
+}
+
 /// Builds the index files for `site`, reading each page's rendered body
-/// (`body` gives it, when the page has one).
-/// Empty when search is off.
-pub fn index<'a>(site: &'a Site, body: impl Fn(&PageKey) -> Option<&'a Rendered>) -> Index {
+/// (`body` gives it, when the page has one). With `counted`, the words a
+/// `Counter` counted as the bodies were made are used, and the bodies'
+/// text is not read but for results' excerpts. Empty when search is off.
+pub fn index<'a>(site: &'a Site, body: impl Fn(&PageKey) -> Option<&'a Rendered>, counted: Option<Counted>) -> Index {
     let Some(plan) = site.routes.search_plan() else { return Index::default() };
     let mut docs: Vec<Doc> = site.pages.iter().map(|(key, page)| Doc { key, page, body: body(key) }).collect();
-    docs.sort_by(|a, b| {
-        let (a_page, b_page) = (a.page, b.page);
-        (a_page.kind_name(), a_page.organisation(), a_page.region(), a.key).cmp(&(
-            b_page.kind_name(),
-            b_page.organisation(),
-            b_page.region(),
-            b.key,
-        ))
-    });
+    docs.sort_by(|a, b| order(a.key, a.page).cmp(&order(b.key, b.page)));
     let stop_words = stop_words(site);
-    let postings = postings(site, &docs, &stop_words);
+    let runs = match counted {
+        Some(Counted(runs)) if runs.iter().map(Run::pages).sum::<usize>() == docs.len() => runs,
+        _ => count(site, &docs, &stop_words),
+    };
+    let postings = postings(runs);
     let facets = facets(site, &docs);
     let chunk_size = docs.len().div_ceil(plan.chunks).max(1);
     let mut chunks: Vec<Value> = docs
@@ -251,6 +312,15 @@ fn record(site: &Site, doc: &Doc, code: (usize, usize)) -> Value {
     json!([meta.title, site.path(doc.key), kind, organisation, date, excerpt])
 }
 
+/// Where the words `opening` reads of a text end.
+fn opening_end(text: &str) -> usize {
+    // The 31st word too: it says the excerpt goes on.
+    match text.split_whitespace().nth(30) {
+        Some(word) => word.as_ptr() as usize - text.as_ptr() as usize + word.len(),
+        None => text.len(),
+    }
+}
+
 /// The first 30 words of a text, for a page without a summary.
 fn opening(text: &str) -> String {
     let words: Vec<&str> = text.split_whitespace().take(31).collect();
@@ -270,6 +340,11 @@ mod tests {
         assert_eq!(opening("Short  text\nhere"), "Short text here");
         let thirty = (1..=30).map(|n| format!("w{n}")).collect::<Vec<_>>().join(" ");
         assert_eq!(opening(&thirty), thirty, "no ellipsis when nothing is cut");
+        for text in [text.as_str(), thirty.as_str(), "Short  text\nhere", "", "  "] {
+            let kept = &text[..opening_end(text)];
+            assert_eq!(opening(kept), opening(text), "what a build keeps of {text:?} gives the same excerpt");
+        }
+        assert_eq!(&text[..opening_end(&text)], &text[..text.find("w31").unwrap() + 3]);
     }
 
     #[test]

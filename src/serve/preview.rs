@@ -326,7 +326,7 @@ fn serve(live: &Live, model: Model, open: &BTreeSet<String>, warnings: Vec<Diagn
 pub fn index_search(live: &Live) {
     let made = {
         let served = live.read();
-        served.model.as_ref().map(|model| (model.search_index(), model.generation()))
+        served.model.as_ref().map(|model| (model.search_index(None), model.generation()))
     };
     let Some((index, generation)) = made else { return };
     let mut served = live.write();
