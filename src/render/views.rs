@@ -1,5 +1,6 @@
 //! The typed values templates see. Each borrows from the `Site` and the rendered
-//! bodies, so building one costs little and never copies a page body.
+//! bodies, so building one costs little and copies no page body (but for a
+//! build's, which are held packed and unpacked as each page is made).
 //!
 //! These structs are the theme's contract: a template on disk may use any field
 //! here, and the README's theme section lists them.
@@ -193,7 +194,7 @@ pub struct PageView<'a> {
     pub region: Option<Link<'a>>,
     pub themes: Vec<Link<'a>>,
     pub audience: Vec<&'static str>,
-    pub content: &'a str,
+    pub content: Cow<'a, str>,
     pub contents: Vec<&'a Heading>,
     pub outcomes: Option<Outcomes<'a>>,
     pub questions: Vec<&'a str>,
@@ -275,7 +276,7 @@ impl<'a> PageView<'a> {
             region: term_link(Taxonomy::Regions, page.region()),
             themes: theme_links(site, page),
             audience: page.audience().iter().map(|audience| audience.label()).collect(),
-            content: &body.html,
+            content: bodies.html(key),
             contents,
             outcomes,
             questions,
