@@ -285,7 +285,7 @@ impl Run {
 /// bits, the score in the next 6, the title in the last): at 100,000 pages
 /// there are 34 million of them. A site has fewer than 2^25 (33 million)
 /// pages: at 10 KB a page held in memory, more than any machine builds.
-#[derive(Clone, Copy, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) struct Posting(u32);
 
 impl Posting {
@@ -303,12 +303,6 @@ impl Posting {
 
     pub fn title(self) -> bool {
         self.0 & 1 == 1
-    }
-}
-
-impl std::fmt::Debug for Posting {
-    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-        write!(f, "Posting({}, {}, {})", self.page(), self.score(), self.title())
     }
 }
 
@@ -499,6 +493,7 @@ mod tests {
         in_title[title] = 1;
         assert!(only_in_body(7, &in_body));
         assert!(!only_in_body(7, &in_title));
+        assert!(only_in_body((1 << 24) - 1, &in_body), "every number of 24 bits packs");
         assert!(!only_in_body(1 << 24, &in_body), "a number past 24 bits keeps its counts apart");
         let page = PageWords {
             fields: vec![(3, in_title)],
