@@ -367,7 +367,9 @@ fn held(site: &Site, mut markdown: Vec<(PageKey, Arc<str>)>) -> Held {
     held
 }
 
-/// HTML packed by `held`.
+/// HTML packed by `held`. The bytes are only ever this process's own
+/// packing of a `String`, never a file, flag or request, so neither
+/// unpacking nor UTF-8 can fail.
 fn unpack(packed: &[u8]) -> String {
     let bytes = lz4_flex::decompress_size_prepended(packed).expect("HTML this build packed unpacks");
     String::from_utf8(bytes).expect("HTML this build packed is UTF-8")

@@ -192,10 +192,13 @@ pub fn index<'a>(site: &'a Site, body: impl Fn(&PageKey) -> Option<&'a Rendered>
     let mut docs: Vec<Doc> = site.pages.iter().map(|(key, page)| Doc { key, page, body: body(key) }).collect();
     docs.sort_by(|a, b| order(a.key, a.page).cmp(&order(b.key, b.page)));
     let stop_words = stop_words(site);
+    // Counted in the same `order` from the same site, so one run's pages
+    // follow another's as `docs` does.
     let runs = match counted {
-        Some(Counted(runs)) if runs.iter().map(Run::pages).sum::<usize>() == docs.len() => runs,
-        _ => count(site, &docs, &stop_words),
+        Some(Counted(runs)) => runs,
+        None => count(site, &docs, &stop_words),
     };
+    debug_assert_eq!(runs.iter().map(Run::pages).sum::<usize>(), docs.len());
     let postings = postings(runs);
     let facets = facets(site, &docs);
     let chunk_size = docs.len().div_ceil(plan.chunks).max(1);
