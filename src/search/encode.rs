@@ -5,13 +5,14 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
 
 use crate::content::{Audience, KindName};
 use crate::site::Site;
 
 use super::Doc;
-use super::score::Word;
+use super::alone::{Alone, FIRST};
+use super::score::{Posting, Word};
 
 /// The 64 characters the index writes numbers with; a value is its position.
 const DIGITS: &[u8; 64] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_";
@@ -72,26 +73,33 @@ fn compressed_size(word: usize, list: usize, titles: usize, pages: usize) -> usi
     word + 8 + (list as f64 * bits_per_gap / 8.0).ceil() as usize + 2 * list.min(SCORED) + 2 * titles
 }
 
-/// A shard as `[word, pages, scores, best, titles, title lengths]` per word:
-/// the pages as gaps; the scores of its best pages (all of them, when it is
-/// on `SCORED` pages or fewer, and `best` is then empty) and their positions
-/// in its page list, as gaps; the positions in its page list of the pages
-/// whose title holds it, as gaps, and each of those titles' length in words,
-/// one character each. Empty strings at the end are left out.
-pub(super) fn shard_value(shard: &[Word], title_lengths: &[u8]) -> Value {
+/// The positions in `list` of the pages whose scores a shard keeps: all of
+/// them for a word on `SCORED` pages or fewer, else its best `SCORED`, the
+/// earlier page on a tie; in list order.
+pub(super) fn scored(list: &[Posting]) -> Vec<usize> {
+    let mut best: Vec<usize> = (0..list.len()).collect();
+    if list.len() > SCORED {
+        best.select_nth_unstable_by(SCORED - 1, |a, b| list[*b].score().cmp(&list[*a].score()).then(a.cmp(b)));
+        best.truncate(SCORED);
+        best.sort_unstable();
+    }
+    best
+}
+
+/// A shard's page lists as `[pages, scores, best, titles, title lengths]`
+/// per word, in the order of its term shard's words: the pages as gaps; the
+/// scores of its best pages (all of them, when it is on `SCORED` pages or
+/// fewer, and `best` is then empty) and their positions in its page list,
+/// as gaps; the positions in its page list of the pages whose title holds
+/// it, as gaps, and each of those titles' length in words, one character
+/// each. Empty strings at the end are left out.
+pub(super) fn lists_value(shard: &[Word], title_lengths: &[u8]) -> Value {
     Value::Array(
         shard
             .iter()
             .map(|word| {
                 let list = &word.pages;
-                let mut best: Vec<usize> = (0..list.len()).collect();
-                if list.len() > SCORED {
-                    best.select_nth_unstable_by(SCORED - 1, |a, b| {
-                        list[*b].score().cmp(&list[*a].score()).then(a.cmp(b))
-                    });
-                    best.truncate(SCORED);
-                    best.sort_unstable();
-                }
+                let best = scored(list);
                 let scores: String = best.iter().map(|&at| digit(list[at].score())).collect();
                 let mut best_at = String::new();
                 if list.len() > SCORED {
@@ -101,26 +109,82 @@ pub(super) fn shard_value(shard: &[Word], title_lengths: &[u8]) -> Value {
                     list.iter().enumerate().filter(|(_, posting)| posting.title()).map(|(at, _)| at as u32).collect();
                 let mut titles_at = String::new();
                 push_gaps(&mut titles_at, titles.iter().copied());
-                let lengths: String = titles
-                    .iter()
-                    .map(|&at| {
-                        let page = list[at as usize].page() as usize;
-                        digit(title_lengths.get(page).copied().unwrap_or(1).min(63))
-                    })
-                    .collect();
+                let lengths: String =
+                    titles.iter().map(|&at| digit(title_length(title_lengths, list[at as usize].page()))).collect();
                 let mut gaps = String::with_capacity(list.len());
                 push_gaps(&mut gaps, list.iter().map(|posting| posting.page()));
-                let mut entry = vec![Value::from(word.text.as_str()), gaps.into(), scores.into()];
+                let mut entry: Vec<Value> = vec![gaps.into(), scores.into()];
                 for part in [best_at, titles_at, lengths] {
                     entry.push(part.into());
                 }
-                while entry.len() > 3 && entry.last().is_some_and(|part| part.as_str() == Some("")) {
+                while entry.len() > 2 && entry.last().is_some_and(|part| part.as_str() == Some("")) {
                     entry.pop();
                 }
                 Value::Array(entry)
             })
             .collect(),
     )
+}
+
+/// A page's title length in words as the index writes it: 1 to 63.
+pub(super) fn title_length(title_lengths: &[u8], page: u32) -> u8 {
+    title_lengths.get(page as usize).copied().unwrap_or(1).clamp(1, 63)
+}
+
+/// A term shard as `[entries, records]`: per word `[word, pages, total,
+/// counts, first, matched]` (see `Alone`): how many pages it is on; how
+/// many a query of it alone finds; their facet counts, each facet's values
+/// in order, as numbers; the first `FIRST` of them in order, as numbers;
+/// and for each of those, which of the words it stands for matched there
+/// best, as a number. Then what a result shows of each of those pages that
+/// a word found on `FIRST` pages or more shows, as `[page, record...]`.
+/// Empty strings at the end are left out.
+pub(super) fn terms_value(shard: &[Word], alone: &[Alone], record: impl Fn(u32) -> Value) -> Value {
+    let mut pages: Vec<u32> = Vec::new();
+    let entries: Vec<Value> = shard
+        .iter()
+        .zip(alone)
+        .map(|(word, alone)| {
+            let mut counts = String::new();
+            for count in &alone.counts {
+                push_number(&mut counts, *count);
+            }
+            let mut first = String::new();
+            let mut matched = String::new();
+            for (page, by) in alone.first.iter().zip(&alone.matched) {
+                push_number(&mut first, *page);
+                push_number(&mut matched, u32::from(*by));
+            }
+            if alone.total as usize >= FIRST {
+                pages.extend(&alone.first);
+            }
+            let mut entry: Vec<Value> = vec![
+                word.text.as_str().into(),
+                word.pages.len().into(),
+                alone.total.into(),
+                counts.into(),
+                first.into(),
+                matched.into(),
+            ];
+            while entry.len() > 3 && entry.last().is_some_and(|part| part.as_str() == Some("")) {
+                entry.pop();
+            }
+            Value::Array(entry)
+        })
+        .collect();
+    pages.sort_unstable();
+    pages.dedup();
+    let records: Vec<Value> = pages
+        .into_iter()
+        .map(|page| {
+            let mut row = vec![Value::from(page)];
+            if let Value::Array(fields) = record(page) {
+                row.extend(fields);
+            }
+            Value::Array(row)
+        })
+        .collect();
+    json!([entries, records])
 }
 
 /// The position file of some words, as compact JSON: `{word: positions}`,
@@ -143,22 +207,27 @@ pub(super) fn near_file<'a>(words: impl Iterator<Item = &'a mut Word>) -> Vec<u8
     out
 }
 
-/// Ascending numbers as gaps from the one before (minus one), in base-32
-/// digits, the upper half of the alphabet meaning "more digits follow".
+/// Ascending numbers as gaps from the one before (minus one), each written
+/// by `push_number`.
 pub(super) fn push_gaps(out: &mut String, numbers: impl Iterator<Item = u32>) {
     let mut previous: i64 = -1;
     for number in numbers {
-        let gap = (i64::from(number) - previous - 1) as u64;
+        push_number(out, (i64::from(number) - previous - 1) as u32);
         previous = i64::from(number);
-        let mut digits = 1;
-        while gap >> (5 * digits) > 0 {
-            digits += 1;
-        }
-        for place in (0..digits).rev() {
-            let group = ((gap >> (5 * place)) & 31) as usize;
-            let more = if place > 0 { 32 } else { 0 };
-            out.push(DIGITS[group + more] as char);
-        }
+    }
+}
+
+/// A number in base-32 digits, the upper half of the alphabet meaning "more
+/// digits follow".
+pub(super) fn push_number(out: &mut String, number: u32) {
+    let mut digits = 1;
+    while number >> (5 * digits) > 0 {
+        digits += 1;
+    }
+    for place in (0..digits).rev() {
+        let group = ((number >> (5 * place)) & 31) as usize;
+        let more = if place > 0 { 32 } else { 0 };
+        out.push(DIGITS[group + more] as char);
     }
 }
 
@@ -166,12 +235,50 @@ fn digit(value: u8) -> char {
     DIGITS[usize::from(value.min(63))] as char
 }
 
-/// The facet vocabularies and each page's codes.
+/// The facets as the index has them, in the order of `FACET_NAMES`.
 pub(super) struct Facets {
+    /// Each facet's values as `[slug, name]`, for the manifest.
+    pub values: Value,
+    /// Each page's values as fixed-width codes: `facets.json`.
     pub value: Value,
     /// Each page's type and organisation codes, for its result record, in
     /// the order of the pages given.
     pub codes: Vec<(usize, usize)>,
+    /// Each facet's value positions on each page, for counting.
+    pub columns: [Column; 5],
+}
+
+/// The facets, in the order `search-engine.js` lists them.
+pub(super) const FACET_NAMES: [&str; 5] = ["theme", "type", "organisation", "region", "audience"];
+
+/// One facet's value positions, page by page.
+#[derive(Default)]
+pub(super) struct Column {
+    /// How many values the facet has.
+    pub values: usize,
+    start: Vec<u32>,
+    positions: Vec<u16>,
+}
+
+impl Column {
+    pub(super) fn new(values: usize) -> Column {
+        Column { values, start: vec![0], positions: Vec::new() }
+    }
+
+    /// Adds the next page's value positions.
+    pub(super) fn push(&mut self, positions: &[usize]) {
+        self.positions.extend(positions.iter().map(|&position| position as u16));
+        self.start.push(self.positions.len() as u32);
+    }
+
+    /// The value positions page `page` has.
+    pub fn of(&self, page: u32) -> &[u16] {
+        let page = page as usize;
+        match (self.start.get(page), self.start.get(page + 1)) {
+            (Some(&from), Some(&to)) => &self.positions[from as usize..to as usize],
+            _ => &[],
+        }
+    }
 }
 
 pub(super) fn facets(site: &Site, docs: &[Doc]) -> Facets {
@@ -203,15 +310,24 @@ pub(super) fn facets(site: &Site, docs: &[Doc]) -> Facets {
         columns[3].push(vec![region_code(page.region())]);
         columns[4].push(audience_codes);
     }
-    let [theme, kind, organisation, region, audience] = columns;
-    let value = json!({
-        "theme": facet(&themes, &theme, true),
-        "type": facet(&kinds, &kind, false),
-        "organisation": facet(&organisations, &organisation, false),
-        "region": facet(&regions, &region, false),
-        "audience": facet(&audiences, &audience, true),
-    });
-    Facets { value, codes }
+    let vocabularies = [&themes, &kinds, &organisations, &regions, &audiences];
+    let multi = [true, false, false, false, true];
+    let mut values = Map::new();
+    let mut value = Map::new();
+    let mut counted: [Column; 5] = Default::default();
+    for (facet, pages) in columns.iter().enumerate() {
+        values.insert(FACET_NAMES[facet].to_string(), json!(vocabularies[facet]));
+        value.insert(FACET_NAMES[facet].to_string(), facet_codes(vocabularies[facet].len(), pages, multi[facet]));
+        let column = &mut counted[facet];
+        *column = Column::new(vocabularies[facet].len());
+        for page in pages {
+            // A single value's code is its position plus one, 0 for none.
+            let positions: Vec<usize> =
+                if multi[facet] { page.clone() } else { page.iter().filter_map(|code| code.checked_sub(1)).collect() };
+            column.push(&positions);
+        }
+    }
+    Facets { values: Value::Object(values), value: Value::Object(value), codes, columns: counted }
 }
 
 /// A free-text facet's code of a name (its position in `values` plus one, 0
@@ -228,12 +344,11 @@ fn coder<'a>(values: &[(String, String)]) -> impl FnMut(Option<&'a str>) -> usiz
     }
 }
 
-/// One facet: its values as `[slug, name]` and every page's code, each
-/// `width` characters. A multi-valued facet's code is a bit set of value
-/// positions, six to a character; a single value's is its position plus one,
-/// 0 meaning none.
-fn facet(values: &[(String, String)], pages: &[Vec<usize>], multi: bool) -> Value {
-    let width = if multi { values.len().div_ceil(6) } else { digits(values.len() + 1) };
+/// One facet's codes: every page's, each `width` characters. A
+/// multi-valued facet's code is a bit set of value positions, six to a
+/// character; a single value's is its position plus one, 0 meaning none.
+fn facet_codes(values: usize, pages: &[Vec<usize>], multi: bool) -> Value {
+    let width = if multi { values.div_ceil(6) } else { digits(values + 1) };
     let mut codes = String::with_capacity(width * pages.len());
     for page in pages {
         let number: u128 = if multi { page.iter().map(|bit| 1u128 << bit).sum() } else { page[0] as u128 };
@@ -241,7 +356,7 @@ fn facet(values: &[(String, String)], pages: &[Vec<usize>], multi: bool) -> Valu
             codes.push(DIGITS[((number >> (6 * place)) & 63) as usize] as char);
         }
     }
-    json!({ "values": values, "multi": multi, "width": width, "pages": codes })
+    json!({ "multi": multi, "width": width, "pages": codes })
 }
 
 /// How many base-64 digits write numbers below `limit`.
@@ -329,16 +444,15 @@ mod tests {
     #[test]
     fn facet_codes_have_one_fixed_width_code_per_page() {
         let values: Vec<(String, String)> = (0..8).map(|n| (format!("v{n}"), format!("V{n}"))).collect();
-        let multi = facet(&values, &[vec![0, 7], vec![], vec![6]], true);
+        let multi = facet_codes(values.len(), &[vec![0, 7], vec![], vec![6]], true);
         assert_eq!(multi["width"], 2);
         assert_eq!(multi["pages"], "210010", "bits 0 and 7 make 129, 2 then 1 in base 64; bit 6 makes 64");
-        let single = facet(&values, &[vec![0], vec![3]], false);
+        let single = facet_codes(values.len(), &[vec![0], vec![3]], false);
         assert_eq!(single["width"], 1);
         assert_eq!(single["pages"], "03");
         // Codes run from 0 (none) to the number of values: 64 values need 65.
-        let many: Vec<(String, String)> = (0..64).map(|n| (format!("v{n}"), format!("V{n}"))).collect();
-        assert_eq!(facet(&many, &[vec![64], vec![0]], false)["pages"], "1000");
-        assert_eq!(facet(&many[..63], &[vec![63]], false)["pages"], "_", "63 values fit one digit");
+        assert_eq!(facet_codes(64, &[vec![64], vec![0]], false)["pages"], "1000");
+        assert_eq!(facet_codes(63, &[vec![63]], false)["pages"], "_", "63 values fit one digit");
         assert_eq!(digits(64), 1);
         assert_eq!(digits(65), 2);
     }
@@ -347,12 +461,12 @@ mod tests {
     fn a_common_word_keeps_the_scores_of_exactly_its_best_pages() {
         // 300 pages, each page's score its number times 37 mod 64, so the best are known.
         let common = word("common", (0..300u32).map(|id| (id * 2, ((id * 37) % 64) as u8, false)));
-        let value = shard_value(std::slice::from_ref(&common), &[]);
+        let value = lists_value(std::slice::from_ref(&common), &[]);
         let entry = value[0].as_array().unwrap();
         let list = &common.pages;
-        assert_eq!(decode(entry[1].as_str().unwrap()), list.iter().map(|posting| posting.page()).collect::<Vec<_>>());
-        let positions = decode(entry[3].as_str().unwrap());
-        let scores = values(entry[2].as_str().unwrap());
+        assert_eq!(decode(entry[0].as_str().unwrap()), list.iter().map(|posting| posting.page()).collect::<Vec<_>>());
+        let positions = decode(entry[2].as_str().unwrap());
+        let scores = values(entry[1].as_str().unwrap());
         assert_eq!(positions.len(), SCORED);
         assert_eq!(scores.len(), SCORED);
         // The best pages: highest score first, the earlier page on a tie.
@@ -364,12 +478,13 @@ mod tests {
         for (position, score) in positions.iter().zip(&scores) {
             assert_eq!(list[*position as usize].score(), *score, "each score sits at its page's position");
         }
-        assert_eq!(entry.len(), 4, "no title holds it: nothing after the best pages");
+        assert_eq!(entry.len(), 3, "no title holds it: nothing after the best pages");
+        assert_eq!(scored(list), best.iter().map(|at| *at as usize).collect::<Vec<_>>());
         // A word on fewer pages keeps every score and needs no positions.
         let rare = word("rare", (0..5).map(|id| (id, id as u8, false)));
-        let value = shard_value(std::slice::from_ref(&rare), &[]);
-        assert_eq!(value[0].as_array().unwrap().len(), 3);
-        assert_eq!(value[0][2], "01234");
+        let value = lists_value(std::slice::from_ref(&rare), &[]);
+        assert_eq!(value[0].as_array().unwrap().len(), 2);
+        assert_eq!(value[0][1], "01234");
     }
 
     #[test]
@@ -377,17 +492,17 @@ mod tests {
         // 1,000 pages with the word; every seventh has it in its title.
         let common = word("networks", (0..1_000u32).map(|id| (id, (id % 50) as u8, id % 7 == 0)));
         let lengths: Vec<u8> = (0..1_000).map(|id| (id % 9 + 1) as u8).collect();
-        let value = shard_value(std::slice::from_ref(&common), &lengths);
+        let value = lists_value(std::slice::from_ref(&common), &lengths);
         let entry = value[0].as_array().unwrap();
-        assert_eq!(entry.len(), 6);
-        let titles = decode(entry[4].as_str().unwrap());
+        assert_eq!(entry.len(), 5);
+        let titles = decode(entry[3].as_str().unwrap());
         assert_eq!(titles, (0..1_000).filter(|id| id % 7 == 0).collect::<Vec<u32>>());
-        let shown = values(entry[5].as_str().unwrap());
+        let shown = values(entry[4].as_str().unwrap());
         assert_eq!(shown, titles.iter().map(|id| lengths[*id as usize]).collect::<Vec<_>>());
         // A small word with a title keeps an empty `best` to hold its place.
         let small = word("rare", [(3, 9, true)]);
-        let value = shard_value(std::slice::from_ref(&small), &[0, 0, 0, 4]);
-        assert_eq!(value[0], serde_json::json!(["rare", "3", "9", "", "0", "4"]));
+        let value = lists_value(std::slice::from_ref(&small), &[0, 0, 0, 4]);
+        assert_eq!(value[0], serde_json::json!(["3", "9", "", "0", "4"]));
     }
 
     #[test]

@@ -13,18 +13,29 @@
 //! scores of its best pages only (`SCORED`), and positions, which only a
 //! quoted phrase needs, are in files of their own.
 //!
+//! Most queries are one word, typed and read: for those the build works
+//! out the answer itself (`alone`), as the engine would, so the reader
+//! downloads that word's term shard and nothing else, not the page lists of
+//! every word beside it nor every page's facets.
+//!
 //! The files (JSON, so hosts gzip them), format `FORMAT`:
 //! - `search/index.json`, the manifest: the format, the first word of each term
-//!   shard, how many term shards share a position file, the stop words, how many pages
-//!   a result chunk holds, and a version the browser adds to every other
-//!   file's URL so a new build is never read against an old cache. Small hubs
-//!   get everything inline here, by file name (`terms/0`, `near/0`...).
-//! - `search/facets.json`: the theme, type, organisation, region and audience
-//!   values, and each page's values as fixed-width codes (two to five
-//!   characters a page at 10,000 pages).
-//! - `search/terms/<n>.json`: words of one alphabetical range, as
-//!   `[word, pages, scores, best, titles, title lengths]` (see
-//!   `encode::shard_value`): numbers as gaps in base-32 digits (the upper
+//!   shard, how many term shards share a position file, the stop words, how
+//!   many pages a result chunk holds, each facet's values as `[slug, name]`,
+//!   and a version the browser adds to every other file's URL so a new build
+//!   is never read against an old cache. Small hubs get everything inline
+//!   here, by file name (`terms/0`, `lists/0`, `near/0`...).
+//! - `search/facets.json`: each page's theme, type, organisation, region and
+//!   audience as fixed-width codes (two to five characters a page at 10,000
+//!   pages).
+//! - `search/terms/<n>.json`: the words of one alphabetical range, each with
+//!   what a query of it alone shows: how many pages it is on and how many
+//!   its query finds, their facet counts, the first page of results and the
+//!   word that found each; then the records of the pages those results name
+//!   (see `encode::terms_value`).
+//! - `search/lists/<n>.json`: the same words' page lists, in the same order,
+//!   as `[pages, scores, best, titles, title lengths]` (see
+//!   `encode::lists_value`): numbers as gaps in base-32 digits (the upper
 //!   half of the alphabet meaning "more digits follow"), scores and lengths
 //!   as one character each.
 //! - `search/near/<n>.json`: for the words of term shards `2n` and `2n + 1`,
@@ -38,6 +49,7 @@
 //! Pages are numbered sorted by type, organisation and region, so the facet
 //! codes form long runs that compress to almost nothing.
 
+mod alone;
 mod encode;
 mod score;
 pub mod tokenise;
@@ -54,7 +66,7 @@ use crate::markdown::Rendered;
 use crate::site::Site;
 
 use crate::hashing::Quick;
-use encode::{facets, near_file, shard_value, shards};
+use encode::{facets, lists_value, near_file, shards, terms_value};
 use score::{count, postings};
 
 pub use score::{Run, run_size};
@@ -66,7 +78,7 @@ pub use encode::SCORED;
 const ENGINE: &str = include_str!("../../themes/hub/static/search-engine.js");
 
 /// The shape of the files, as `search-engine.js` declares it (`var FORMAT =
-/// 2;`), which is the one place it is written: a change to the files bumps
+/// 3;`), which is the one place it is written: a change to the files bumps
 /// it there, and the browser refuses a manifest of another format.
 pub const FORMAT: u32 = declared_format(ENGINE.as_bytes());
 
@@ -210,41 +222,48 @@ pub fn index<'a>(site: &'a Site, body: impl Fn(&PageKey) -> Option<&'a Rendered>
     chunks.resize(plan.chunks.max(chunks.len()), Value::Array(Vec::new()));
     let mut postings = postings;
     let ranges = shards(&postings.words, docs.len(), plan.shards);
-    // A word belongs to the last shard whose first word is not after it; the
-    // first shard starts at "" so every word has one.
-    let firsts: Vec<&str> = ranges
-        .iter()
-        .enumerate()
-        .map(|(number, range)| if number == 0 { "" } else { postings.words[range.start].text.as_str() })
-        .collect();
     let mut manifest = json!({
         "format": FORMAT,
         "pages": docs.len(),
         "chunk": chunk_size,
-        "shards": firsts,
+        "shards": firsts(&ranges, &postings.words),
         "near_every": SearchPlan::SHARDS_PER_NEAR,
         "stop": stop_words,
+        "values": facets.values,
     });
     // Positions first: writing them lets them go.
     let near = near_files(plan, &ranges, &mut postings.words);
     let words = &postings.words;
     let lengths = &postings.title_lengths;
     let shard = |number: usize| ranges.get(number).map_or(&[][..], |range| &words[range.clone()]);
+    let record = |page: u32| {
+        let page = page as usize;
+        chunks.get(page / chunk_size).and_then(|chunk| chunk.get(page % chunk_size)).cloned().unwrap_or(Value::Null)
+    };
+    let term_files = |number: usize| term_files(shard(number), lengths, &facets.columns, record);
     let mut files = HashMap::new();
     if plan.inline {
+        let (terms, lists) = term_files(0);
         let mut inline = Map::new();
         inline.insert("facets".to_string(), facets.value);
-        inline.insert("terms/0".to_string(), shard_value(words, lengths));
+        inline.insert("terms/0".to_string(), terms);
+        inline.insert("lists/0".to_string(), lists);
         let near = near.first().map_or(Value::Null, |bytes| serde_json::from_slice(bytes).unwrap_or(Value::Null));
         inline.insert("near/0".to_string(), near);
         inline.insert("docs/0".to_string(), chunks.into_iter().next().unwrap_or(Value::Array(Vec::new())));
         manifest["inline"] = Value::Object(inline);
     } else {
         files.insert(SearchFile::Facets, encode(&facets.value));
-        let encoded: Vec<Vec<u8>> =
-            (0..plan.shards).into_par_iter().map(|number| encode(&shard_value(shard(number), lengths))).collect();
-        for (number, bytes) in encoded.into_iter().enumerate() {
-            files.insert(SearchFile::Terms(number), bytes);
+        let encoded: Vec<(Vec<u8>, Vec<u8>)> = (0..plan.shards)
+            .into_par_iter()
+            .map(|number| {
+                let (terms, lists) = term_files(number);
+                (encode(&terms), encode(&lists))
+            })
+            .collect();
+        for (number, (terms, lists)) in encoded.into_iter().enumerate() {
+            files.insert(SearchFile::Terms(number), terms);
+            files.insert(SearchFile::Lists(number), lists);
         }
         for (number, bytes) in near.into_iter().enumerate() {
             files.insert(SearchFile::Near(number), bytes);
@@ -256,6 +275,30 @@ pub fn index<'a>(site: &'a Site, body: impl Fn(&PageKey) -> Option<&'a Rendered>
     }
     files.insert(SearchFile::Manifest, encode(&manifest));
     Index { files }
+}
+
+/// Each shard's first word, as the manifest names them: a word belongs to
+/// the last shard whose first word is not after it, and the first shard
+/// starts at "" so every word has one.
+fn firsts<'a>(ranges: &[Range<usize>], words: &'a [score::Word]) -> Vec<&'a str> {
+    let first =
+        |(number, range): (usize, &Range<usize>)| if number == 0 { "" } else { words[range.start].text.as_str() };
+    ranges.iter().enumerate().map(first).collect()
+}
+
+/// A term shard's two files: what a query of each of its words alone
+/// shows, and their page lists.
+fn term_files(
+    shard: &[score::Word],
+    title_lengths: &[u8],
+    columns: &[encode::Column; 5],
+    record: impl Fn(u32) -> Value,
+) -> (Value, Value) {
+    let kept = alone::kept_scores(shard);
+    let mut scratch = alone::Scratch::new(title_lengths.len());
+    let answers: Vec<alone::Alone> =
+        (0..shard.len()).map(|at| alone::answer(shard, &kept, at, title_lengths, columns, &mut scratch)).collect();
+    (terms_value(shard, &answers, record), lists_value(shard, title_lengths))
 }
 
 /// The position files, their words' positions let go as each is written; a

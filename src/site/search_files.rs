@@ -9,8 +9,12 @@ pub enum SearchFile {
     Manifest,
     /// `facets.json`: each page's theme, type, organisation, region and audience.
     Facets,
-    /// `terms/<n>.json`: the words of one alphabetical range, with their pages.
+    /// `terms/<n>.json`: the words of one alphabetical range, each with what
+    /// a query of that word alone shows.
     Terms(usize),
+    /// `lists/<n>.json`: every page of each word of term shard `n`, with
+    /// scores, read for any other query.
+    Lists(usize),
     /// `near/<n>.json`: where on each page the words of a run of term shards
     /// stand, read only for a quoted phrase.
     Near(usize),
@@ -25,6 +29,7 @@ impl SearchFile {
             SearchFile::Manifest => "search/index.json".to_string(),
             SearchFile::Facets => "search/facets.json".to_string(),
             SearchFile::Terms(number) => format!("search/terms/{number}.json"),
+            SearchFile::Lists(number) => format!("search/lists/{number}.json"),
             SearchFile::Near(number) => format!("search/near/{number}.json"),
             SearchFile::Docs(number) => format!("search/docs/{number}.json"),
         }
@@ -36,6 +41,7 @@ impl SearchFile {
 /// small hub gets one file holding everything (`inline`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct SearchPlan {
+    /// Term shards, and as many files of their words' page lists.
     pub shards: usize,
     /// Position files: one for every `SHARDS_PER_NEAR` term shards.
     pub near: usize,
@@ -51,16 +57,17 @@ impl SearchPlan {
 
     pub fn for_pages(pages: usize) -> SearchPlan {
         let files = pages.div_ceil(Self::PAGES_PER_FILE).max(1);
-        if files < 5 {
+        if files < 6 {
             return SearchPlan { shards: 1, near: 1, chunks: 1, inline: true };
         }
         // The manifest and the facets take two files. A query reads one term
-        // shard per word but a result chunk per result shown, so chunks get
-        // most of the rest; positions a file per two shards.
+        // shard per word (and its page lists unless it is one word alone) but
+        // a result chunk per result its term shards do not hold, so chunks
+        // get a share of the rest; positions a file per two shards.
         let rest = files - 2;
         let shards = (rest / 4).max(1);
         let near = shards.div_ceil(Self::SHARDS_PER_NEAR);
-        SearchPlan { shards, near, chunks: rest - shards - near, inline: false }
+        SearchPlan { shards, near, chunks: rest - 2 * shards - near, inline: false }
     }
 
     /// The position file holding the words of term shard `shard`.
@@ -81,6 +88,7 @@ impl SearchPlan {
         }
         let mut files = vec![SearchFile::Manifest, SearchFile::Facets];
         files.extend((0..self.shards).map(SearchFile::Terms));
+        files.extend((0..self.shards).map(SearchFile::Lists));
         files.extend((0..self.near).map(SearchFile::Near));
         files.extend((0..self.chunks).map(SearchFile::Docs));
         files
@@ -93,7 +101,7 @@ mod tests {
 
     #[test]
     fn search_index_files_stay_within_one_per_fifty_pages() {
-        for pages in [0, 1, 40, 149, 199, 200, 201, 250, 1_000, 10_000, 100_000] {
+        for pages in [0, 1, 40, 149, 199, 200, 201, 250, 251, 300, 1_000, 10_000, 100_000] {
             let plan = SearchPlan::for_pages(pages);
             let files = plan.files().len();
             assert!(files <= pages.div_ceil(SearchPlan::PAGES_PER_FILE).max(1), "{pages} pages: {files} files");
@@ -106,9 +114,9 @@ mod tests {
                 }
             }
         }
-        assert!(SearchPlan::for_pages(199).inline);
-        assert!(!SearchPlan::for_pages(201).inline);
+        assert!(SearchPlan::for_pages(250).inline);
+        assert!(!SearchPlan::for_pages(251).inline);
         let big = SearchPlan::for_pages(10_000);
-        assert!(big.chunks > 2 * big.shards, "results need more, smaller files than words: {big:?}");
+        assert!(big.chunks > big.shards, "results need more, smaller files than words: {big:?}");
     }
 }

@@ -204,16 +204,59 @@ test('the filtered results are exactly the pages of that theme with the word (or
   assert.equal(records.length, themePages.length);
 });
 
-test('a query reads the manifest, the facets, one shard per word and one chunk per result chunk', async () => {
-  const fresh = open(path.join(tmp, 'corpus-site'));
-  const { records } = await top(fresh, 'retention', 10);
+test('a word alone reads its term shard only; more words read their page lists, the facets and result chunks', async () => {
+  const kinds = (site) => site.reads.map((url) => url.split('/search/')[1].split('?')[0]);
+  const alone = open(path.join(tmp, 'corpus-site'));
+  const { result, records } = await top(alone, 'retention', 10);
   assert.equal(records.length, 10);
-  const kinds = fresh.reads.map((url) => url.split('/search/')[1].split('?')[0]);
-  assert.equal(kinds.filter((file) => file === 'index.json').length, 1);
-  assert.equal(kinds.filter((file) => file === 'facets.json').length, 1);
-  assert.ok(kinds.filter((file) => file.startsWith('terms/')).length <= 3, kinds.join(' '));
-  assert.ok(kinds.filter((file) => file.startsWith('docs/')).length <= 10, kinds.join(' '));
-  assert.ok(fresh.reads.slice(1).every((url) => /\?v=[0-9a-f]{16}$/.test(url)), 'files carry the build version');
+  assert.ok(result.total > 10 && result.partial, 'the shard gives the first page of results');
+  assert.deepEqual(kinds(alone), ['index.json', kinds(alone)[1]], 'the manifest and one term shard');
+  assert.match(kinds(alone)[1], /^terms\/\d+\.json$/);
+  assert.ok(alone.reads.slice(1).every((url) => /\?v=[0-9a-f]{16}$/.test(url)), 'files carry the build version');
+  // While a word is typed that is no word of the hub, nothing but its shard is read.
+  const typing = open(path.join(tmp, 'corpus-site'));
+  const partial = await typing.index.search('retent', {}, { typing: true });
+  assert.ok(partial.incomplete, 'answered once typing pauses');
+  assert.deepEqual(kinds(typing).filter((file) => !file.startsWith('terms/')), ['index.json']);
+  const paused = await typing.index.search('retent');
+  assert.equal(paused.total, result.total, 'as a prefix it finds the same pages');
+  const two = open(path.join(tmp, 'corpus-site'));
+  const both = await top(two, 'staff retention', 10);
+  assert.equal(both.records.length, 10);
+  const read = kinds(two);
+  assert.equal(read.filter((file) => file === 'facets.json').length, 1);
+  assert.ok(read.filter((file) => file.startsWith('terms/')).length <= 2, read.join(' '));
+  assert.ok(read.filter((file) => file.startsWith('lists/')).length <= 2, read.join(' '));
+  assert.ok(read.filter((file) => file.startsWith('docs/')).length <= 10, read.join(' '));
+});
+
+test('a word alone is answered from its term shard as its page lists answer it', async () => {
+  for (const [site, folder] of [[corpus, 'corpus-site'], [large, 'large-site'], [hub, 'hub']]) {
+    const search = path.join(tmp, folder, 'search');
+    const manifest = JSON.parse(fs.readFileSync(path.join(search, 'index.json'), 'utf8'));
+    const shards = manifest.inline ? [manifest.inline['terms/0']]
+      : fs.readdirSync(path.join(search, 'terms')).map((file) => JSON.parse(fs.readFileSync(path.join(search, 'terms', file), 'utf8')));
+    const words = shards.flatMap((shard) => shard[0].map((entry) => entry[0]));
+    let compared = 0;
+    for (const word of words.filter((_, i) => i % 5 === 0)) {
+      if (site.engine.tokenise(word).join(' ') !== word) continue;
+      const quick = await site.index.search(word);
+      assert.ok(quick.matched, `"${word}" is answered from its shard`);
+      const whole = await site.index.search(word, {}, { whole: true });
+      assert.equal(quick.total, whole.total, word);
+      assert.deepEqual(quick.ranked, whole.ranked.slice(0, 10), word);
+      assert.equal(quick.partial, whole.total > 10, word);
+      assert.deepEqual(quick.facets, whole.facets, word);
+      assert.deepEqual([...quick.terms].sort(), [...whole.terms].sort(), word);
+      for (const id of quick.ranked) {
+        assert.deepEqual(site.engine.matchedWords(quick, id), site.engine.matchedWords(whole, id), `"${word}" on page ${id}`);
+      }
+      const shown = await site.index.records(quick.ranked);
+      assert.deepEqual(shown, await open(path.join(tmp, folder)).index.records(whole.ranked.slice(0, 10)), word);
+      compared++;
+    }
+    assert.ok(compared >= words.length / 10, `${folder}: ${compared} of ${words.length} words compared`);
+  }
 });
 
 /** The text of a built page's `main`, tags left out, as a reader sees it. */

@@ -79,6 +79,23 @@ test('a search with fewer results than a page shows no "show more", and every re
   assert.equal(await page.locator('#search-some').isVisible(), false);
 });
 
+test('a word on more pages than a page of results shows each of them once through "show more"', async () => {
+  await page.goto(`${hub.origin}/search/?q=staff`);
+  const said = await statusSays('staff');
+  const count = Number(said.match(/^(\d+)/)[1]);
+  assert.ok(count > 10, said);
+  assert.equal((await links()).length, 10);
+  assert.equal(await page.locator('#search-more').textContent(), `Show more results (${count - 10} more)`);
+  while (await page.locator('#search-more').isVisible()) {
+    const shown = (await links()).length;
+    await page.locator('#search-more').click();
+    await page.waitForFunction((n) => document.querySelectorAll('#search-results li').length > n, shown, { timeout: 10_000 });
+  }
+  const all = await links();
+  assert.equal(all.length, count);
+  assert.equal(new Set(all).size, count, 'each result once');
+});
+
 test('"what reduced turnover" shows pages with some of the words apart, the EEAST case study in the first three', async () => {
   await page.goto(`${hub.origin}/search/?q=${encodeURIComponent('what reduced turnover')}`);
   const said = await statusSays('what reduced turnover');

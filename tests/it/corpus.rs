@@ -56,6 +56,11 @@ fn a_thousand_page_corpus_builds_without_problems() {
     assert_eq!(firsts[0], "");
     assert!(firsts.windows(2).all(|pair| pair[0] < pair[1]), "{firsts:?}");
     assert_eq!(firsts.len(), files.keys().filter(|file| file.starts_with("terms/")).count());
+    assert_eq!(
+        firsts.len(),
+        files.keys().filter(|file| file.starts_with("lists/")).count(),
+        "a page list file per shard"
+    );
     assert_eq!(manifest["version"].as_str().unwrap().len(), 16);
     let again = dir.path().join("again");
     let build =

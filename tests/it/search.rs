@@ -13,12 +13,19 @@ fn manifest(built: &crate::common::Built) -> Value {
 
 /// Every indexed word of a small (inline) index.
 fn words(manifest: &Value) -> Vec<String> {
-    manifest["inline"]["terms/0"]
+    manifest["inline"]["terms/0"][0]
         .as_array()
         .unwrap()
         .iter()
         .map(|entry| entry[0].as_str().unwrap().to_string())
         .collect()
+}
+
+/// A word's page list in a small index: `[pages, scores, best, titles,
+/// title lengths]`, at the word's place in its term shard.
+fn list(manifest: &Value, word: &str) -> Option<Value> {
+    let at = words(manifest).iter().position(|known| known == word)?;
+    Some(manifest["inline"]["lists/0"][at].clone())
 }
 
 #[test]
@@ -48,6 +55,7 @@ fn a_small_hub_gets_one_search_file_with_every_page_and_field() {
     }
     let facets = &manifest["inline"]["facets"];
     for facet in ["theme", "type", "organisation", "region", "audience"] {
+        assert!(!manifest["values"][facet].as_array().unwrap().is_empty() || facet == "region", "{facet}");
         let pages = facets[facet]["pages"].as_str().unwrap();
         let width = facets[facet]["width"].as_u64().unwrap() as usize;
         assert_eq!(pages.len(), width * docs.len(), "{facet}: one code per page");
@@ -122,13 +130,13 @@ fn search_files_are_not_in_the_sitemap() {
 }
 
 /// The values page `index` has in a facet of the manifest, by name.
-fn facet_values(facets: &Value, facet: &str, index: usize) -> Vec<String> {
+fn facet_values(manifest: &Value, facet: &str, index: usize) -> Vec<String> {
     const DIGITS: &str = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_";
-    let column = &facets[facet];
+    let column = &manifest["inline"]["facets"][facet];
     let width = column["width"].as_u64().unwrap() as usize;
     let code = &column["pages"].as_str().unwrap()[index * width..(index + 1) * width];
     let number = code.chars().fold(0u64, |number, c| number * 64 + DIGITS.find(c).unwrap() as u64);
-    let values = column["values"].as_array().unwrap();
+    let values = manifest["values"][facet].as_array().unwrap();
     let name = |position: usize| values[position][1].as_str().unwrap().to_string();
     if column["multi"].as_bool().unwrap() {
         (0..values.len()).filter(|bit| number & (1 << bit) != 0).map(name).collect()
@@ -143,23 +151,22 @@ fn each_page_carries_its_theme_type_organisation_region_and_audience() {
     let built = build_edited("basic", &[("content/toolkits/team.md", toolkit)], &[]);
     let manifest = manifest(&built);
     let docs = manifest["inline"]["docs/0"].as_array().unwrap();
-    let facets = &manifest["inline"]["facets"];
     let eeast = docs.iter().position(|doc| doc[1] == "case-studies/eeast/").unwrap();
-    assert_eq!(facet_values(facets, "theme", eeast), ["Belonging", "Allyship"]);
-    assert_eq!(facet_values(facets, "type", eeast), ["Case study"]);
-    assert_eq!(facet_values(facets, "organisation", eeast), ["East of England Ambulance Service NHS Trust"]);
-    assert_eq!(facet_values(facets, "region", eeast), ["East of England"]);
-    assert_eq!(facet_values(facets, "audience", eeast), ["Boards", "Leaders"]);
+    assert_eq!(facet_values(&manifest, "theme", eeast), ["Belonging", "Allyship"]);
+    assert_eq!(facet_values(&manifest, "type", eeast), ["Case study"]);
+    assert_eq!(facet_values(&manifest, "organisation", eeast), ["East of England Ambulance Service NHS Trust"]);
+    assert_eq!(facet_values(&manifest, "region", eeast), ["East of England"]);
+    assert_eq!(facet_values(&manifest, "audience", eeast), ["Boards", "Leaders"]);
     // The record's type and organisation are the same facet codes.
-    assert_eq!(facets["type"]["values"][docs[eeast][2].as_u64().unwrap() as usize - 1][1], "Case study");
+    assert_eq!(manifest["values"]["type"][docs[eeast][2].as_u64().unwrap() as usize - 1][1], "Case study");
     let team = docs.iter().position(|doc| doc[1] == "toolkits/team/").unwrap();
-    assert_eq!(facet_values(facets, "theme", team), ["Staff networks"]);
-    assert_eq!(facet_values(facets, "audience", team), ["Teams"]);
-    assert_eq!(facet_values(facets, "type", team), ["Toolkit"]);
+    assert_eq!(facet_values(&manifest, "theme", team), ["Staff networks"]);
+    assert_eq!(facet_values(&manifest, "audience", team), ["Teams"]);
+    assert_eq!(facet_values(&manifest, "type", team), ["Toolkit"]);
     let about = docs.iter().position(|doc| doc[1] == "about/").unwrap();
-    assert_eq!(facet_values(facets, "type", about), ["Page"]);
-    assert!(facet_values(facets, "organisation", about).is_empty());
-    assert!(facet_values(facets, "audience", about).is_empty());
+    assert_eq!(facet_values(&manifest, "type", about), ["Page"]);
+    assert!(facet_values(&manifest, "organisation", about).is_empty());
+    assert!(facet_values(&manifest, "audience", about).is_empty());
 }
 
 /// The quantised score of `word` on the page with `path`, from a small index.
@@ -167,10 +174,10 @@ fn score_of(manifest: &Value, word: &str, path: &str) -> Option<usize> {
     const DIGITS: &str = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_";
     let docs = manifest["inline"]["docs/0"].as_array().unwrap();
     let page = docs.iter().position(|doc| doc[1] == path)? as u64;
-    let entry = manifest["inline"]["terms/0"].as_array().unwrap().iter().find(|entry| entry[0] == word)?;
-    let ids = gaps(entry[1].as_str().unwrap());
+    let entry = list(manifest, word)?;
+    let ids = gaps(entry[0].as_str().unwrap());
     let at = ids.iter().position(|id| *id == page)?;
-    DIGITS.find(entry[2].as_str().unwrap().chars().nth(at)?)
+    DIGITS.find(entry[1].as_str().unwrap().chars().nth(at)?)
 }
 
 #[test]
@@ -223,24 +230,22 @@ fn each_word_knows_the_titles_holding_it_and_where_it_stands_on_each_page() {
     let manifest = manifest(&built);
     let docs = manifest["inline"]["docs/0"].as_array().unwrap();
     let number = docs.iter().position(|doc| doc[1] == "case-studies/networks/").unwrap() as u64;
-    let entry = |word: &str| {
-        manifest["inline"]["terms/0"].as_array().unwrap().iter().find(|entry| entry[0] == word).unwrap().clone()
-    };
+    let entry = |word: &str| list(&manifest, word).unwrap();
     let staff = entry("staff");
-    let pages = gaps(staff[1].as_str().unwrap());
+    let pages = gaps(staff[0].as_str().unwrap());
     let at = pages.iter().position(|page| *page == number).unwrap() as u64;
     // In the title, whose three words besides the stop word "that" are its length.
-    let titled = gaps(staff[4].as_str().unwrap());
+    let titled = gaps(staff[3].as_str().unwrap());
     let slot = titled.iter().position(|page| *page == at).expect("the title holds \"staff\"");
-    assert_eq!(staff[5].as_str().unwrap().chars().nth(slot), Some('3'));
+    assert_eq!(staff[4].as_str().unwrap().chars().nth(slot), Some('3'));
     // "meet" is on no page's title: its entry ends before the title lists.
-    assert!(entry("meet").as_array().unwrap().len() <= 4);
+    assert!(entry("meet").as_array().unwrap().len() <= 3);
     // Positions: every word counts one, stop words too; each text starts one
     // further on. Title: staff 1, networks 2, that 3, work 4; summary from
     // 6: networks 6, of 7, staff 8; body from 10: our 10, staff 11,
     // networks 12, meet 13, networks 14, staff 15.
     let near = |word: &str| -> Vec<u64> {
-        let list = gaps(entry(word)[1].as_str().unwrap());
+        let list = gaps(entry(word)[0].as_str().unwrap());
         let at = list.iter().position(|page| *page == number).unwrap();
         let pages: Vec<&str> = manifest["inline"]["near/0"][word].as_str().unwrap().split(',').collect();
         assert_eq!(pages.len(), list.len() + 1, "{word}: one run of positions per page, each ended by a comma");

@@ -18,6 +18,12 @@
  *     query that is a page's title finds it first. When fewer than a page
  *     of results has everything, pages with most of it follow apart
  *     (`some`), never among them.
+ *
+ * What a query reads: a query of one word alone, with no filter, is
+ * answered from its term shard, where the build worked out that word's
+ * count, facet counts and first page of results the way `search` below
+ * would (src/search/alone.rs); anything else reads the page lists of its
+ * words' shards and every page's facets, and works it out here.
  */
 var BelongSearch = (function () {
   "use strict";
@@ -26,7 +32,7 @@ var BelongSearch = (function () {
   var VALUE = {};
   for (var i = 0; i < DIGITS.length; i++) VALUE[DIGITS[i]] = i;
 
-  var FORMAT = 2;
+  var FORMAT = 3;
   var MAX_LEN = 40;
   var WORD_CHAR = /[\p{Alphabetic}\p{N}]/u;
   var DIGIT = /[0-9]/;
@@ -132,17 +138,29 @@ var BelongSearch = (function () {
     return numbers;
   }
 
-  /* A word's entry, [word, pages, scores, best, titles, title lengths]
+  /* Numbers one after the other, each in base-32 digits, the upper half of
+   * the alphabet meaning "more digits follow". */
+  function decodeNumbers(text) {
+    var numbers = [], value = 0;
+    for (var i = 0; text && i < text.length; i++) {
+      var digit = VALUE[text[i]];
+      if (digit >= 32) value = value * 32 + digit - 32;
+      else { numbers.push(value * 32 + digit); value = 0; }
+    }
+    return numbers;
+  }
+
+  /* A word's page list, [pages, scores, best, titles, title lengths]
    * (src/search/encode.rs): its pages, a score for each (a common word
    * scores only its `best` pages; its others score 0), and for each page
    * whose title holds the word, that title's length in words (0: not in
    * the title). */
   function decodePostings(entry) {
-    var ids = Uint32Array.from(decodeGaps(entry[1]));
+    var ids = Uint32Array.from(decodeGaps(entry[0]));
     var scores = new Uint8Array(ids.length), titles = new Uint8Array(ids.length);
-    var scored = entry[2] || "", at = entry[3] ? decodeGaps(entry[3]) : null;
+    var scored = entry[1] || "", at = entry[2] ? decodeGaps(entry[2]) : null;
     for (var s = 0; s < scored.length; s++) scores[at ? at[s] : s] = VALUE[scored[s]];
-    var titled = entry[4] ? decodeGaps(entry[4]) : [], lengths = entry[5] || "";
+    var titled = entry[3] ? decodeGaps(entry[3]) : [], lengths = entry[4] || "";
     for (var t = 0; t < titled.length; t++) titles[titled[t]] = Math.max(1, VALUE[lengths[t]] || 1);
     return { ids: ids, scores: scores, titles: titles };
   }
@@ -157,18 +175,31 @@ var BelongSearch = (function () {
     return ids[low] === id ? low : -1;
   }
 
-  function Shard(entries, number) {
+  /* A term shard, [entries, records] (src/search/encode.rs): per word
+   * [word, pages, total, counts, first, matched], and the records of the
+   * pages those entries' `first` name. Its page lists come apart
+   * (`Index.lists`), in the same order. */
+  function Shard(data, number) {
+    var entries = data[0];
     this.number = number;
     this.words = entries.map(function (entry) { return entry[0]; });
-    this.entries = new Map(entries.map(function (entry) { return [entry[0], entry]; }));
+    this.entries = new Map(entries.map(function (entry, at) { return [entry[0], { at: at, entry: entry }]; }));
+    this.records = data[1];
+    this.lists = null;
     this.decoded = new Map();
   }
+  /* How many pages `word` is on. */
+  Shard.prototype.pages = function (word) {
+    var found = this.entries.get(word);
+    return found ? found.entry[1] : 0;
+  };
+  /* A word's pages, scores and titles; its shard's lists must be loaded. */
   Shard.prototype.postings = function (word) {
     var found = this.decoded.get(word);
     if (found) return found;
-    var entry = this.entries.get(word);
-    if (!entry) return null;
-    found = decodePostings(entry);
+    var known = this.entries.get(word);
+    if (!known || !this.lists) return null;
+    found = decodePostings(this.lists[known.at]);
     this.decoded.set(word, found);
     return found;
   };
@@ -185,9 +216,10 @@ var BelongSearch = (function () {
   };
 
   /* Each page's facet values, decoded once into one flat list per facet:
-   * page `id` has positions[start[id]] up to positions[start[id + 1]]. */
-  function Facets(data) {
-    this.data = data;
+   * page `id` has positions[start[id]] up to positions[start[id + 1]].
+   * `values` is the manifest's: each facet's values as [slug, name]. */
+  function Facets(data, values) {
+    this.values = values;
     this.columns = {};
     var self = this;
     FACETS.forEach(function (facet) {
@@ -209,11 +241,11 @@ var BelongSearch = (function () {
   /* The value positions of `filters` ({theme: ["belonging"]}), as a flag per
    * position, by facet; facets without a filter are left out. */
   Facets.prototype.selection = function (filters) {
-    var data = this.data, selection = {};
+    var values = this.values, selection = {};
     FACETS.forEach(function (facet) {
       var slugs = filters[facet] || [];
       if (slugs.length === 0) return;
-      selection[facet] = data[facet].values.map(function (value) { return slugs.indexOf(value[0]) >= 0; });
+      selection[facet] = values[facet].map(function (value) { return slugs.indexOf(value[0]) >= 0; });
     });
     return selection;
   };
@@ -225,6 +257,8 @@ var BelongSearch = (function () {
     this.fetchJson = fetchJson;
     this.files = new Map();
     this.manifest = null;
+    /* Records the term shards read so far hold, by page. */
+    this.known = new Map();
   }
 
   /* `make()`'s promise, kept in `cache` under `key` until it fails: a file
@@ -255,6 +289,7 @@ var BelongSearch = (function () {
         if (manifest.format !== FORMAT) throw new Error("search index format " + manifest.format + " is not " + FORMAT);
         self.stop = new Set(manifest.stop);
         self.pages = manifest.pages;
+        self.values = manifest.values;
         return manifest;
       });
     });
@@ -263,14 +298,33 @@ var BelongSearch = (function () {
   Index.prototype.shard = function (number) {
     var self = this;
     return remembered(this.files, "shard " + number, function () {
-      return self.load("terms/" + number).then(function (entries) { return new Shard(entries || [], number); });
+      return self.load("terms/" + number).then(function (data) {
+        var shard = new Shard(data || [[], []], number);
+        shard.records.forEach(function (record) { self.known.set(record[0], record.slice(1)); });
+        return shard;
+      });
     });
+  };
+
+  /* `shards` with their page lists loaded. */
+  Index.prototype.lists = function (shards) {
+    var self = this;
+    return Promise.all(shards.map(function (shard) {
+      return remembered(self.files, "lists " + shard.number, function () {
+        return self.load("lists/" + shard.number).then(function (lists) {
+          shard.lists = lists || [];
+          return shard;
+        });
+      });
+    }));
   };
 
   Index.prototype.facets = function () {
     var self = this;
     return remembered(this.files, "facets object", function () {
-      return self.load("facets").then(function (data) { return new Facets(data); });
+      return Promise.all([self.manifestLoaded(), self.load("facets")]).then(function (loaded) {
+        return new Facets(loaded[1], loaded[0].values);
+      });
     });
   };
 
@@ -375,7 +429,7 @@ var BelongSearch = (function () {
           var shared = 0;
           while (shared < word.length && word[shared] === candidate[shared]) shared++;
           if (edits > 2 && shared < 4) return;
-          seen.set(candidate, { word: candidate, edits: edits, shared: shared, pages: shard.postings(candidate).ids.length });
+          seen.set(candidate, { word: candidate, edits: edits, shared: shared, pages: shard.pages(candidate) });
         });
       });
       return Array.from(seen.values()).sort(function (a, b) {
@@ -415,11 +469,17 @@ var BelongSearch = (function () {
   }
 
   /* Searches for `query`, keeping pages whose facets have one of the values
-   * in `filters` ({theme: ["belonging"], ...}; none = any). Resolves to
+   * in `filters` ({theme: ["belonging"], ...}; none = any). `options.typing`:
+   * the query's last word may still be being typed, so when no indexed word
+   * is that word the answer is `incomplete` (nothing but the word's term
+   * shard is read; the page asks again once typing pauses). `options.whole`:
+   * rank every result, never answering from the term shard alone.
+   * Resolves to
    *   words        the query's search words (a phrase's words too), stop words left out;
    *   phrases      the query's phrases, each as its words;
    *   total        how many pages have every word and phrase;
-   *   ranked       their page numbers, best first;
+   *   ranked       their page numbers, best first: all of them, or with
+   *                `partial`, the first page of them (`whole` gives the rest);
    *   some         when fewer than `SOME_BELOW` pages have everything: the pages
    *                with some of it, most of it first (none when the query is one part);
    *   facets       {facet: [{slug, name, count, selected}]}, values with no
@@ -429,9 +489,10 @@ var BelongSearch = (function () {
    *   suggestions  indexed words near the unmatched ones;
    *   terms        the indexed words that matched, for marking excerpts;
    *   expansions   per query word or phrase word, the indexed words it stands for (see matchedWords). */
-  Index.prototype.search = function (query, filters) {
+  Index.prototype.search = function (query, filters, options) {
     var self = this;
     filters = filters || {};
+    options = options || {};
     return this.manifestLoaded().then(function () {
       var parsed = parse(query, self.stop);
       var plain = parsed.words.map(function (word) { return word.exact || word; });
@@ -439,50 +500,116 @@ var BelongSearch = (function () {
       parsed.phrases.forEach(function (phrase) { phrase.forEach(function (part) { phraseWords.push(part.word); }); });
       var words = plain.concat(phraseWords).filter(function (word, i, all) { return all.indexOf(word) === i; });
       if (words.length === 0) return result(words, [], null);
-      var looked = parsed.words.map(function (word) { return word.exact ? exactly(self, word.exact) : expand(self, word); });
+      var alone = !options.whole && parsed.words.length === 1 && typeof parsed.words[0] === "string" &&
+        parsed.phrases.length === 0 && !FACETS.some(function (facet) { return (filters[facet] || []).length > 0; });
+      var tokens = tokenise(query);
+      var typed = options.typing && typeof parsed.words[parsed.words.length - 1] === "string" &&
+        parsed.words[parsed.words.length - 1] === tokens[tokens.length - 1] ? parsed.words.length - 1 : -1;
+      var looked = parsed.words.map(function (word, i) {
+        if (word.exact) return exactly(self, word.exact);
+        if (i !== typed) return expand(self, word);
+        return exactly(self, word).then(function (found) { return found.length === 0 ? null : expand(self, word); });
+      });
       var phrased = parsed.phrases.map(function (phrase) {
         return Promise.all(phrase.map(function (part) { return exactly(self, part.word); }));
       });
-      return Promise.all([Promise.all(looked), Promise.all(phrased), self.facets()]).then(function (loaded) {
-        var expansions = loaded[0], phraseMatches = loaded[1], facets = loaded[2];
-        var unmatched = plain.filter(function (word, i) { return expansions[i].length === 0; });
-        parsed.phrases.forEach(function (phrase, p) {
-          phrase.forEach(function (part, k) {
-            if (phraseMatches[p][k].length === 0 && unmatched.indexOf(part.word) < 0) unmatched.push(part.word);
-          });
-        });
-        return Promise.all([
-          Promise.all(unmatched.map(function (word) { return nearest(self, word); })),
-          Promise.all(parsed.phrases.map(function (phrase, p) { return phrasePages(self, phrase, phraseMatches[p]); })),
-        ]).then(function (more) {
-          var found = result(words, unmatched, more[0]);
-          found.phrases = parsed.phrases.map(function (phrase) { return phrase.map(function (part) { return part.word; }); });
-          var parts = expansions.filter(function (matches) { return matches.length > 0; })
-            .map(function (matches) { return { matches: matches }; });
-          parsed.phrases.forEach(function (phrase, p) {
-            if (more[1][p]) parts.push({ matches: [].concat.apply([], phraseMatches[p]), pages: more[1][p] });
-          });
-          var selection = facets.selection(filters);
-          found.expansions = parts.map(function (part) { return part.matches; });
-          parts.forEach(function (part) { part.matches.forEach(function (match) { found.terms.add(match[0]); }); });
-          var wanted = expansions.filter(function (m) { return m.length > 0; }).length + parsed.phrases.length;
-          var scored = score(parts, self.pages);
-          var keep = function (id) { return passes(facets, id, selection, null); };
-          var byScore = function (a, b) { return scored.scores[b] - scored.scores[a] || a - b; };
-          var all = [], some = [];
-          scored.ids.forEach(function (id) { (scored.parts[id] === wanted ? all : some).push(id); });
-          found.ranked = wanted > 0 && parts.length === wanted ? all.filter(keep).sort(byScore) : [];
-          found.total = found.ranked.length;
-          if (found.total < SOME_BELOW && wanted > 1) {
-            found.some = some.filter(keep).sort(function (a, b) { return scored.parts[b] - scored.parts[a] || byScore(a, b); });
-          }
-          var counted = all.length > 0 ? all : some;
-          found.facets = countFacets(facets, counted, filters, selection);
-          return found;
-        });
+      return Promise.all([Promise.all(looked), Promise.all(phrased)]).then(function (loaded) {
+        var expansions = loaded[0], phraseMatches = loaded[1];
+        if (typed >= 0 && expansions[typed] === null) return incomplete(self, parsed, words, expansions, phraseMatches);
+        return answer(self, parsed, words, plain, expansions, phraseMatches, filters, alone);
       });
     });
   };
+
+  /* The answer to a query whose last word, still being typed, no indexed word
+   * is: nothing yet. A query of more words will read their page lists and
+   * the facets whatever that word becomes, so those start loading. */
+  function incomplete(index, parsed, words, expansions, phraseMatches) {
+    var found = result(words, [], null);
+    found.incomplete = true;
+    if (parsed.words.length + parsed.phrases.length > 1) {
+      var shards = [];
+      expansions.concat([].concat.apply([], phraseMatches)).forEach(function (matches) {
+        (matches || []).forEach(function (match) { if (shards.indexOf(match[2]) < 0) shards.push(match[2]); });
+      });
+      var typed = parsed.words[parsed.words.length - 1];
+      Promise.all([index.lists(shards), index.facets(), shardsFor(index, typed, typed).then(function (more) {
+        return index.lists(more);
+      })]).catch(function () { /* the search that needs them will say so */ });
+    }
+    return found;
+  }
+
+  /* A query's answer once its words are expanded: from the term shard for
+   * a word alone, else from the page lists and facets. */
+  function answer(self, parsed, words, plain, expansions, phraseMatches, filters, alone) {
+    var matches = expansions[0] || [];
+    var own = alone && matches.length > 0 && matches[0][1] === WEIGHT.exact ? matches[0][2].entries.get(matches[0][0]) : null;
+    if (own) return fromShard(self, words, matches, own.entry);
+    var shards = [];
+    expansions.concat([].concat.apply([], phraseMatches)).forEach(function (found) {
+      found.forEach(function (match) { if (shards.indexOf(match[2]) < 0) shards.push(match[2]); });
+    });
+    return Promise.all([self.lists(shards), self.facets()]).then(function (loaded) {
+      var facets = loaded[1];
+      var unmatched = plain.filter(function (word, i) { return expansions[i].length === 0; });
+      parsed.phrases.forEach(function (phrase, p) {
+        phrase.forEach(function (part, k) {
+          if (phraseMatches[p][k].length === 0 && unmatched.indexOf(part.word) < 0) unmatched.push(part.word);
+        });
+      });
+      return Promise.all([
+        Promise.all(unmatched.map(function (word) { return nearest(self, word); })),
+        Promise.all(parsed.phrases.map(function (phrase, p) { return phrasePages(self, phrase, phraseMatches[p]); })),
+      ]).then(function (more) {
+        var found = result(words, unmatched, more[0]);
+        found.phrases = parsed.phrases.map(function (phrase) { return phrase.map(function (part) { return part.word; }); });
+        var parts = expansions.filter(function (matches) { return matches.length > 0; })
+          .map(function (matches) { return { matches: matches }; });
+        parsed.phrases.forEach(function (phrase, p) {
+          if (more[1][p]) parts.push({ matches: [].concat.apply([], phraseMatches[p]), pages: more[1][p] });
+        });
+        var selection = facets.selection(filters);
+        found.expansions = parts.map(function (part) { return part.matches; });
+        parts.forEach(function (part) { part.matches.forEach(function (match) { found.terms.add(match[0]); }); });
+        var wanted = expansions.filter(function (m) { return m.length > 0; }).length + parsed.phrases.length;
+        var scored = score(parts, self.pages);
+        var keep = function (id) { return passes(facets, id, selection, null); };
+        var byScore = function (a, b) { return scored.scores[b] - scored.scores[a] || a - b; };
+        var all = [], some = [];
+        scored.ids.forEach(function (id) { (scored.parts[id] === wanted ? all : some).push(id); });
+        found.ranked = wanted > 0 && parts.length === wanted ? all.filter(keep).sort(byScore) : [];
+        found.total = found.ranked.length;
+        if (found.total < SOME_BELOW && wanted > 1) {
+          found.some = some.filter(keep).sort(function (a, b) { return scored.parts[b] - scored.parts[a] || byScore(a, b); });
+        }
+        var counted = all.length > 0 ? all : some;
+        found.facets = countFacets(facets, counted, filters, selection);
+        return found;
+      });
+    });
+  }
+
+  /* A query of one word alone, with no filter, as its term shard answers it:
+   * `entry` is the word's, [word, pages, total, counts, first, matched]. */
+  function fromShard(index, words, matches, entry) {
+    var found = result(words, [], null);
+    found.expansions = [matches];
+    matches.forEach(function (match) { found.terms.add(match[0]); });
+    found.total = entry[2];
+    found.ranked = decodeNumbers(entry[4]);
+    found.partial = found.ranked.length < found.total;
+    var by = decodeNumbers(entry[5]);
+    found.matched = new Map(found.ranked.map(function (id, i) { return [id, matches[by[i]] ? matches[by[i]][0] : null]; }));
+    var counts = decodeNumbers(entry[3]), at = 0;
+    found.facets = {};
+    FACETS.forEach(function (facet) {
+      found.facets[facet] = index.values[facet].map(function (value) {
+        return { slug: value[0], name: value[1], count: counts[at++] || 0, selected: false };
+      }).filter(function (value) { return value.count > 0; });
+    });
+    return found;
+  }
 
   /* How many results fill a page: below this many with everything, pages with
    * some of it are shown too. */
@@ -572,6 +699,7 @@ var BelongSearch = (function () {
 
   /* The indexed words that found page `id`: for each query word, its best match on the page. */
   function matchedWords(result, id) {
+    if (result.matched && result.matched.has(id)) return [result.matched.get(id)].filter(Boolean);
     return result.expansions.map(function (matches) {
       var found = null, best = -1;
       matches.forEach(function (match) {
@@ -605,7 +733,7 @@ var BelongSearch = (function () {
   function countFacets(facets, matching, filters, selection) {
     var result = {};
     FACETS.forEach(function (facet) {
-      var values = facets.data[facet].values, column = facets.columns[facet];
+      var values = facets.values[facet], column = facets.columns[facet];
       var counts = new Uint32Array(values.length);
       matching.forEach(function (id) {
         if (!passes(facets, id, selection, facet)) return;
@@ -622,13 +750,15 @@ var BelongSearch = (function () {
   /* What results show of pages `ids`: {title, path, type, organisation, date, excerpt} each. */
   Index.prototype.records = function (ids) {
     var self = this;
-    return Promise.all([this.manifestLoaded(), this.facets()]).then(function (loaded) {
-      var manifest = loaded[0], facets = loaded[1];
+    return this.manifestLoaded().then(function (manifest) {
       return Promise.all(ids.map(function (id) {
-        return self.load("docs/" + Math.floor(id / manifest.chunk)).then(function (chunk) {
-          var record = chunk[id % manifest.chunk];
-          var type = facets.data.type.values[record[2] - 1];
-          var organisation = facets.data.organisation.values[record[3] - 1];
+        var known = self.known.get(id);
+        var loaded = known ? Promise.resolve(known) : self.load("docs/" + Math.floor(id / manifest.chunk)).then(function (chunk) {
+          return chunk[id % manifest.chunk];
+        });
+        return loaded.then(function (record) {
+          var type = manifest.values.type[record[2] - 1];
+          var organisation = manifest.values.organisation[record[3] - 1];
           return {
             id: id, title: record[0], path: record[1], type: type ? type[1] : "",
             organisation: organisation ? organisation[1] : "", date: record[4], excerpt: record[5],

@@ -28,9 +28,10 @@
   /* The count is announced once the results have stayed the same this long,
    * so a screen reader hears one count per pause in typing, not one per key. */
   var ANNOUNCE_AFTER_MS = 300;
-  /* A word of one or two letters is most often the start of a longer one:
-   * it is searched for only once typing pauses this long. */
-  var SHORT_WORD_MS = 300;
+  /* A word being typed that is not yet a word of the hub (or is one or two
+   * letters) is most often the start of a longer one: it is searched for
+   * as a prefix only once typing pauses this long. */
+  var PAUSE_MS = 300;
   var LABELS = { theme: "Theme", type: "Type", organisation: "Organisation", region: "Region", audience: "Audience" };
   /* Long facets start closed, unless one of their values is chosen; on a
    * narrow screen all do, so the results are not pushed off the screen. */
@@ -62,9 +63,11 @@
   var busy = false;
   var pending = false;
   var announcement = null;
-  var shortWordTimer = null;
-  /* True when the address holds a finished search: the next keystroke then
-   * starts a new history entry, and later ones replace it. */
+  var pauseTimer = null;
+  /* True while the last word of the query may still be being typed. */
+  var typing = false;
+  /* True when the address holds a finished search: the next search drawn
+   * then starts a new history entry, and later ones replace it. */
   var settled = true;
 
   input.value = state.q;
@@ -72,21 +75,18 @@
 
   input.addEventListener("input", function () {
     state.q = input.value;
-    record(settled ? "push" : "replace");
-    settled = false;
-    clearTimeout(shortWordTimer);
+    clearTimeout(pauseTimer);
+    typing = /[\p{Alphabetic}\p{N}]$/u.test(state.q);
     var words = BelongSearch.tokenise(state.q);
     var last = words[words.length - 1] || "";
-    if (last.length > 0 && last.length < 3 && /[\p{Alphabetic}\p{N}]$/u.test(state.q)) {
-      shortWordTimer = setTimeout(schedule, SHORT_WORD_MS);
-    } else {
-      schedule();
-    }
+    if (typing && last.length < 3) pauseTimer = setTimeout(paused, PAUSE_MS);
+    else schedule();
   });
   input.addEventListener("blur", function () { settled = true; });
   form.addEventListener("submit", function (event) {
     event.preventDefault();
-    clearTimeout(shortWordTimer);
+    clearTimeout(pauseTimer);
+    typing = false;
     if (state.q !== input.value) {
       state.q = input.value;
       record(settled ? "push" : "replace");
@@ -104,6 +104,7 @@
     state.filters[facet] = chosen;
     record("push");
     settled = true;
+    typing = false;
     schedule();
   });
   facetsBox.addEventListener("toggle", function (event) {
@@ -115,6 +116,7 @@
     state = readAddress();
     input.value = state.q;
     settled = true;
+    typing = false;
     schedule();
   });
 
@@ -127,6 +129,7 @@
     return { q: params.get("q") || "", filters: filters };
   }
 
+  /* Puts the query and filters in the address; true when it changed. */
   function record(how) {
     var params = new URLSearchParams();
     if (state.q) params.set("q", state.q);
@@ -135,9 +138,10 @@
     });
     var query = params.toString();
     var url = location.pathname + (query ? "?" + query : "");
-    if (url === location.pathname + location.search) return;
+    if (url === location.pathname + location.search) return false;
     if (how === "push") history.pushState(null, "", url);
     else history.replaceState(null, "", url);
+    return true;
   }
 
   /* ---- searching ------------------------------------------------------ */
@@ -147,11 +151,19 @@
     else run();
   }
 
+  /* Typing has paused: the last word is searched for as it stands. */
+  function paused() {
+    typing = false;
+    schedule();
+  }
+
   function run() {
     var mine = ++sequence;
     var query = state.q.trim();
+    var filters = copy(state.filters);
     clearTimeout(announcement);
     if (query === "") {
+      record(settled ? "push" : "replace");
       current = null;
       layout.hidden = true;
       list.removeAttribute("data-query");
@@ -165,10 +177,18 @@
       if (mine === sequence) showNote([text("p", "Searching…")], "search-note--loading");
     }, LOADING_AFTER_MS);
     layout.setAttribute("aria-busy", "true");
-    index.search(query, state.filters).then(function (result) {
+    index.search(query, filters, { typing: typing }).then(function (result) {
       /* Keys typed meanwhile make this query stale: its results would be
        * drawn and replaced at once, so their records are not fetched. */
       if (pending) return;
+      if (result.incomplete) {
+        clearTimeout(loading);
+        clearTimeout(pauseTimer);
+        pauseTimer = setTimeout(paused, PAUSE_MS);
+        return;
+      }
+      result.query = query;
+      result.filters = filters;
       current = result;
       order = result.ranked.concat(result.some);
       shown = 0;
@@ -204,6 +224,9 @@
 
   function draw(result, records) {
     var query = state.q.trim();
+    /* The address follows what is drawn, not each key: Chromium asks for
+     * the page's icon again at every change of address. */
+    if (record(settled ? "push" : "replace")) settled = false;
     document.title = query + " \u2013 " + pageTitle;
     list.setAttribute("data-query", query);
     drawHelp(result, query);
@@ -234,13 +257,27 @@
 
   function showMore(focus) {
     if (!current) return;
-    var ids = order.slice(shown, shown + PAGE);
     var mine = sequence;
     more.disabled = true;
-    index.records(ids).then(function (records) {
-      if (mine !== sequence) return;
+    /* A first page answered from a word's term shard alone is followed by
+     * the whole ranking, which starts with the same pages. */
+    var ranked = !current.partial ? Promise.resolve(current) :
+      index.search(current.query, current.filters, { whole: true });
+    ranked.then(function (whole) {
+      if (mine !== sequence) return null;
+      if (whole !== current) {
+        whole.query = current.query;
+        whole.filters = current.filters;
+        current = whole;
+        order = whole.ranked.concat(whole.some);
+      }
+      return index.records(order.slice(shown, shown + PAGE));
+    }).then(function (records) {
+      if (mine !== sequence || !records) return;
       more.disabled = false;
       append(records, focus);
+    }).catch(function () {
+      more.disabled = false;
     });
   }
 
@@ -254,7 +291,7 @@
       (shown < current.total ? list : someList).appendChild(item);
       shown++;
     });
-    var left = order.length - shown;
+    var left = current.total + current.some.length - shown;
     more.hidden = left <= 0;
     more.textContent = "Show more results (" + left + " more)";
     if (focus && first) first.querySelector("a").focus();
@@ -394,6 +431,12 @@
   function hideNote() {
     note.hidden = true;
     note.replaceChildren();
+  }
+
+  function copy(filters) {
+    var copied = {};
+    BelongSearch.FACETS.forEach(function (facet) { copied[facet] = (filters[facet] || []).slice(); });
+    return copied;
   }
 
   function hasFilters() {
