@@ -528,16 +528,22 @@ var BelongSearch = (function () {
     var found = result(words, [], null);
     found.incomplete = true;
     if (parsed.words.length + parsed.phrases.length > 1) {
-      var shards = [];
-      expansions.concat([].concat.apply([], phraseMatches)).forEach(function (matches) {
-        (matches || []).forEach(function (match) { if (shards.indexOf(match[2]) < 0) shards.push(match[2]); });
-      });
       var typed = parsed.words[parsed.words.length - 1];
-      Promise.all([index.lists(shards), index.facets(), shardsFor(index, typed, typed).then(function (more) {
+      Promise.all([index.lists(shardsOf(expansions, phraseMatches)), index.facets(), shardsFor(index, typed, typed).then(function (more) {
         return index.lists(more);
       })]).catch(function () { /* the search that needs them will say so */ });
     }
     return found;
+  }
+
+  /* The term shards holding the words that words and phrases matched (a
+   * word still being typed, null, has none), each once. */
+  function shardsOf(expansions, phraseMatches) {
+    var shards = [];
+    expansions.concat([].concat.apply([], phraseMatches)).forEach(function (matches) {
+      (matches || []).forEach(function (match) { if (shards.indexOf(match[2]) < 0) shards.push(match[2]); });
+    });
+    return shards;
   }
 
   /* A query's answer once its words are expanded: from the term shard for
@@ -546,11 +552,7 @@ var BelongSearch = (function () {
     var matches = expansions[0] || [];
     var own = alone && matches.length > 0 && matches[0][1] === WEIGHT.exact ? matches[0][2].entries.get(matches[0][0]) : null;
     if (own) return fromShard(self, words, matches, own.entry);
-    var shards = [];
-    expansions.concat([].concat.apply([], phraseMatches)).forEach(function (found) {
-      found.forEach(function (match) { if (shards.indexOf(match[2]) < 0) shards.push(match[2]); });
-    });
-    return Promise.all([self.lists(shards), self.facets()]).then(function (loaded) {
+    return Promise.all([self.lists(shardsOf(expansions, phraseMatches)), self.facets()]).then(function (loaded) {
       var facets = loaded[1];
       var unmatched = plain.filter(function (word, i) { return expansions[i].length === 0; });
       parsed.phrases.forEach(function (phrase, p) {
