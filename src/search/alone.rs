@@ -70,12 +70,12 @@ pub(super) fn expansions(shard: &[Word], at: usize) -> Vec<(usize, f64)> {
     let add = |found: &mut Vec<(usize, f64)>, prefix: &str, weight: f64| {
         let start = shard.partition_point(|other| other.text.encode_utf16().lt(prefix.encode_utf16()));
         let starting = shard[start..].iter().take_while(|other| other.text.starts_with(prefix));
+        // Weights only fall from one pass to the next: a word found before
+        // keeps its place and weight.
         for (offset, _) in starting.enumerate().take(MAX_EXPANSIONS) {
             let candidate = start + offset;
-            match found.iter_mut().find(|(known, _)| *known == candidate) {
-                Some(known) if known.1 < weight => known.1 = weight,
-                Some(_) => {}
-                None => found.push((candidate, weight)),
+            if !found.iter().any(|(known, _)| *known == candidate) {
+                found.push((candidate, weight));
             }
         }
     };
@@ -144,12 +144,11 @@ pub(super) fn answer(
         }
     }
     let total = |page: u32| {
+        // The engine adds the share of the title only where a title holds
+        // the word; elsewhere that share is 0.
         let page_at = page as usize;
-        let mut score = best[page_at] + TITLE * title[page_at];
-        if title[page_at] > 0.0 {
-            score += (TITLE / 2.0) * (title[page_at] / f64::from(title_length(title_lengths, page))).min(1.0);
-        }
-        score
+        let score = best[page_at] + TITLE * title[page_at];
+        score + (TITLE / 2.0) * (title[page_at] / f64::from(title_length(title_lengths, page))).min(1.0)
     };
     let mut counts: Vec<u32> = vec![0; columns.iter().map(|column| column.values).sum()];
     let mut first: Vec<(f64, u32)> = Vec::with_capacity(FIRST + 1);
@@ -209,6 +208,9 @@ mod tests {
             ("analysis", "analysis"),
             ("cats", "cats"),
             ("teams", "team"),
+            ("armies", "arm"),
+            ("biking", "bik"),
+            ("ended", "end"),
             ("café", "café"),
             ("14%", "14%"),
             ("", ""),
@@ -233,32 +235,42 @@ mod tests {
             [("belong", 1.0), ("belonged", 0.8), ("belonging", 0.8), ("belongings", 0.8), ("belongs", 0.8)]
         );
         assert_eq!(named(6), [("bet", 1.0)]);
-        let short: Vec<Word> = ["be", "bed"].iter().map(|text| word(text, &[(0, 1, false)])).collect();
+        let short: Vec<Word> = ["be", "bed", "beds"].iter().map(|text| word(text, &[(0, 1, false)])).collect();
         assert_eq!(expansions(&short, 0), [(0, 1.0)], "a word under three letters stands for itself");
+        assert_eq!(expansions(&short, 1), [(1, 1.0), (2, 0.8)], "one of three stands for the words it starts");
+        // A stem of four letters is long enough to stand for its forms.
+        let team: Vec<Word> = ["team", "teams", "teamwork"].iter().map(|text| word(text, &[(0, 1, false)])).collect();
+        assert_eq!(expansions(&team, 1), [(1, 1.0), (0, 0.75), (2, 0.75)]);
+        // At most forty words by prefix.
+        let many: Vec<Word> = (0..50).map(|n| word(&format!("net{n:02}"), &[(0, 1, false)])).collect();
+        let mut with_net = vec![word("net", &[(0, 1, false)])];
+        with_net.extend(many);
+        assert_eq!(expansions(&with_net, 0).len(), 40, "the word itself and 39 more");
     }
 
     #[test]
     fn the_answer_counts_every_page_and_ranks_titles_then_scores() {
         // Page 0: "belonging" in a title of two words; page 1: in the body,
         // scored 60; page 2: "belongs" in a title of 9 words; page 3: in
-        // the body only, scored 10; page 4: both words.
+        // the body only, scored 10; page 4: both words; page 5: both words
+        // scoring the same, 3 x 1 and 4 x 0.75 (the first found names it).
         let shard = vec![
-            word("belonging", &[(0, 5, true), (1, 60, false), (3, 10, false), (4, 1, false)]),
-            word("belongs", &[(2, 5, true), (4, 2, false)]),
+            word("belonging", &[(0, 5, true), (1, 60, false), (3, 10, false), (4, 1, false), (5, 2, false)]),
+            word("belongs", &[(2, 5, true), (4, 2, false), (5, 3, false)]),
         ];
-        let lengths = [2, 4, 9, 4, 4];
+        let lengths = [2, 4, 9, 4, 4, 4];
         let mut theme = Column::new(2);
-        for positions in [&[0][..], &[1], &[0, 1], &[], &[1]] {
+        for positions in [&[0][..], &[1], &[0, 1], &[], &[1], &[]] {
             theme.push(&positions.iter().map(|&p| p as usize).collect::<Vec<_>>());
         }
         let mut columns: [Column; 5] = Default::default();
         columns[0] = theme;
         let kept = kept_scores(&shard);
-        let mut scratch = Scratch::new(5);
+        let mut scratch = Scratch::new(6);
         let alone = answer(&shard, &kept, 0, &lengths, &columns, &mut scratch);
-        assert_eq!(alone.total, 5);
-        assert_eq!(alone.first, [0, 2, 1, 3, 4], "titles first, the shorter ahead; then by score");
-        assert_eq!(alone.matched, [0, 1, 0, 0, 1], "page 4: belongs' 3 x 0.75 beats belonging's 2 x 1");
+        assert_eq!(alone.total, 6);
+        assert_eq!(alone.first, [0, 2, 1, 3, 5, 4], "titles first, the shorter ahead; then by score");
+        assert_eq!(alone.matched, [0, 1, 0, 0, 0, 1], "page 4: belongs' 3 x 0.75 beats belonging's 2 x 1");
         assert_eq!(alone.counts, [2, 3]);
         let again = answer(&shard, &kept, 0, &lengths, &columns, &mut scratch);
         assert_eq!(again, alone, "the scratch space is left clean");
