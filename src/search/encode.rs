@@ -220,6 +220,8 @@ pub(super) fn push_gaps(out: &mut String, numbers: impl Iterator<Item = u32>) {
 /// A number in base-32 digits, the upper half of the alphabet meaning "more
 /// digits follow".
 pub(super) fn push_number(out: &mut String, number: u32) {
+    // Wide enough that the seventh group of five bits is no shift past the end.
+    let number = u64::from(number);
     let mut digits = 1;
     while number >> (5 * digits) > 0 {
         digits += 1;
@@ -406,6 +408,9 @@ mod tests {
         push_gaps(&mut encoded, ids.iter().copied());
         assert_eq!(decode(&encoded), ids);
         assert_eq!(&encoded[..3], "000", "consecutive pages cost one character each");
+        let mut largest = String::new();
+        push_number(&mut largest, u32::MAX);
+        assert_eq!(largest.len(), 7, "32 bits in seven groups of five");
     }
 
     #[test]
