@@ -26,6 +26,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("taxonomy.html", include_str!("../themes/hub/templates/taxonomy.html")),
     ("term.html", include_str!("../themes/hub/templates/term.html")),
     ("search.html", include_str!("../themes/hub/templates/search.html")),
+    ("evidence.html", include_str!("../themes/hub/templates/evidence.html")),
     ("404.html", include_str!("../themes/hub/templates/404.html")),
     ("partials/card.html", include_str!("../themes/hub/templates/partials/card.html")),
     ("partials/pagination.html", include_str!("../themes/hub/templates/partials/pagination.html")),
@@ -54,6 +55,7 @@ const STATIC: &[(&str, &[u8])] = &[
     ("search-engine.js", include_bytes!("../themes/hub/static/search-engine.js")),
     ("search.js", include_bytes!("../themes/hub/static/search.js")),
     ("components.js", include_bytes!("../themes/hub/static/components.js")),
+    ("evidence.js", include_bytes!("../themes/hub/static/evidence.js")),
 ];
 
 /// A static file to publish: where it comes from (for messages) and its bytes.

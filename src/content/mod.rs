@@ -11,7 +11,7 @@
 
 mod assets;
 pub mod front_matter;
-mod outcome;
+pub mod outcome;
 mod slips;
 mod sources;
 mod validate;

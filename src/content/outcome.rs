@@ -16,6 +16,12 @@ pub fn figure(value: f64, unit: &str) -> String {
     }
 }
 
+/// `2000`, `11.8`, `-6`: the figure as a spreadsheet reads it, rounded as
+/// `figure` rounds it, without grouping.
+pub fn plain_number(value: f64) -> String {
+    number(value).replace(',', "")
+}
+
 /// `2,000`, `11.8`, `0.25`: grouped thousands, at most two decimals, no trailing zeros.
 fn number(value: f64) -> String {
     let rounded = (value * 100.0).round() / 100.0;
@@ -66,5 +72,8 @@ mod tests {
         assert_eq!(figure(178_000.0, ""), "178,000");
         assert_eq!(figure(0.25, ""), "0.25");
         assert_eq!(figure(-3.5, "%"), "-3.5%");
+        assert_eq!(super::plain_number(2000.0), "2000");
+        assert_eq!(super::plain_number(8.0 - 14.0), "-6");
+        assert_eq!(super::plain_number(11.8 - 10.3), "1.5");
     }
 }

@@ -9,6 +9,7 @@
 
 mod bodies;
 mod chart;
+mod evidence;
 mod feeds;
 mod views;
 
@@ -115,6 +116,7 @@ fn template(site: &Site, source: &Source) -> Option<String> {
         Source::TaxonomyIndex(_) => "taxonomy.html",
         Source::Term { .. } => "term.html",
         Source::Search => "search.html",
+        Source::Evidence => "evidence.html",
         Source::NotFound => "404.html",
         _ => return None,
     };
@@ -160,6 +162,8 @@ pub fn render(file: &str, source: &Source, inputs: &Inputs) -> Result<OutputFile
             }
         }
         Source::Search => search_page(inputs, file),
+        Source::Evidence => evidence_page(inputs, file),
+        Source::EvidenceCsv => text(evidence::csv(site, &evidence::rows(site))),
         Source::SearchIndex(index_file) => match inputs.search.file(*index_file) {
             Some(bytes) => Ok(OutputFile { path: file.to_string(), contents: Contents::Bytes(bytes.to_vec()) }),
             None => Err(missing(file)),
@@ -269,6 +273,28 @@ fn search_page(inputs: &Inputs, file: &str) -> Result<OutputFile, Diagnostic> {
         context.insert("themes", &themes);
         context.insert("organisations", &organisations);
         context.insert("regions", &regions);
+    })
+}
+
+/// Every outcome of every case study in one table, with the choices its
+/// filters offer.
+fn evidence_page(inputs: &Inputs, file: &str) -> Result<OutputFile, Diagnostic> {
+    let site = inputs.site;
+    let rows = evidence::rows(site);
+    let themes = evidence::choices(&rows, |row| row.themes.iter().map(|t| (t.slug.clone(), t.name)).collect());
+    let regions = evidence::choices(&rows, |row| row.region.iter().map(|r| (r.slug.clone(), r.name)).collect());
+    let measures = evidence::choices(&rows, |row| vec![(row.measure_slug.clone(), row.measure)]);
+    let case_studies = rows.iter().map(|row| &row.url).collect::<std::collections::HashSet<_>>().len();
+    let csv_url = site.url(routes::EVIDENCE_CSV);
+    let html =
+        Html { file, canonical: routes::EVIDENCE, current: "", title: "Evidence: what worked, in figures", page: None };
+    html_page(inputs, &html, &Source::Evidence, &|context| {
+        context.insert("rows", &rows);
+        context.insert("case_studies", &case_studies);
+        context.insert("themes", &themes);
+        context.insert("regions", &regions);
+        context.insert("measures", &measures);
+        context.insert("csv_url", &csv_url);
     })
 }
 

@@ -46,6 +46,8 @@ pub struct SiteView<'a> {
     pub language: &'a str,
     pub home_url: String,
     pub search_url: String,
+    /// Every case study's outcomes in one table.
+    pub evidence_url: String,
     pub themes_url: String,
     pub feed_url: String,
     pub stylesheet_url: String,
@@ -85,6 +87,7 @@ impl<'a> SiteView<'a> {
             language: &site.config.language,
             home_url: site.url(""),
             search_url: site.url(routes::SEARCH),
+            evidence_url: site.url(routes::EVIDENCE),
             themes_url,
             feed_url: site.url(routes::SITE_FEED),
             stylesheet_url: site.url(routes::STYLESHEET),

@@ -230,6 +230,7 @@ pub fn index<'a>(site: &'a Site, body: impl Fn(&PageKey) -> Option<&'a Rendered>
         "near_every": SearchPlan::SHARDS_PER_NEAR,
         "stop": stop_words,
         "values": facets.values,
+        "shortcuts": shortcuts(),
     });
     // Positions first: writing them lets them go.
     let near = near_files(plan, &ranges, &mut postings.words);
@@ -275,6 +276,22 @@ pub fn index<'a>(site: &'a Site, body: impl Fn(&PageKey) -> Option<&'a Rendered>
     }
     files.insert(SearchFile::Manifest, encode(&manifest));
     Index { files }
+}
+
+/// The hub's own pages that no content file makes, offered above the
+/// results when a query asks for them: the evidence table, for "evidence",
+/// "outcomes", "figures" and the like. Each is `[title, path, excerpt,
+/// words]`; a query matches when every word of it is one of the words (the
+/// last may be the start of one, as it is typed).
+fn shortcuts() -> Value {
+    let words = "evidence outcome outcomes figure figures result results measure measures measured impact data \
+                 statistics stats numbers csv spreadsheet spreadsheets worked works";
+    json!([[
+        "Evidence: what worked, in figures",
+        crate::site::routes::EVIDENCE,
+        "Every measured outcome of every case study in one table, with a spreadsheet (CSV) to download.",
+        tokenise::tokenise(words),
+    ]])
 }
 
 /// Each shard's first word, as the manifest names them: a word belongs to

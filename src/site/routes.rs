@@ -21,6 +21,9 @@ use super::{Listing, SearchFile, SearchPlan, Section, Taxonomy, page_count};
 
 /// The search page's path under the site root.
 pub const SEARCH: &str = "search/";
+/// Every case study's outcomes in one table, and the same rows as CSV.
+pub const EVIDENCE: &str = "evidence/";
+pub const EVIDENCE_CSV: &str = "evidence.csv";
 /// The site's Atom feed.
 pub const SITE_FEED: &str = "feed.xml";
 pub const SITEMAP: &str = "sitemap.xml";
@@ -48,6 +51,10 @@ pub enum Source {
         number: usize,
     },
     Search,
+    /// Every outcome of every case study in one table.
+    Evidence,
+    /// The evidence table's rows as CSV.
+    EvidenceCsv,
     NotFound,
     SiteFeed,
     /// The Atom feed of the theme with this slug.
@@ -86,6 +93,7 @@ impl Source {
                 | Source::TaxonomyIndex(_)
                 | Source::Term { .. }
                 | Source::Search
+                | Source::Evidence
         )
     }
 }
@@ -278,6 +286,8 @@ impl Table<'_> {
         for (file, source) in [
             (index_file(""), Source::Home),
             (index_file(SEARCH), Source::Search),
+            (index_file(EVIDENCE), Source::Evidence),
+            (EVIDENCE_CSV.to_string(), Source::EvidenceCsv),
             (NOT_FOUND.to_string(), Source::NotFound),
             (SITE_FEED.to_string(), Source::SiteFeed),
             (SITEMAP.to_string(), Source::Sitemap),
@@ -392,6 +402,8 @@ impl Inputs<'_> {
         match source {
             Source::Home => "the hub's home page".to_string(),
             Source::Search => "the hub's search page".to_string(),
+            Source::Evidence => "the hub's evidence page".to_string(),
+            Source::EvidenceCsv => "the hub's evidence table (CSV)".to_string(),
             Source::NotFound => "the hub's \"page not found\" page".to_string(),
             Source::SiteFeed | Source::ThemeFeed(_) => "the hub's Atom feed".to_string(),
             Source::Sitemap => "the hub's sitemap".to_string(),

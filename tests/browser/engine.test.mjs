@@ -112,6 +112,21 @@ test('a word while it is typed matches the words it starts, and a stem the other
   assert.ok(mentors.paths.includes('case-studies/northamptonshire-wres/'), 'mentors finds reverse mentoring');
 });
 
+test('a query that names the evidence table offers it above the results; other queries do not', async () => {
+  for (const query of ['evidence', 'Outcomes', 'figures data', 'outc', 'spreadsheet']) {
+    const result = await hub.index.search(query, {}, {});
+    assert.deepEqual(result.shortcuts.map((shortcut) => shortcut.path), ['evidence/'], query);
+    assert.match(result.shortcuts[0].title, /^Evidence/);
+  }
+  for (const query of ['turnover', 'evidence turnover', 'ou', '"outcomes figures"', 'staff']) {
+    const result = await hub.index.search(query, {}, {});
+    assert.deepEqual(result.shortcuts, [], query);
+  }
+  // Small hubs hold the manifest inline and large ones apart: both offer it.
+  const large_ = await large.index.search('outcomes', {}, {});
+  assert.deepEqual(large_.shortcuts.map((shortcut) => shortcut.path), ['evidence/']);
+});
+
 test('misspellings one edit away find their page; words with nothing near find nothing', async () => {
   for (const [typo, expected] of [
     ['alyship', 'toolkits/belonging-primer/'],

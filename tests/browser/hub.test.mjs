@@ -79,6 +79,8 @@ function pages() {
     ['regions index', hub, '/regions/', 200],
     ['region page', hub, first(hub, 'regions'), 200],
     ['search page', hub, '/search/', 200],
+    ['evidence table', hub, '/evidence/', 200],
+    ['evidence table filtered by theme (corpus)', corpus, '/evidence/?theme=belonging', 200],
     ['404 page', hub, '/no-such-page/', 404],
     ['section list, page 2 (corpus)', corpus, '/case-studies/page/2/', 200],
     ['theme list, page 2 (corpus)', corpus, '/themes/belonging/page/2/', 200],
@@ -221,6 +223,7 @@ const KEYBOARD_PAGES = [
   ['long primer', () => hub, '/toolkits/belonging-primer/'],
   ['discussion set', () => hub, '/discussions/belonging-primer-questions/'],
   ['search page', () => hub, '/search/'],
+  ['evidence table (corpus)', () => corpus, '/evidence/'],
   ['section list, page 2 (corpus)', () => corpus, '/case-studies/page/2/'],
 ];
 

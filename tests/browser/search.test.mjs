@@ -220,6 +220,17 @@ test('a misspelling one edit away finds its page', async () => {
   }
 });
 
+test('"outcomes" offers the evidence table above the results, and "turnover" does not', async () => {
+  await page.goto(`${hub.origin}/search/?q=outcomes`);
+  await statusSays('outcomes');
+  const shortcut = page.locator('#search-shortcuts a');
+  assert.equal(await shortcut.getAttribute('href'), '/evidence/');
+  assert.match(await page.locator('#search-shortcuts').innerText(), /Evidence: what worked, in figures: Every measured outcome/);
+  await page.goto(`${hub.origin}/search/?q=turnover`);
+  await statusSays('turnover');
+  assert.equal(await page.locator('#search-shortcuts').isVisible(), false);
+});
+
 test('a nonsense word shows the no-results help and no empty list', async () => {
   await page.goto(`${hub.origin}/search/?q=xqzvy`);
   assert.equal(await statusSays('xqzvy'), 'No results for “xqzvy”');

@@ -7,6 +7,7 @@ mod bad_input;
 mod common;
 mod corpus;
 mod determinism;
+mod evidence;
 mod features;
 mod hub;
 mod layers;

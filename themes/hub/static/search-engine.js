@@ -290,6 +290,7 @@ var BelongSearch = (function () {
         self.stop = new Set(manifest.stop);
         self.pages = manifest.pages;
         self.values = manifest.values;
+        self.shortcutList = manifest.shortcuts || [];
         return manifest;
       });
     });
@@ -488,7 +489,8 @@ var BelongSearch = (function () {
    *   unmatched    words no indexed word matches (left out of the search);
    *   suggestions  indexed words near the unmatched ones;
    *   terms        the indexed words that matched, for marking excerpts;
-   *   expansions   per query word or phrase word, the indexed words it stands for (see matchedWords). */
+   *   expansions   per query word or phrase word, the indexed words it stands for (see matchedWords);
+ *   shortcuts    the hub's own pages the query asks for by name: [{title, path, excerpt}]. */
   Index.prototype.search = function (query, filters, options) {
     var self = this;
     filters = filters || {};
@@ -517,9 +519,28 @@ var BelongSearch = (function () {
         var expansions = loaded[0], phraseMatches = loaded[1];
         if (typed >= 0 && expansions[typed] === null) return incomplete(self, parsed, words, expansions, phraseMatches);
         return answer(self, parsed, words, plain, expansions, phraseMatches, filters, alone);
+      }).then(function (found) {
+        found.shortcuts = shortcuts(self.shortcutList, parsed);
+        return found;
       });
     });
   };
+
+  /* The hub's own pages a query asks for by name (the manifest's
+   * `shortcuts`, such as the evidence table for "outcomes"): each whose
+   * words hold every word of the query, the last as typed so far. */
+  function shortcuts(list, parsed) {
+    if (parsed.phrases.length > 0 || parsed.words.length === 0) return [];
+    var last = parsed.words.length - 1;
+    return list.filter(function (shortcut) {
+      var words = shortcut[3];
+      return parsed.words.every(function (word, i) {
+        if (typeof word !== "string") return words.indexOf(word.exact) >= 0;
+        if (words.indexOf(word) >= 0) return true;
+        return i === last && word.length >= 3 && words.some(function (known) { return known.startsWith(word); });
+      });
+    }).map(function (shortcut) { return { title: shortcut[0], path: shortcut[1], excerpt: shortcut[2] }; });
+  }
 
   /* The answer to a query whose last word, still being typed, no indexed word
    * is: nothing yet. A query of more words will read their page lists and

@@ -20,6 +20,7 @@
   var someBox = document.getElementById("search-some");
   var someNote = document.getElementById("search-some-note");
   var someList = document.getElementById("search-some-list");
+  var shortcutsBox = document.getElementById("search-shortcuts");
   var home = form.getAttribute("data-home");
   var pageTitle = document.title;
 
@@ -166,6 +167,7 @@
       record(settled ? "push" : "replace");
       current = null;
       layout.hidden = true;
+      shortcutsBox.hidden = true;
       list.removeAttribute("data-query");
       hideNote();
       setStatus("");
@@ -201,6 +203,7 @@
       if (mine !== sequence) return;
       clearTimeout(loading);
       layout.hidden = true;
+      shortcutsBox.hidden = true;
       showNote([text("p", "Search could not load its index (" + error.message + "). Check your connection " +
         "and try again, or browse the lists below.")], "search-note--error");
       setStatus("Search is not available");
@@ -230,6 +233,7 @@
     document.title = query + " \u2013 " + pageTitle;
     list.setAttribute("data-query", query);
     drawHelp(result, query);
+    drawShortcuts(result.shortcuts || []);
     list.replaceChildren();
     someList.replaceChildren();
     drawFacets(result.facets);
@@ -298,6 +302,22 @@
   }
 
   /* ---- drawing -------------------------------------------------------- */
+
+  /* The hub's own pages the query names (the evidence table for
+   * "outcomes"), above the results: a link and what it holds. */
+  function drawShortcuts(shortcuts) {
+    shortcutsBox.replaceChildren();
+    shortcutsBox.hidden = shortcuts.length === 0;
+    shortcuts.forEach(function (shortcut) {
+      var line = element("p", "search-shortcut");
+      var link = element("a", "search-shortcut__link");
+      link.href = home + shortcut.path;
+      link.textContent = shortcut.title;
+      line.appendChild(link);
+      line.appendChild(document.createTextNode(": " + shortcut.excerpt));
+      shortcutsBox.appendChild(line);
+    });
+  }
 
   function resultItem(record) {
     var item = element("li", "search-result");
