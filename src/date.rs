@@ -73,6 +73,18 @@ impl Date {
         Date::from_days_since_epoch((seconds / 86_400) as i64)
     }
 
+    /// The count of days since 1970-01-01 (Howard Hinnant's days-from-civil),
+    /// so two dates' difference is a number of days.
+    pub fn days_since_epoch(self) -> i64 {
+        let year = i64::from(self.year) - i64::from(self.month <= 2);
+        let era = year.div_euclid(400);
+        let year_of_era = year.rem_euclid(400);
+        let month = i64::from(self.month);
+        let day_of_year = (153 * (if month > 2 { month - 3 } else { month + 9 }) + 2) / 5 + i64::from(self.day) - 1;
+        let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+        era * 146_097 + day_of_era - 719_468
+    }
+
     /// Converts a count of days since 1970-01-01 (Howard Hinnant's civil-from-days).
     fn from_days_since_epoch(days: i64) -> Date {
         let z = days + 719_468;
@@ -116,6 +128,17 @@ fn days_in_month(year: u16, month: u8) -> u8 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn days_since_the_epoch_count_both_ways() {
+        for days in [-500_000, -1, 0, 1, 59, 60, 365, 11_016, 20_000, 200_000] {
+            assert_eq!(Date::from_days_since_epoch(days).days_since_epoch(), days);
+        }
+        let date = |text: &str| Date::parse(text).unwrap().days_since_epoch();
+        assert_eq!(date("1970-01-01"), 0);
+        assert_eq!(date("2024-03-01") - date("2024-02-28"), 2, "a leap year");
+        assert_eq!(date("2026-12-31") - date("2026-12-06"), 25);
+    }
 
     #[test]
     fn parses_and_prints() {

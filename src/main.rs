@@ -91,6 +91,24 @@ enum Command {
         #[arg(long, value_name = "URL")]
         base_url: Option<String>,
     },
+    /// List what in the hub needs attention, most urgent first: review
+    /// dates, pages nothing links to, thin themes, pictures and alt text,
+    /// plain English. Never changes a file.
+    Report {
+        /// The hub's folder, holding site.toml and content/.
+        #[arg(long, value_name = "DIR")]
+        root: Option<PathBuf>,
+        /// For people, grouped by what to do; or one JSON object per line.
+        #[arg(long, value_enum, default_value_t = ReportFormat::Human)]
+        format: ReportFormat,
+        /// Also ask every web address the pages link to whether it still
+        /// answers (answers are kept a day in .belong-cache/).
+        #[arg(long)]
+        external: bool,
+        /// Include pages marked `draft: true`.
+        #[arg(long)]
+        drafts: bool,
+    },
     /// Write a new page with every field of its kind ready to fill in.
     New {
         /// The kind of page.
@@ -119,6 +137,12 @@ enum NewKind {
     Toolkit,
     Discussion,
     Page,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ReportFormat {
+    Human,
+    Json,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -209,9 +233,45 @@ fn main() -> ExitCode {
             };
             serve(&belong::serve::ServeOptions { build, bind, port, open })
         }
+        Command::Report { root, format, external, drafts } => {
+            let options =
+                belong::Options { root: belong::root_or_current(root.as_deref()), drafts, ..Default::default() };
+            report(&options, format, external)
+        }
         Command::New { kind, title, root, bundle } => new_page(kind, &title, root, bundle),
         Command::Init { dir } => init(&dir),
     }
+}
+
+/// `belong report`: the findings on stdout; exit 0, or 1 when the hub has
+/// errors (the report is then of what could be read), or 2 when there is
+/// no hub to read.
+fn report(options: &belong::Options, format: ReportFormat, external: bool) -> ExitCode {
+    let run = match belong::report::run(&options.hub(), external) {
+        Ok(run) => run,
+        Err(problems) => {
+            print_human(&problems, 0, &options.root);
+            return ExitCode::from(2);
+        }
+    };
+    match format {
+        ReportFormat::Human => {
+            let colour = std::io::stdout().is_terminal() && colour_allowed();
+            print!("{}", belong::report::human(&run.items, run.pages, colour));
+        }
+        ReportFormat::Json => print!("{}", belong::report::json_lines(&run.items)),
+    }
+    if external {
+        eprintln!("asked {} web addresses; the rest were answered in the last day", run.asked);
+    }
+    if let Some(why) = &run.not_kept {
+        eprintln!("warning: the web addresses' answers were not kept for the next run: {why}");
+    }
+    if run.errors > 0 {
+        let errors = if run.errors == 1 { "1 error".to_string() } else { format!("{} errors", run.errors) };
+        eprintln!("the hub has {errors}: `belong check` lists them; this report is of what could be read");
+    }
+    exit_code(run.errors > 0)
 }
 
 /// `build --timings`: each step's wall time, the render step's CPU time
@@ -281,6 +341,7 @@ fn print_serve_event(event: &belong::serve::Event, root: &Path) {
                 eprintln!("the hub did not build: every page shows the errors until a save fixes them");
             }
             eprintln!("serving {url} (a local preview, not a web server); press Ctrl-C to stop");
+            eprintln!("what needs attention (belong report) is at {url}_report/");
         }
         Event::Updated { what, millis, update } if update.problems.is_empty() => {
             print_diagnostics(&update.new_warnings, root);
@@ -396,8 +457,13 @@ fn print_diagnostics(report_diagnostics: &[diagnostics::Diagnostic], root: &Path
 /// Whether to colour what goes to stderr: only on a terminal, never in CI,
 /// and not when `NO_COLOR` is set (no-color.org).
 fn colour() -> bool {
+    std::io::stderr().is_terminal() && colour_allowed()
+}
+
+/// Whether colour is allowed at all: not when `NO_COLOR` or `CI` is set.
+fn colour_allowed() -> bool {
     let set = |name: &str| std::env::var_os(name).is_some_and(|value| !value.is_empty());
-    std::io::stderr().is_terminal() && !set("NO_COLOR") && !set("CI")
+    !set("NO_COLOR") && !set("CI")
 }
 
 fn exit_code(failed: bool) -> ExitCode {

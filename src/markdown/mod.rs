@@ -31,6 +31,7 @@ mod directives;
 mod footnotes;
 mod links;
 mod paste;
+pub mod prose;
 mod raw_html;
 
 pub use directives::NAMES as COMPONENTS;

@@ -249,6 +249,16 @@ impl Model {
         self.site.routes == other.site.routes && self.unpublished == other.unpublished
     }
 
+    /// The hub's folder.
+    pub fn root(&self) -> &std::path::Path {
+        &self.hub.root
+    }
+
+    /// The day `review_due` is judged against.
+    pub fn today(&self) -> Date {
+        self.hub.today
+    }
+
     /// This model's number: 1 for a model made from the files, one more
     /// for each batch of changes applied since.
     pub fn generation(&self) -> u64 {

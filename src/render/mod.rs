@@ -28,6 +28,7 @@ use crate::theme::{self, StaticContents, Theme};
 use views::{Card, Link, PageView, Pagination, SiteView, TermLink};
 
 pub use bodies::{Bodies, BodyInputs, Markdown, bodies};
+pub use views::footer_pages;
 
 /// One file of the built site, by path under the output folder.
 #[derive(Debug)]

@@ -101,7 +101,7 @@ impl<'a> SiteView<'a> {
 
 /// The pages the footer links to, when the hub has them: `/about/` and
 /// `/accessibility/`.
-fn footer_pages(site: &Site) -> Vec<&PageKey> {
+pub fn footer_pages(site: &Site) -> Vec<&PageKey> {
     ["about/", "accessibility/"]
         .into_iter()
         .filter_map(|path| match site.routes.at_url(path) {

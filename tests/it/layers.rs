@@ -22,6 +22,7 @@ const LAYERS: &[&[&str]] = &[
     &["render"],
     &["output", "scaffold", "shrink"],
     &["model"],
+    &["report"],
     // The pipeline in `lib.rs` (its items: `Options`, `build`, `check`…).
     &["lib"],
     &["serve"],

@@ -16,6 +16,7 @@ mod pages;
 mod pictures;
 mod preview;
 mod publish;
+mod report;
 mod safety;
 mod scaffold;
 mod search;

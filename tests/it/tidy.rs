@@ -102,4 +102,8 @@ fn the_readme_lists_every_diagnostic_code() {
         let entry = format!("{} {}", code.id(), code.name());
         assert!(readme.contains(&entry), "README.md does not list {entry}");
     }
+    for kind in belong::report::Finding::ALL {
+        let entry = format!("{} {}", kind.id(), kind.name());
+        assert!(readme.contains(&entry), "README.md does not list the report's {entry}");
+    }
 }
