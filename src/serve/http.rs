@@ -40,7 +40,14 @@ pub enum Target {
     Refused,
     Script,
     Events,
+    /// The content report (`belong report`'s findings), preview only.
+    Report,
 }
+
+/// Where the preview shows the content report, under the base path. Not a
+/// file of the routes table, so never part of a build; open pages showing
+/// it hold this name, which no file has, so every new model reloads them.
+pub const REPORT_PATH: &str = "_report/";
 
 /// Resolves a request target (`/hub/toolkits/primer/?q=1`) against the
 /// site's base path and routes.
@@ -70,6 +77,8 @@ pub fn resolve(target: &str, base_path: &str, routes: &Routes) -> Target {
     match rest {
         SCRIPT_PATH => return Target::Script,
         EVENTS_PATH => return Target::Events,
+        REPORT_PATH => return Target::Report,
+        "_report" => return Target::Redirect(format!("{base_path}{REPORT_PATH}")),
         _ => {}
     }
     let file = if rest.is_empty() || rest.ends_with('/') { routes::index_file(rest) } else { rest.to_string() };
@@ -177,6 +186,7 @@ pub fn handle(request: Request, context: &Context) {
         }
         Target::Script => respond(request, 200, content_type("live.js"), live::SCRIPT.as_bytes().to_vec(), &[]),
         Target::Events => events(request, context, &base_path),
+        Target::Report => report_page(request, context, &base_path),
         Target::File(file) => send_file(request, context, &file, &base_path, 200),
         Target::NotFound => send_file(request, context, routes::NOT_FOUND, &base_path, 404),
     }
@@ -207,6 +217,23 @@ fn send_file(request: Request, context: &Context, file: &str, base_path: &str, s
     }
 }
 
+/// The content report of the model being served, with the live script:
+/// a save that builds makes it stale, and it reloads with the new findings.
+fn report_page(request: Request, context: &Context, base_path: &str) {
+    let (page, generation) = {
+        let served = context.live.read();
+        match &served.model {
+            Some(model) => {
+                let items = crate::report::findings(model);
+                (crate::report::page(&items, model.page_files()), served.generation())
+            }
+            None => (live::problems_page(&served.problems), 0),
+        }
+    };
+    let page = live::inject(&page, base_path, &context.server, generation);
+    respond(request, 200, content_type("report.html"), page, &[]);
+}
+
 /// Opens a page's event stream, or says to try later when too many are open.
 fn events(request: Request, context: &Context, base_path: &str) {
     if *request.method() == Method::Head {
@@ -227,6 +254,7 @@ fn events(request: Request, context: &Context, base_path: &str) {
         let file = page.zip(served.model.as_ref()).and_then(|(page, model)| {
             match resolve(&page, base_path, &model.site().routes) {
                 Target::File(file) => Some(file),
+                Target::Report => Some(REPORT_PATH.to_string()),
                 _ => None,
             }
         });
@@ -277,6 +305,10 @@ mod tests {
         assert_eq!(resolve("/search/", "/hub/", &routes), Target::NotFound);
         assert_eq!(resolve("/hub/__belong/live.js", "/hub/", &routes), Target::Script);
         assert_eq!(resolve("/__belong/live.js", "/hub/", &routes), Target::NotFound);
+        assert_eq!(resolve("/_report/", "/", &routes), Target::Report);
+        assert_eq!(resolve("/hub/_report/?x", "/hub/", &routes), Target::Report);
+        assert_eq!(resolve("/hub/_report", "/hub/", &routes), Target::Redirect("/hub/_report/".into()));
+        assert_eq!(resolve("/_report/index.html", "/", &routes), Target::NotFound, "not a file of the site");
     }
 
     #[test]

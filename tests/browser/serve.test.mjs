@@ -14,7 +14,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-import { REPO, MINUTE, launch, axeViolations, describeViolations, startServe } from './support.mjs';
+import { REPO, MINUTE, run, belongBinary, launch, axeViolations, describeViolations, startServe } from './support.mjs';
 
 const CASE = path.join('content', 'case-studies', 'las-belonging.md');
 const URL_PATH = '/case-studies/las-belonging/';
@@ -101,6 +101,42 @@ test('an edit to an open case study shows without a reload by hand, at the same 
     } finally {
       await again.stop();
     }
+  } finally {
+    await server.stop();
+  }
+  assert.deepEqual(errors.splice(0), []);
+});
+
+test('/_report/ lists what `belong report` lists, passes axe at 1280 and 320 px, and follows a save', async () => {
+  const root = path.join(tmp, 'report');
+  copyHub(root);
+  const server = await startServe(root);
+  try {
+    assert.match(server.log(), /is at http:\/\/127\.0\.0\.1:\d+\/_report\//);
+    await page.goto(`${server.origin}/_report/`);
+    assert.equal(await page.locator('h1').textContent(), 'Content report');
+    const expected = run(belongBinary(), ['report', '--root', root, '--format', 'json']).stdout.trim().split('\n').map((line) => JSON.parse(line));
+    const listed = await page.locator('main section li').count();
+    assert.equal(listed, expected.length, 'one item per finding');
+    assert.match(await page.locator('[role=status]').textContent(), new RegExp(`^${expected.length} findings in`));
+    for (const size of [{ width: 1280, height: 900 }, { width: 320, height: 640 }]) {
+      await page.setViewportSize(size);
+      const violations = await axeViolations(page);
+      assert.equal(violations.length, 0, describeViolations(violations));
+      const wide = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      assert.ok(wide <= 0, `${wide} px of sideways scroll at ${size.width} px`);
+    }
+    await page.setViewportSize({ width: 1280, height: 900 });
+    assert.equal(await page.locator('#word-to-avoid').count(), 1);
+    const before = await page.locator('section[aria-labelledby=word-to-avoid] li').count();
+    // A save that adds a word to avoid shows on the open report by itself.
+    edit(path.join(root, CASE), 'Five staff networks', 'We utilise five staff networks');
+    await page.waitForFunction(
+      (count) => document.querySelectorAll('section[aria-labelledby=word-to-avoid] li').length === count + 1,
+      before,
+      { timeout: 10_000 },
+    );
+    assert.match(await page.locator('main').innerText(), /las-belonging\.md:\d+\s+R012 word-to-avoid\s+"utilise": say use/);
   } finally {
     await server.stop();
   }
