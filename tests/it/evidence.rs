@@ -35,7 +35,7 @@ fn hub() -> Built {
 }
 
 /// RFC 4180 records, as a spreadsheet reads them.
-fn parse_csv(text: &str) -> Vec<Vec<String>> {
+pub fn parse_csv(text: &str) -> Vec<Vec<String>> {
     let mut records = Vec::new();
     let mut record = Vec::new();
     let mut field = String::new();

@@ -175,3 +175,28 @@ fn every_organisation_and_region_lists_its_pages() {
         }
     }
 }
+
+#[test]
+fn the_evidence_table_has_one_linked_row_per_outcome_and_the_csv_the_same_rows() {
+    let evidence = page("/evidence/");
+    let outcomes: usize = std::fs::read_dir(repo().join("content/case-studies"))
+        .unwrap()
+        .map(|entry| std::fs::read_to_string(entry.unwrap().path()).unwrap_or_default())
+        .map(|text| text.split("\n---").next().unwrap_or("").matches("\n  - measure:").count())
+        .sum();
+    assert!(outcomes >= 1);
+    let measures = select(&evidence, "#evidence-table tbody th[scope=row]");
+    assert_eq!(measures.len(), outcomes, "one row per outcome in content/");
+    let links = attributes(&evidence, "#evidence-table tbody td a", "href");
+    assert_eq!(links.len(), outcomes, "each row links to its case study");
+    assert!(links.iter().all(|href| href.starts_with("/case-studies/")), "{links:?}");
+    // EEAST's figures, exactly as its chart and table print them.
+    let row = select(&evidence, "#evidence-table tbody tr:first-child td");
+    assert_eq!(row[..2], ["14%", "8%"]);
+    assert!(row.contains(&"11.8% (National average)".to_string()), "{row:?}");
+    let csv = std::fs::read_to_string(hub().join("evidence.csv")).unwrap();
+    let records = crate::evidence::parse_csv(csv.trim_start_matches('\u{feff}'));
+    assert_eq!(records.len(), outcomes + 1, "a header and the same rows");
+    assert_eq!(records[1][..3], ["Staff turnover in emergency operations", "14", "8"]);
+    assert_eq!(records[1][0], measures[0]);
+}
