@@ -13,8 +13,14 @@ fn main() {
     if let Ok(head) = std::fs::read_to_string(".git/HEAD")
         && let Some(branch) = head.trim().strip_prefix("ref: ")
     {
-        println!("cargo:rerun-if-changed=.git/{branch}");
-        println!("cargo:rerun-if-changed=.git/packed-refs");
+        // Only files that exist: cargo runs a build script again every time
+        // for a path that is missing, and a repository whose refs were never
+        // packed has no packed-refs (its branch file moves instead).
+        for path in [format!(".git/{branch}"), ".git/packed-refs".to_string()] {
+            if std::path::Path::new(&path).exists() {
+                println!("cargo:rerun-if-changed={path}");
+            }
+        }
     }
 }
 
