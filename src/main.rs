@@ -257,9 +257,9 @@ fn report(options: &belong::Options, format: ReportFormat, external: bool) -> Ex
     match format {
         ReportFormat::Human => {
             let colour = std::io::stdout().is_terminal() && colour_allowed();
-            print!("{}", belong::report::human(&run.items, run.pages, colour));
+            print!("{}", belong::report::human(&run.findings, run.pages, colour));
         }
-        ReportFormat::Json => print!("{}", belong::report::json_lines(&run.items)),
+        ReportFormat::Json => print!("{}", belong::report::json_lines(&run.findings)),
     }
     if external {
         eprintln!("asked {} web addresses; the rest were answered in the last day", run.asked);

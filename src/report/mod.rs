@@ -20,7 +20,7 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use crate::content::{Kind, Page, PageKey};
+use crate::content::{Kind as PageKind, Page, PageKey};
 use crate::date::Date;
 use crate::diagnostics::Diagnostic;
 use crate::markdown::prose;
@@ -38,25 +38,25 @@ macro_rules! kinds {
     ($($variant:ident = $id:literal $name:literal $todo:literal,)*) => {
         /// What a finding is about. Ids and names are stable, as `check`'s codes are.
         #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-        pub enum Finding { $($variant,)* }
+        pub enum Kind { $($variant,)* }
 
-        impl Finding {
+        impl Kind {
             /// Every kind, most urgent first.
-            pub const ALL: &'static [Finding] = &[$(Finding::$variant,)*];
+            pub const ALL: &'static [Kind] = &[$(Kind::$variant,)*];
 
             /// The stable id, such as `R002`.
             pub fn id(self) -> &'static str {
-                match self { $(Finding::$variant => $id,)* }
+                match self { $(Kind::$variant => $id,)* }
             }
 
             /// The stable kebab-case name, such as `review-overdue`.
             pub fn name(self) -> &'static str {
-                match self { $(Finding::$variant => $name,)* }
+                match self { $(Kind::$variant => $name,)* }
             }
 
             /// What to do about findings of this kind: the human report's heading.
             pub fn todo(self) -> &'static str {
-                match self { $(Finding::$variant => $todo,)* }
+                match self { $(Kind::$variant => $todo,)* }
             }
         }
     };
@@ -80,8 +80,8 @@ kinds! {
 /// One thing that needs attention, at a file (under the hub's folder) and
 /// line (1-based; 0 when the finding is about the whole file).
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Item {
-    pub kind: Finding,
+pub struct Finding {
+    pub kind: Kind,
     pub file: PathBuf,
     pub line: usize,
     pub message: String,
@@ -90,7 +90,7 @@ pub struct Item {
 /// What `belong report` found, and what it read.
 #[derive(Debug)]
 pub struct Run {
-    pub items: Vec<Item>,
+    pub findings: Vec<Finding>,
     /// Markdown pages read.
     pub pages: usize,
     /// Errors `check` would report: the report is of what could be read.
@@ -106,44 +106,46 @@ pub struct Run {
 /// not read).
 pub fn run(hub: &Hub, external: bool) -> Result<Run, Vec<Diagnostic>> {
     let model = Model::make(hub, Keep::Sources, &Quiet)?;
-    let mut items = findings(&model);
-    let mut run = Run { items: Vec::new(), pages: model.page_files(), errors: 0, asked: 0, not_kept: None };
+    let mut found = findings(&model);
+    let mut run = Run { findings: Vec::new(), pages: model.page_files(), errors: 0, asked: 0, not_kept: None };
     run.errors = model.diagnostics().iter().filter(|diagnostic| diagnostic.is_error()).count();
     if external {
         let links = web_links(&model);
         let addresses: Vec<String> = links.keys().cloned().collect();
         let checked = web::check(&addresses, &hub.root);
-        items.extend(link_findings(&links, &checked.outcomes));
+        found.extend(link_findings(&links, &checked.outcomes));
         run.asked = checked.asked;
         run.not_kept = checked.not_kept;
-        items.sort();
+        found.sort();
     }
-    run.items = items;
+    run.findings = found;
     Ok(run)
 }
 
 /// Broken and redirected links, at every place each is written.
-fn link_findings(links: &BTreeMap<String, Vec<(PathBuf, usize)>>, outcomes: &BTreeMap<String, Outcome>) -> Vec<Item> {
-    let mut items = Vec::new();
+fn link_findings(
+    links: &BTreeMap<String, Vec<(PathBuf, usize)>>,
+    outcomes: &BTreeMap<String, Outcome>,
+) -> Vec<Finding> {
+    let mut findings = Vec::new();
     for (address, places) in links {
         let (kind, message) = match outcomes.get(address) {
             Some(Outcome::Broken { status }) => {
-                (Finding::BrokenLink, format!("{address} answered {status}: fix the address, or remove the link"))
+                (Kind::BrokenLink, format!("{address} answered {status}: fix the address, or remove the link"))
             }
             Some(Outcome::Failed { reason }) => {
-                (Finding::BrokenLink, format!("{address} {reason}: check the address, or remove the link"))
+                (Kind::BrokenLink, format!("{address} {reason}: check the address, or remove the link"))
             }
-            Some(Outcome::Redirected { status, location }) => (
-                Finding::RedirectedLink,
-                format!("{address} redirects ({status}) to {location}: link to the new address"),
-            ),
+            Some(Outcome::Redirected { status, location }) => {
+                (Kind::RedirectedLink, format!("{address} redirects ({status}) to {location}: link to the new address"))
+            }
             Some(Outcome::Fine { .. }) | None => continue,
         };
         for (file, line) in places {
-            items.push(Item { kind, file: file.clone(), line: *line, message: message.clone() });
+            findings.push(Finding { kind, file: file.clone(), line: *line, message: message.clone() });
         }
     }
-    items
+    findings
 }
 
 /// How soon a review date counts as due.
@@ -152,17 +154,17 @@ const DUE_WITHIN_DAYS: i64 = 30;
 /// Everything the report finds in `model` (a model that keeps its pages'
 /// Markdown: `Keep::Sources`) but its web links, most urgent first, then
 /// by file and line. Front-matter lines are read from the hub's files.
-pub fn findings(model: &Model) -> Vec<Item> {
+pub fn findings(model: &Model) -> Vec<Finding> {
     let root = model.root();
     let site = model.site();
     let today = model.today();
-    let mut items: Vec<Item> =
+    let mut findings: Vec<Finding> =
         site.pages.par_iter().flat_map_iter(|(_, page)| page_findings(page, today, root)).collect();
-    items.extend(orphans(model));
-    items.extend(thin_themes(site, root));
-    items.extend(named_once(site, root));
-    items.sort();
-    items
+    findings.extend(orphans(model));
+    findings.extend(thin_themes(site, root));
+    findings.extend(named_once(site, root));
+    findings.sort();
+    findings
 }
 
 /// Every web address the hub's pages link to, with where each is written.
@@ -179,8 +181,8 @@ pub fn web_links(model: &Model) -> BTreeMap<String, Vec<(PathBuf, usize)>> {
     links
 }
 
-fn page_findings(page: &Page, today: Date, root: &Path) -> Vec<Item> {
-    let mut items = Vec::new();
+fn page_findings(page: &Page, today: Date, root: &Path) -> Vec<Finding> {
+    let mut findings = Vec::new();
     let file = || page.file.clone();
     let front = std::cell::OnceCell::new();
     let line_of = |key: &str| field_line(front.get_or_init(|| std::fs::read_to_string(root.join(&page.file))), key);
@@ -190,7 +192,7 @@ fn page_findings(page: &Page, today: Date, root: &Path) -> Vec<Item> {
         if days < 0 {
             let message =
                 format!("review_due was {}: check the page is still right, then set a new review_due", due.human());
-            items.push(Item { kind: Finding::ReviewOverdue, file: file(), line, message });
+            findings.push(Finding { kind: Kind::ReviewOverdue, file: file(), line, message });
         } else if days <= DUE_WITHIN_DAYS {
             let when = match days {
                 0 => "today".to_string(),
@@ -198,50 +200,49 @@ fn page_findings(page: &Page, today: Date, root: &Path) -> Vec<Item> {
                 days => format!("in {days} days"),
             };
             let message = format!("review_due is {} ({when}): plan its review", due.human());
-            items.push(Item { kind: Finding::ReviewSoon, file: file(), line, message });
+            findings.push(Finding { kind: Kind::ReviewSoon, file: file(), line, message });
         }
     }
-    if let Kind::CaseStudy(case) = &page.kind
+    if let PageKind::CaseStudy(case) = &page.kind
         && case.outcomes.is_empty()
     {
-        let message = "a case study with no outcomes: add `outcomes:` with the before and after figures it reports, \
-                       so the chart and the evidence table show them"
+        let message = "no outcomes: add `outcomes:` with the before and after figures the case study reports, so \
+                       its chart and the evidence table show them"
             .to_string();
-        items.push(Item { kind: Finding::NoOutcomes, file: file(), line: 0, message });
+        findings.push(Finding { kind: Kind::NoOutcomes, file: file(), line: 0, message });
     }
     let read = prose::read(&page.body, page.body_line);
     let mut pictures: Vec<(&str, usize)> = read.pictures.iter().map(|p| (p.alt.as_str(), p.line)).collect();
     if let Some(image) = &page.meta.image {
-        pictures.push((&image.alt, image.line));
+        pictures.push((&image.alt, line_of("image_alt")));
     }
     for (alt, line) in &pictures {
         if let Some(why) = bad_alt(alt) {
             let message = format!("alt text \"{alt}\" {why}: say what the picture shows, as you would on the phone");
-            items.push(Item { kind: Finding::BadAltText, file: file(), line: *line, message });
+            findings.push(Finding { kind: Kind::BadAltText, file: file(), line: *line, message });
         }
     }
-    if pictures.is_empty() && !matches!(page.kind, Kind::Page) {
-        let message = "no picture: a photo of the team or place helps readers; add `image:` and `image_alt:` to \
-                       the front matter"
-            .to_string();
-        items.push(Item { kind: Finding::NoPicture, file: file(), line: 0, message });
+    if pictures.is_empty() && !matches!(page.kind, PageKind::Page) {
+        let message =
+            "no picture: a photo of the people or place helps readers; add `image:` and `image_alt:`".to_string();
+        findings.push(Finding { kind: Kind::NoPicture, file: file(), line: 0, message });
     }
     for sentence in &read.sentences {
         let words = plain::words(&sentence.text);
         if words > plain::LONGEST {
             let message = format!(
-                "{words} words in \"{}\": the NHS and GOV.UK guides ask for {} at most; split it or cut words",
+                "{words} words in \"{}\" ({} at most): split it or cut words",
                 opening(&sentence.text),
                 plain::LONGEST
             );
-            items.push(Item { kind: Finding::LongSentence, file: file(), line: sentence.line, message });
+            findings.push(Finding { kind: Kind::LongSentence, file: file(), line: sentence.line, message });
         }
         for found in plain::words_to_avoid(&sentence.text) {
             let message = format!("\"{}\": say {}", found.written, found.instead);
-            items.push(Item { kind: Finding::WordToAvoid, file: file(), line: sentence.line, message });
+            findings.push(Finding { kind: Kind::WordToAvoid, file: file(), line: sentence.line, message });
         }
     }
-    items
+    findings
 }
 
 /// Why an alt text says nothing of the picture, if it does not: a file
@@ -290,7 +291,7 @@ fn field_line(text: &std::io::Result<String>, key: &str) -> usize {
 /// them. Links are read from the rendered bodies (so `.md` links count as
 /// the page they resolve to), the home and section introductions, the
 /// pages' further reading, and the footer.
-fn orphans(model: &Model) -> Vec<Item> {
+fn orphans(model: &Model) -> Vec<Finding> {
     let site = model.site();
     let bodies = model.bodies();
     let mut linked: HashSet<&PageKey> = crate::render::footer_pages(site).into_iter().collect();
@@ -319,12 +320,12 @@ fn orphans(model: &Model) -> Vec<Item> {
     site.pages
         .iter()
         .filter(|(key, _)| !linked.contains(key))
-        .map(|(_, page)| Item {
-            kind: Finding::Orphan,
+        .map(|(_, page)| Finding {
+            kind: Kind::Orphan,
             file: page.file.clone(),
             line: 0,
-            message: "no other page links to this one: readers find it only through lists and search; link to it \
-                      from a page on the same subject"
+            message: "no other page links here, so readers find it only in lists and search: link to it from a page \
+                      on the same subject"
                 .to_string(),
         })
         .collect()
@@ -347,7 +348,7 @@ fn hrefs(html: &str) -> Vec<String> {
 }
 
 /// Themes of site.toml that no page, or only one, is in.
-fn thin_themes(site: &Site, root: &Path) -> Vec<Item> {
+fn thin_themes(site: &Site, root: &Path) -> Vec<Finding> {
     let toml = std::fs::read_to_string(root.join(crate::config::FILE)).unwrap_or_default();
     site.config
         .themes
@@ -363,8 +364,8 @@ fn thin_themes(site: &Site, root: &Path) -> Vec<Item> {
                 .lines()
                 .position(|line| line.trim_start().starts_with("slug") && line.contains(&format!("\"{}\"", theme.slug)))
                 .map_or(0, |index| index + 1);
-            Some(Item {
-                kind: Finding::ThinTheme,
+            Some(Finding {
+                kind: Kind::ThinTheme,
                 file: PathBuf::from(crate::config::FILE),
                 line,
                 message: format!(
@@ -378,15 +379,15 @@ fn thin_themes(site: &Site, root: &Path) -> Vec<Item> {
 
 /// Organisations and regions only one page names: often another page's
 /// spelt differently, or a page's own slip.
-fn named_once(site: &Site, root: &Path) -> Vec<Item> {
-    let mut items = Vec::new();
+fn named_once(site: &Site, root: &Path) -> Vec<Finding> {
+    let mut findings = Vec::new();
     for (taxonomy, field) in [(Taxonomy::Organisations, "organisation"), (Taxonomy::Regions, "region")] {
         for listing in site.taxonomy(taxonomy) {
             let [key] = listing.pages.as_slice() else { continue };
             let page = site.page(key);
             let text = std::fs::read_to_string(root.join(&page.file));
-            items.push(Item {
-                kind: Finding::NamedOnce,
+            findings.push(Finding {
+                kind: Kind::NamedOnce,
                 file: page.file.clone(),
                 line: field_line(&text, field),
                 message: format!(
@@ -397,7 +398,7 @@ fn named_once(site: &Site, root: &Path) -> Vec<Item> {
             });
         }
     }
-    items
+    findings
 }
 
 #[cfg(test)]

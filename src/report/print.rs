@@ -6,39 +6,40 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
-use super::{Finding, Item};
+use super::{Finding, Kind};
 use crate::diagnostics::display_path;
 use crate::escape::escape;
 
 /// `file:line` as `check` writes it (`file` alone for a whole file).
-fn place(item: &Item) -> String {
-    match item.line {
-        0 => display_path(&item.file),
-        line => format!("{}:{line}", display_path(&item.file)),
+fn place(finding: &Finding) -> String {
+    match finding.line {
+        0 => display_path(&finding.file),
+        line => format!("{}:{line}", display_path(&finding.file)),
     }
 }
 
 /// The findings grouped under what to do, most urgent first, then a
 /// summary line. `colour` adds terminal styles (bold headings, dim codes).
-pub fn human(items: &[Item], pages: usize, colour: bool) -> String {
+pub fn human(findings: &[Finding], pages: usize, colour: bool) -> String {
     let (bold, dim, plain) = if colour { ("\x1b[1m", "\x1b[2m", "\x1b[0m") } else { ("", "", "") };
     let mut out = String::new();
-    for (kind, group) in groups(items) {
+    for (kind, group) in groups(findings) {
         let _ = writeln!(out, "{bold}{} ({}){plain}", kind.todo(), group.len());
-        for item in group {
-            let _ = writeln!(out, "  {}  {} {dim}[{} {}]{plain}", place(item), item.message, kind.id(), kind.name());
+        for finding in group {
+            let _ =
+                writeln!(out, "  {}  {} {dim}[{} {}]{plain}", place(finding), finding.message, kind.id(), kind.name());
         }
         out.push('\n');
     }
-    out.push_str(&summary(items, pages));
+    out.push_str(&summary(findings, pages));
     out.push('\n');
     out
 }
 
 /// "5 findings in 12 pages", said once at the end.
-fn summary(items: &[Item], pages: usize) -> String {
+fn summary(findings: &[Finding], pages: usize) -> String {
     let pages = if pages == 1 { "1 page".to_string() } else { format!("{pages} pages") };
-    match items.len() {
+    match findings.len() {
         0 => format!("nothing needs attention in {pages}"),
         1 => format!("1 finding in {pages}; nothing was changed"),
         count => format!("{count} findings in {pages}; nothing was changed"),
@@ -46,10 +47,10 @@ fn summary(items: &[Item], pages: usize) -> String {
 }
 
 /// The findings of each kind, in the order of urgency.
-fn groups(items: &[Item]) -> Vec<(Finding, Vec<&Item>)> {
-    Finding::ALL
+fn groups(findings: &[Finding]) -> Vec<(Kind, Vec<&Finding>)> {
+    Kind::ALL
         .iter()
-        .map(|&kind| (kind, items.iter().filter(|item| item.kind == kind).collect::<Vec<_>>()))
+        .map(|&kind| (kind, findings.iter().filter(|finding| finding.kind == kind).collect::<Vec<_>>()))
         .filter(|(_, group)| !group.is_empty())
         .collect()
 }
@@ -65,15 +66,15 @@ struct JsonItem<'a> {
 
 /// One JSON object per finding, a line each: `kind`, `code`, `file`,
 /// `line` (0 for a whole file) and `message`.
-pub fn json_lines(items: &[Item]) -> String {
+pub fn json_lines(findings: &[Finding]) -> String {
     let mut out = String::new();
-    for item in items {
+    for finding in findings {
         let json = JsonItem {
-            kind: item.kind.name(),
-            code: item.kind.id(),
-            file: display_path(&item.file),
-            line: item.line,
-            message: &item.message,
+            kind: finding.kind.name(),
+            code: finding.kind.id(),
+            file: display_path(&finding.file),
+            line: finding.line,
+            message: &finding.message,
         };
         if let Ok(line) = serde_json::to_string(&json) {
             out.push_str(&line);
@@ -86,9 +87,9 @@ pub fn json_lines(items: &[Item]) -> String {
 /// The preview's `/_report/` page: the same findings, grouped the same
 /// way, readable without JavaScript; the preview adds its live script, so
 /// a save brings it up to date.
-pub fn page(items: &[Item], pages: usize) -> Vec<u8> {
+pub fn page(findings: &[Finding], pages: usize) -> Vec<u8> {
     let mut body = String::new();
-    let groups = groups(items);
+    let groups = groups(findings);
     if !groups.is_empty() {
         body.push_str("<nav aria-labelledby=\"contents\"><h2 id=\"contents\">Contents</h2><ul>\n");
         for (kind, group) in &groups {
@@ -104,14 +105,14 @@ pub fn page(items: &[Item], pages: usize) -> Vec<u8> {
             kind.name(),
             escape(kind.todo())
         );
-        for item in group {
+        for finding in group {
             let _ = writeln!(
                 body,
                 "<li><p><code>{}</code> <span class=\"code\">{} {}</span></p><p>{}</p></li>",
-                escape(&place(item)),
+                escape(&place(finding)),
                 kind.id(),
                 kind.name(),
-                escape(&item.message)
+                escape(&finding.message)
             );
         }
         body.push_str("</ul>\n</section>\n");
@@ -123,7 +124,7 @@ pub fn page(items: &[Item], pages: usize) -> Vec<u8> {
          <p>What in the hub needs attention, most urgent first: the same as <code>belong report</code>. \
          This page is part of the preview only, never of the published hub, and follows your saves.</p>\n\
          <p role=\"status\">{}.</p>\n{body}</main>\n</body>\n</html>\n",
-        escape(&summary(items, pages))
+        escape(&summary(findings, pages))
     );
     html.into_bytes()
 }
@@ -144,23 +145,23 @@ mod tests {
     use super::*;
     use std::path::PathBuf;
 
-    fn item(kind: Finding, file: &str, line: usize) -> Item {
-        Item { kind, file: PathBuf::from(file), line, message: format!("about {file}") }
+    fn finding(kind: Kind, file: &str, line: usize) -> Finding {
+        Finding { kind, file: PathBuf::from(file), line, message: format!("about {file}") }
     }
 
     #[test]
     fn people_read_groups_most_urgent_first_and_programs_one_object_a_line() {
-        let items = [item(Finding::ReviewOverdue, "content/a.md", 4), item(Finding::NoPicture, "content/b.md", 0)];
-        let text = human(&items, 2, false);
+        let findings = [finding(Kind::ReviewOverdue, "content/a.md", 4), finding(Kind::NoPicture, "content/b.md", 0)];
+        let text = human(&findings, 2, false);
         assert!(
             text.starts_with("Review pages past their review date (1)\n  content/a.md:4  about content/a.md [R002")
         );
         assert!(text.contains("Add a picture (1)\n  content/b.md  about content/b.md [R010 no-picture]"));
         assert!(text.ends_with("2 findings in 2 pages; nothing was changed\n"));
         assert!(!text.contains('\x1b'));
-        assert!(human(&items, 2, true).contains("\x1b[1mReview pages"));
+        assert!(human(&findings, 2, true).contains("\x1b[1mReview pages"));
         let json: Vec<serde_json::Value> =
-            json_lines(&items).lines().map(|line| serde_json::from_str(line).unwrap()).collect();
+            json_lines(&findings).lines().map(|line| serde_json::from_str(line).unwrap()).collect();
         assert_eq!(json[0]["kind"], "review-overdue");
         assert_eq!(json[0]["line"], 4);
         assert_eq!(json[1]["file"], "content/b.md");
@@ -169,7 +170,7 @@ mod tests {
 
     #[test]
     fn the_page_escapes_what_authors_wrote() {
-        let mut bad = item(Finding::WordToAvoid, "content/<x>.md", 2);
+        let mut bad = finding(Kind::WordToAvoid, "content/<x>.md", 2);
         bad.message = "\"<script>\"".to_string();
         let page = String::from_utf8(page(&[bad], 1)).unwrap();
         assert!(!page.contains("<script>") && page.contains("&lt;script&gt;"));

@@ -224,8 +224,8 @@ fn report_page(request: Request, context: &Context, base_path: &str) {
         let served = context.live.read();
         match &served.model {
             Some(model) => {
-                let items = crate::report::findings(model);
-                (crate::report::page(&items, model.page_files()), served.generation())
+                let findings = crate::report::findings(model);
+                (crate::report::page(&findings, model.page_files()), served.generation())
             }
             None => (live::problems_page(&served.problems), 0),
         }

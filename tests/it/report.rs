@@ -70,7 +70,7 @@ const QUOTED_LONG: &str = "We had to utilise every single forum we had, and ever
 fn hub(dir: &Path) -> Vec<(String, String)> {
     let clean_links = "Read [B](clean-b.md), [the kit](../toolkits/clean-kit.md), [overdue](../toolkits/overdue.md), \
                        [soon](../toolkits/soon.md), [no outcomes](no-outcomes.md), [named](named-once.md), \
-                       [no picture](../toolkits/no-picture.md), [alt](../toolkits/alt.md), \
+                       [no picture](../toolkits/no-picture.md), [alt](../toolkits/alt.md), [front-matter alt](../toolkits/alt-front.md), \
                        [long](../toolkits/long.md) and [words](../toolkits/words.md).";
     let quotes = format!("> {QUOTED_LONG}\n\n:::quote\n{QUOTED_LONG}\n:::\n");
     let no_picture = "---\ntitle: \"No picture\"\nsummary: \"A short summary.\"\nthemes: [\"belonging\", \"allyship\"]\n\
@@ -102,6 +102,11 @@ fn hub(dir: &Path) -> Vec<(String, String)> {
         ),
         ("toolkits/no-picture.md", no_picture.to_string()),
         ("toolkits/alt.md", page("toolkit", "Alt", "", "Intro.\n\n![IMG_2041.jpg](/pictures/team.png)\n")),
+        (
+            "toolkits/alt-front.md",
+            page("toolkit", "Alt in front matter", "", "Short.")
+                .replace("Staff talking at a network meeting", "DSC_0042.JPG"),
+        ),
         ("toolkits/long.md", page("toolkit", "Long", "", &format!("Intro.\n\n{LONG}\n"))),
         ("toolkits/words.md", page("toolkit", "Words", "", "Intro.\n\nGoing forward, we will meet.\n")),
     ];
@@ -184,6 +189,7 @@ fn every_planted_finding_is_reported_at_its_file_and_line_and_clean_pages_are_no
         ("thin-theme", "site.toml", line_of(SITE, "\"retired\"")),
         ("no-picture", "content/toolkits/no-picture.md", 0),
         ("bad-alt-text", "content/toolkits/alt.md", line_of(text("content/toolkits/alt.md"), "IMG_2041")),
+        ("bad-alt-text", "content/toolkits/alt-front.md", line_of(text("content/toolkits/alt-front.md"), "image_alt")),
         ("long-sentence", "content/toolkits/long.md", line_of(text("content/toolkits/long.md"), "The team met")),
         ("word-to-avoid", "content/toolkits/words.md", line_of(text("content/toolkits/words.md"), "Going forward")),
     ]
@@ -207,7 +213,7 @@ fn every_planted_finding_is_reported_at_its_file_and_line_and_clean_pages_are_no
     let human = String::from_utf8_lossy(&human.stdout);
     assert!(human.starts_with("Review pages past their review date (1)\n  content/toolkits/overdue.md:"), "{human}");
     assert!(human.contains("\nUse plainer words (1)\n  content/toolkits/words.md:"), "{human}");
-    assert!(human.ends_with("12 findings in 13 pages; nothing was changed\n"), "{human}");
+    assert!(human.ends_with("13 findings in 14 pages; nothing was changed\n"), "{human}");
     assert!(!dir.path().join("public").exists(), "the report writes no site");
 }
 

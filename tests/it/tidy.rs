@@ -102,7 +102,7 @@ fn the_readme_lists_every_diagnostic_code() {
         let entry = format!("{} {}", code.id(), code.name());
         assert!(readme.contains(&entry), "README.md does not list {entry}");
     }
-    for kind in belong::report::Finding::ALL {
+    for kind in belong::report::Kind::ALL {
         let entry = format!("{} {}", kind.id(), kind.name());
         assert!(readme.contains(&entry), "README.md does not list the report's {entry}");
     }
