@@ -9,9 +9,10 @@ pub const LONGEST: usize = 25;
 struct Avoid {
     /// The word as the report names it.
     word: &'static str,
-    /// The words to match: a word (`utilis`, matched with the endings below)
-    /// or a phrase of whole words (`going forward`).
-    stem: &'static str,
+    /// The words to match: a word's stem (`utilis`, matched with the endings
+    /// below), or a phrase's words (`going`, `forward`), the last of which
+    /// may take an ending too.
+    stem: &'static [&'static str],
     instead: &'static str,
 }
 
@@ -25,36 +26,35 @@ const ENDINGS: &[&str] =
 /// a key that unlocks, "deliver" for pizzas) are left out, as the report
 /// cannot tell the meanings apart.
 const AVOID: &[Avoid] = &[
-    Avoid { word: "utilise", stem: "utilis", instead: "use" },
-    Avoid { word: "utilize", stem: "utiliz", instead: "use" },
-    Avoid { word: "facilitate", stem: "facilitat", instead: "help, run or make possible (say what is done)" },
-    Avoid { word: "going forward", stem: "going forward", instead: "from now on, or in future" },
-    Avoid { word: "going forwards", stem: "going forwards", instead: "from now on, or in future" },
-    Avoid { word: "in order to", stem: "in order to", instead: "to" },
-    Avoid { word: "leverage", stem: "leverag", instead: "use, or influence" },
-    Avoid { word: "empower", stem: "empower", instead: "let, or allow" },
-    Avoid { word: "liaise", stem: "liais", instead: "work with, or talk to" },
-    Avoid { word: "collaborate", stem: "collaborat", instead: "work with" },
-    Avoid { word: "commence", stem: "commenc", instead: "start" },
-    Avoid { word: "prior to", stem: "prior to", instead: "before" },
-    Avoid { word: "in respect of", stem: "in respect of", instead: "about, or for" },
-    Avoid { word: "endeavour", stem: "endeavour", instead: "try" },
-    Avoid { word: "ascertain", stem: "ascertain", instead: "find out" },
-    Avoid { word: "incentivise", stem: "incentivis", instead: "encourage, or motivate" },
-    Avoid { word: "disincentivise", stem: "disincentivis", instead: "discourage" },
-    Avoid { word: "deploy", stem: "deploy", instead: "use, or put in place" },
-    Avoid { word: "streamline", stem: "streamlin", instead: "simplify" },
-    Avoid { word: "overarching", stem: "overarching", instead: "main, or central" },
-    Avoid { word: "robust", stem: "robust", instead: "strong, or well thought out" },
-    Avoid { word: "holistic", stem: "holistic", instead: "whole, or complete" },
-    Avoid { word: "synergy", stem: "synerg", instead: "working together" },
-    Avoid { word: "upskill", stem: "upskill", instead: "train" },
-    Avoid { word: "touch base", stem: "touch base", instead: "talk, or meet" },
-    Avoid { word: "one-stop shop", stem: "one-stop shop", instead: "say what it does" },
-    Avoid { word: "ring-fence", stem: "ring-fenc", instead: "keep for, or protect" },
-    Avoid { word: "drive out", stem: "drive out", instead: "stop, or prevent" },
-    Avoid { word: "whilst", stem: "whilst", instead: "while" },
-    Avoid { word: "amongst", stem: "amongst", instead: "among" },
+    Avoid { word: "utilise", stem: &["utilis"], instead: "use" },
+    Avoid { word: "utilize", stem: &["utiliz"], instead: "use" },
+    Avoid { word: "facilitate", stem: &["facilitat"], instead: "help, run or make possible (say what is done)" },
+    Avoid { word: "going forward", stem: &["going", "forward"], instead: "from now on, or in future" },
+    Avoid { word: "in order to", stem: &["in", "order", "to"], instead: "to" },
+    Avoid { word: "leverage", stem: &["leverag"], instead: "use, or influence" },
+    Avoid { word: "empower", stem: &["empower"], instead: "let, or allow" },
+    Avoid { word: "liaise", stem: &["liais"], instead: "work with, or talk to" },
+    Avoid { word: "collaborate", stem: &["collaborat"], instead: "work with" },
+    Avoid { word: "commence", stem: &["commenc"], instead: "start" },
+    Avoid { word: "prior to", stem: &["prior", "to"], instead: "before" },
+    Avoid { word: "in respect of", stem: &["in", "respect", "of"], instead: "about, or for" },
+    Avoid { word: "endeavour", stem: &["endeavour"], instead: "try" },
+    Avoid { word: "ascertain", stem: &["ascertain"], instead: "find out" },
+    Avoid { word: "incentivise", stem: &["incentivis"], instead: "encourage, or motivate" },
+    Avoid { word: "disincentivise", stem: &["disincentivis"], instead: "discourage" },
+    Avoid { word: "deploy", stem: &["deploy"], instead: "use, or put in place" },
+    Avoid { word: "streamline", stem: &["streamlin"], instead: "simplify" },
+    Avoid { word: "overarching", stem: &["overarching"], instead: "main, or central" },
+    Avoid { word: "robust", stem: &["robust"], instead: "strong, or well thought out" },
+    Avoid { word: "holistic", stem: &["holistic"], instead: "whole, or complete" },
+    Avoid { word: "synergy", stem: &["synerg"], instead: "working together" },
+    Avoid { word: "upskill", stem: &["upskill"], instead: "train" },
+    Avoid { word: "touch base", stem: &["touch", "base"], instead: "talk, or meet" },
+    Avoid { word: "one-stop shop", stem: &["one-stop", "shop"], instead: "say what it does" },
+    Avoid { word: "ring-fence", stem: &["ring-fenc"], instead: "keep for, or protect" },
+    Avoid { word: "drive out", stem: &["drive", "out"], instead: "stop, or prevent" },
+    Avoid { word: "whilst", stem: &["whilst"], instead: "while" },
+    Avoid { word: "amongst", stem: &["amongst"], instead: "among" },
 ];
 
 /// A word to avoid found in a sentence: the word as the report names it,
@@ -72,6 +72,11 @@ pub fn words(sentence: &str) -> usize {
     sentence.split_whitespace().filter(|word| word.chars().any(char::is_alphanumeric)).count()
 }
 
+/// Whether `word` is `stem` with one of the endings.
+fn with_ending(word: &str, stem: &str) -> bool {
+    word.strip_prefix(stem).is_some_and(|ending| ENDINGS.contains(&ending))
+}
+
 /// Every word or phrase to avoid in `sentence`, in the order written.
 pub fn words_to_avoid(sentence: &str) -> Vec<Found> {
     let written: Vec<&str> = sentence
@@ -82,19 +87,14 @@ pub fn words_to_avoid(sentence: &str) -> Vec<Found> {
     let mut found = Vec::new();
     for at in 0..lower.len() {
         for avoid in AVOID {
-            let parts: Vec<&str> = avoid.stem.split(' ').collect();
-            let matched = if parts.len() == 1 {
-                lower[at].strip_prefix(avoid.stem).is_some_and(|ending| ENDINGS.contains(&ending))
-            } else {
-                lower.len() >= at + parts.len()
-                    && parts.iter().enumerate().all(|(offset, part)| {
-                        let word = &lower[at + offset];
-                        // The last word of a phrase may take an ending ("ring-fenced").
-                        word == part
-                            || (offset == parts.len() - 1
-                                && word.strip_prefix(part).is_some_and(|ending| ENDINGS.contains(&ending)))
-                    })
-            };
+            let parts = avoid.stem;
+            let last = parts.len() - 1;
+            let matched = lower.len() >= at + parts.len()
+                && parts.iter().enumerate().all(|(offset, part)| {
+                    let word = &lower[at + offset];
+                    // A phrase's words before the last are whole words.
+                    if offset < last { word == part } else { with_ending(word, part) }
+                });
             if matched {
                 let written = written[at..at + parts.len()].join(" ");
                 found.push(Found { word: avoid.word, written, instead: avoid.instead });
@@ -123,6 +123,7 @@ mod tests {
             ["Going forward", "empowered", "in order to"]
         );
         assert_eq!(found("The budget was ring-fenced."), ["ring-fenced"]);
+        assert_eq!(found("Going forwards we meet."), ["Going forwards"], "found once, with its ending");
         assert!(found("Facilities were used; a forward going plan; the order to stop.").is_empty());
         assert!(found("The robustness of it").len() == 1, "endings: robustness");
         assert!(found("A robot, an utility, a collaborator.").is_empty(), "only the listed endings");
