@@ -175,5 +175,7 @@ mod tests {
         let page = String::from_utf8(page(&[bad], 1)).unwrap();
         assert!(!page.contains("<script>") && page.contains("&lt;script&gt;"));
         assert!(page.contains("<h2 id=\"word-to-avoid\">Use plainer words</h2>"));
+        let empty = String::from_utf8(super::page(&[], 3)).unwrap();
+        assert!(empty.contains("nothing needs attention in 3 pages") && !empty.contains("Contents"), "no empty list");
     }
 }
