@@ -12,10 +12,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-import { CORPUS_SCRIPT, WIDE, NARROW, MINUTE, run, build, serve, launch, axeViolations, describeViolations } from './support.mjs';
+import { REPO, CORPUS_SCRIPT, WIDE, NARROW, MINUTE, run, build, serve, launch, axeViolations, describeViolations } from './support.mjs';
 
 let tmp;
 let site; // a 300-page corpus: a hundred case studies, a third with outcomes
+let hub; // the real hub
 let context;
 let page;
 let plain; // a context with JavaScript off
@@ -25,6 +26,8 @@ before(
   async () => {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'belong-evidence-'));
     site = await serve(path.join(tmp, 'site'));
+    hub = await serve(path.join(tmp, 'hub'));
+    build(REPO, hub.root, `${hub.origin}/`);
     run('python3', [CORPUS_SCRIPT, '--pages', '300', '--out', path.join(tmp, 'corpus')]);
     build(path.join(tmp, 'corpus'), site.root, `${site.origin}/`);
     context = await launch(path.join(tmp, 'chromium-profile'));
@@ -40,6 +43,7 @@ after(async () => {
   await context?.close();
   await plain?.close();
   site?.server.close();
+  hub?.server.close();
   if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
 });
 
@@ -85,6 +89,21 @@ test('?theme= shows only that theme\'s outcomes, says how many, and keeps the fi
   await page.goto(`${site.origin}/evidence/?measure=${measure}`);
   const measured = await visibleRows();
   assert.ok(measured.length > 0 && measured.every((row) => row.measure === measured[0].measure));
+});
+
+test('on the real hub, ?theme= keeps EEAST\'s turnover row for its themes and says when none is left', async () => {
+  await page.goto(`${hub.origin}/evidence/?theme=belonging`);
+  const shown = await visibleRows();
+  assert.deepEqual(shown.map((row) => row.href), ['/case-studies/eeast-belonging/']);
+  assert.equal(shown[0].measure, 'Staff turnover in emergency operations');
+  await page.goto(`${hub.origin}/evidence/?theme=allyship`);
+  assert.equal((await visibleRows()).length, 0);
+  assert.match(await page.locator('#evidence-status').textContent(), /^No outcome matches theme allyship/);
+  await page.click('#evidence-clear');
+  assert.equal((await visibleRows()).length, 1);
+  const tab = plain.pages()[0] || (await plain.newPage());
+  await tab.goto(`${hub.origin}/evidence/?theme=allyship`);
+  assert.equal((await visibleRows(tab)).length, 1, 'without JavaScript the whole table shows');
 });
 
 test('without JavaScript the whole table shows, and no filter that cannot work', async () => {
