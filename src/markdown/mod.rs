@@ -147,18 +147,24 @@ pub fn front_matter_link(link: &FrontMatterLink, source: &Source, links: Links, 
 }
 
 /// Renders `source` with its links and pictures resolved against `links`.
-pub fn render(source: &Source, links: Links) -> Rendered {
-    let options = Options::from_iter([
+/// The Markdown belong reads: CommonMark with tables, footnotes, task
+/// lists, smart punctuation and heading ids, GitHub's alerts (`> [!NOTE]`)
+/// and definition lists (for components). `render` and `prose` read alike.
+fn options() -> Options {
+    Options::from_iter([
         Options::ENABLE_TABLES,
         Options::ENABLE_FOOTNOTES,
         Options::ENABLE_STRIKETHROUGH,
         Options::ENABLE_TASKLISTS,
         Options::ENABLE_SMART_PUNCTUATION,
         Options::ENABLE_HEADING_ATTRIBUTES,
-        // GitHub's alerts (`> [!NOTE]`) and definition lists, for components.
         Options::ENABLE_GFM,
         Options::ENABLE_DEFINITION_LIST,
-    ]);
+    ])
+}
+
+pub fn render(source: &Source, links: Links) -> Rendered {
+    let options = options();
     // Pasted bullets and tables become Markdown, and directive lines
     // markers of the same lines: offsets are in the prepared text, lines are
     // the file's (less the lines `paste` added).
