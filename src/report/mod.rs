@@ -20,6 +20,7 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
+use crate::content::front_matter::{self, Fields};
 use crate::content::{Kind as PageKind, Page, PageKey};
 use crate::date::Date;
 use crate::diagnostics::Diagnostic;
@@ -106,11 +107,10 @@ pub struct Run {
 /// not read).
 pub fn run(hub: &Hub, external: bool) -> Result<Run, Vec<Diagnostic>> {
     let model = Model::make(hub, Keep::Sources, &Quiet)?;
-    let mut found = findings(&model);
+    let (mut found, links) = survey(&model);
     let mut run = Run { findings: Vec::new(), pages: model.page_files(), errors: 0, asked: 0, not_kept: None };
     run.errors = model.diagnostics().iter().filter(|diagnostic| diagnostic.is_error()).count();
     if external {
-        let links = web_links(&model);
         let addresses: Vec<String> = links.keys().cloned().collect();
         let checked = web::check(&addresses, &hub.root);
         found.extend(link_findings(&links, &checked.outcomes));
@@ -123,10 +123,7 @@ pub fn run(hub: &Hub, external: bool) -> Result<Run, Vec<Diagnostic>> {
 }
 
 /// Broken and redirected links, at every place each is written.
-fn link_findings(
-    links: &BTreeMap<String, Vec<(PathBuf, usize)>>,
-    outcomes: &BTreeMap<String, Outcome>,
-) -> Vec<Finding> {
+fn link_findings(links: &WebLinks, outcomes: &BTreeMap<String, Outcome>) -> Vec<Finding> {
     let mut findings = Vec::new();
     for (address, places) in links {
         let (kind, message) = match outcomes.get(address) {
@@ -155,37 +152,49 @@ const DUE_WITHIN_DAYS: i64 = 30;
 /// Markdown: `Keep::Sources`) but its web links, most urgent first, then
 /// by file and line. Front-matter lines are read from the hub's files.
 pub fn findings(model: &Model) -> Vec<Finding> {
+    survey(model).0
+}
+
+/// Every web address the pages link to, with each place it is written.
+type WebLinks = BTreeMap<String, Vec<(PathBuf, usize)>>;
+
+/// The findings, and the web links (`--external` asks them), from one
+/// reading of each page.
+fn survey(model: &Model) -> (Vec<Finding>, WebLinks) {
     let root = model.root();
     let site = model.site();
     let today = model.today();
-    let mut findings: Vec<Finding> =
-        site.pages.par_iter().flat_map_iter(|(_, page)| page_findings(page, today, root)).collect();
+    let pages: Vec<(&Page, PageRead)> =
+        site.pages.par_iter().map(|(_, page)| (&**page, page_findings(page, today, root))).collect();
+    let mut findings = Vec::new();
+    let mut links = WebLinks::new();
+    for (page, read) in pages {
+        findings.extend(read.findings);
+        for (address, line) in read.web_links {
+            links.entry(address).or_default().push((page.file.clone(), line));
+        }
+    }
     findings.extend(orphans(model));
     findings.extend(thin_themes(site, root));
     findings.extend(named_once(site, root));
     findings.sort();
-    findings
+    (findings, links)
 }
 
-/// Every web address the hub's pages link to, with where each is written.
-pub fn web_links(model: &Model) -> BTreeMap<String, Vec<(PathBuf, usize)>> {
-    let mut links: BTreeMap<String, Vec<(PathBuf, usize)>> = BTreeMap::new();
-    for page in model.site().pages.values() {
-        let read = prose::read(&page.body, page.body_line);
-        let resources = page.meta.resources.iter().map(|resource| (resource.url.clone(), resource.line));
-        let written = read.web_links.into_iter().map(|link| (link.text, link.line));
-        for (address, line) in resources.chain(written) {
-            links.entry(address).or_default().push((page.file.clone(), line));
-        }
-    }
-    links
+/// What one reading of a page gives.
+struct PageRead {
+    findings: Vec<Finding>,
+    /// The web addresses it links to (its `resources`, then its body's),
+    /// each with its line.
+    web_links: Vec<(String, usize)>,
 }
 
-fn page_findings(page: &Page, today: Date, root: &Path) -> Vec<Finding> {
+/// One page's findings, and the web addresses it links to.
+fn page_findings(page: &Page, today: Date, root: &Path) -> PageRead {
     let mut findings = Vec::new();
     let file = || page.file.clone();
     let front = std::cell::OnceCell::new();
-    let line_of = |key: &str| field_line(front.get_or_init(|| std::fs::read_to_string(root.join(&page.file))), key);
+    let line_of = |key: &str| field_line(front.get_or_init(|| front_matter(&root.join(&page.file))).as_ref(), key);
     if let Some(due) = page.meta.review_due {
         let days = due.days_since_epoch() - today.days_since_epoch();
         let line = line_of("review_due");
@@ -242,7 +251,9 @@ fn page_findings(page: &Page, today: Date, root: &Path) -> Vec<Finding> {
             findings.push(Finding { kind: Kind::WordToAvoid, file: file(), line: sentence.line, message });
         }
     }
-    findings
+    let resources = page.meta.resources.iter().map(|resource| (resource.url.clone(), resource.line));
+    let written = read.web_links.into_iter().map(|link| (link.text, link.line));
+    PageRead { findings, web_links: resources.chain(written).collect() }
 }
 
 /// Why an alt text says nothing of the picture, if it does not: a file
@@ -268,23 +279,20 @@ fn opening(sentence: &str) -> String {
     if words.len() > 8 { format!("{} …", words[..8].join(" ")) } else { words.join(" ") }
 }
 
-/// The line of a top-level front-matter key in a page's text (0 when the
-/// file cannot be read or does not have it).
-fn field_line(text: &std::io::Result<String>, key: &str) -> usize {
-    let Ok(text) = text else { return 0 };
-    let mut lines = text.lines().enumerate();
-    if lines.next().is_none_or(|(_, first)| first.trim_start_matches('\u{feff}').trim_end() != "---") {
-        return 0;
-    }
-    for (index, line) in lines {
-        if line.trim_end() == "---" {
-            break;
-        }
-        if line.strip_prefix(key).is_some_and(|rest| rest.trim_start().starts_with(':')) {
-            return index + 1;
-        }
-    }
-    0
+/// A page file's front matter, read again by the loader's own parser for
+/// its keys' lines; `None` when the file no longer reads.
+fn front_matter(path: &Path) -> Option<Fields> {
+    parse_front_matter(crate::content::normalise(std::fs::read_to_string(path).ok()?))
+}
+
+fn parse_front_matter(text: String) -> Option<Fields> {
+    let split = front_matter::split(&text).ok()?;
+    front_matter::parse(split.yaml?, split.yaml_line).ok()
+}
+
+/// The file line of a top-level front-matter key (0 when it has none).
+fn field_line(fields: Option<&Fields>, key: &str) -> usize {
+    fields.and_then(|fields| fields.get(key)).map_or(0, |field| field.line)
 }
 
 /// Pages no other page links to: only lists, search and the feeds reach
@@ -385,11 +393,10 @@ fn named_once(site: &Site, root: &Path) -> Vec<Finding> {
         for listing in site.taxonomy(taxonomy) {
             let [key] = listing.pages.as_slice() else { continue };
             let page = site.page(key);
-            let text = std::fs::read_to_string(root.join(&page.file));
             findings.push(Finding {
                 kind: Kind::NamedOnce,
                 file: page.file.clone(),
-                line: field_line(&text, field),
+                line: field_line(front_matter(&root.join(&page.file)).as_ref(), field),
                 message: format!(
                     "{field} \"{}\" is named by this page only: if another page names it differently, spell both \
                      the same so they are listed together",
@@ -417,12 +424,13 @@ mod tests {
 
     #[test]
     fn a_front_matter_field_is_found_at_its_line_and_only_in_front_matter() {
-        let text = Ok("---\ntitle: \"A\"\nreview_due: 2026-01-01\n---\nreview_due: in the body\n".to_string());
-        assert_eq!(field_line(&text, "review_due"), 3);
-        assert_eq!(field_line(&text, "title"), 2);
-        assert_eq!(field_line(&text, "region"), 0);
-        let body_only = Ok("---\ntitle: A\n---\nregion: x\n".to_string());
-        assert_eq!(field_line(&body_only, "region"), 0);
+        let text =
+            parse_front_matter("---\ntitle: \"A\"\nreview_due: 2026-01-01\n---\nreview_due: in the body\n".into());
+        assert_eq!(field_line(text.as_ref(), "review_due"), 3);
+        assert_eq!(field_line(text.as_ref(), "title"), 2);
+        assert_eq!(field_line(text.as_ref(), "region"), 0);
+        let body_only = parse_front_matter("---\ntitle: A\n---\nregion: x\n".into());
+        assert_eq!(field_line(body_only.as_ref(), "region"), 0);
     }
 
     #[test]
