@@ -257,7 +257,7 @@ impl<'s> Pass<'s, '_> {
 /// open: a pasted preview address (`http://127.0.0.1:1111/...`,
 /// `localhost`) or a file on a disk (`file:`, `C:\\`). `lower` is the link,
 /// lower-cased.
-fn local_address(lower: &str) -> Option<&'static str> {
+pub fn local_address(lower: &str) -> Option<&'static str> {
     if lower.starts_with("file:") {
         return Some("opens a file on the author's computer");
     }
@@ -268,17 +268,24 @@ fn local_address(lower: &str) -> Option<&'static str> {
     {
         return Some("is a path on the author's computer");
     }
-    let rest = lower.strip_prefix("http://").or_else(|| lower.strip_prefix("https://"))?;
-    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
-    let host = authority.rsplit_once('@').map_or(authority, |(_, host)| host);
-    let host = if host.starts_with('[') {
-        host.split(']').next().unwrap_or(host).trim_start_matches('[')
-    } else {
-        host.split(':').next().unwrap_or(host)
-    };
+    let host = web_host(lower)?;
     let loopback = host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback() || ip.is_unspecified());
     let local = loopback || host == "localhost" || host.ends_with(".localhost");
     local.then_some("is an address on the author's own computer, such as the preview's")
+}
+
+/// The host of an `http:` or `https:` address, without user, port or
+/// IPv6 brackets (`nhs.uk` of `https://user@nhs.uk:443/a`, `::1` of
+/// `http://[::1]/`); `None` for any other address.
+pub fn web_host(address: &str) -> Option<&str> {
+    let rest = address.strip_prefix("http://").or_else(|| address.strip_prefix("https://"))?;
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let host = authority.rsplit_once('@').map_or(authority, |(_, host)| host);
+    Some(if host.starts_with('[') {
+        host.split(']').next().unwrap_or(host).trim_start_matches('[')
+    } else {
+        host.split(':').next().unwrap_or(host)
+    })
 }
 
 /// `dir` joined with a relative `link`, with `.` and `..` folded; `None` if it

@@ -35,6 +35,7 @@ pub mod prose;
 mod raw_html;
 
 pub use directives::NAMES as COMPONENTS;
+pub use links::{local_address, web_host};
 
 /// The page being rendered.
 #[derive(Clone, Copy)]

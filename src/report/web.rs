@@ -180,22 +180,13 @@ fn reason(error: &ureq::Error) -> String {
 
 /// The host of an address, lower-cased: what the one-a-second rule counts by.
 fn host(address: &str) -> String {
-    let rest = address.split_once("://").map_or(address, |(_, rest)| rest);
-    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
-    let host = authority.rsplit_once('@').map_or(authority, |(_, host)| host);
-    let host = if host.starts_with('[') {
-        host.split_inclusive(']').next().unwrap_or(host)
-    } else {
-        host.split(':').next().unwrap_or(host)
-    };
-    host.to_ascii_lowercase()
+    crate::markdown::web_host(&address.to_lowercase()).unwrap_or_default().to_string()
 }
 
-/// An address on the author's own computer, never asked for.
+/// An address on the author's own computer, never asked for: the addresses
+/// `check` refuses as links.
 fn is_local(address: &str) -> bool {
-    let host = host(address);
-    let loopback = host.starts_with("127.") && host.chars().all(|c| c.is_ascii_digit() || c == '.');
-    host == "localhost" || host.ends_with(".localhost") || loopback || host == "[::1]" || host == "0.0.0.0"
+    crate::markdown::local_address(&address.to_lowercase()).is_some()
 }
 
 #[cfg(test)]
@@ -205,7 +196,7 @@ mod tests {
     #[test]
     fn hosts_are_counted_without_user_port_or_case() {
         assert_eq!(host("https://User@Example.ORG:8443/a?b#c"), "example.org");
-        assert_eq!(host("http://[::1]:80/x"), "[::1]");
+        assert_eq!(host("http://[::1]:80/x"), "::1");
         assert_eq!(host("https://www.nhs.uk"), "www.nhs.uk");
         assert!(is_local("http://127.0.0.1:1111/"));
         assert!(is_local("http://LOCALHOST/x"));
