@@ -4,7 +4,8 @@
 
 use serde::Serialize;
 
-use crate::content::outcome::{benchmark_label, figure, plain_number};
+use super::views::OutcomeRow;
+use crate::content::outcome::{figure, plain_number};
 use crate::content::{Kind, KindName, Outcome, PageKey};
 use crate::site::{Site, Taxonomy};
 use crate::slug::slugify;
@@ -12,18 +13,15 @@ use crate::slug::slugify;
 /// One outcome of one case study, as the table shows it.
 #[derive(Serialize, Debug)]
 pub struct Row<'a> {
-    pub measure: &'a str,
+    /// The measure, figures, benchmark and period, made as the case
+    /// study's own outcomes table makes them.
+    #[serde(flatten)]
+    pub figures: OutcomeRow<'a>,
     /// The measure's slug, which `?measure=` names.
     pub measure_slug: String,
-    pub before: String,
-    pub after: String,
     pub unit: &'a str,
     /// What changed, in words: "down 6 percentage points".
     pub change: String,
-    /// The benchmark figure and its label, when the case study gives one.
-    pub benchmark: Option<String>,
-    pub benchmark_label: &'a str,
-    pub period: Option<&'a str>,
     pub organisation: &'a str,
     pub region: Option<Term<'a>>,
     pub themes: Vec<Term<'a>>,
@@ -84,15 +82,10 @@ pub fn rows(site: &Site) -> Vec<Row<'_>> {
             .collect();
         for outcome in &case.outcomes {
             rows.push(Row {
-                measure: &outcome.measure,
+                figures: OutcomeRow::new(outcome),
                 measure_slug: slugify(&outcome.measure),
-                before: figure(outcome.before, &outcome.unit),
-                after: figure(outcome.after, &outcome.unit),
                 unit: &outcome.unit,
                 change: change_in_words(outcome),
-                benchmark: outcome.benchmark.map(|benchmark| figure(benchmark, &outcome.unit)),
-                benchmark_label: benchmark_label(outcome),
-                period: outcome.period.as_deref(),
                 organisation: site.term_name(Taxonomy::Organisations, &case.organisation),
                 region: region.clone(),
                 themes: themes.clone(),
@@ -132,15 +125,13 @@ fn change_in_words(outcome: &Outcome) -> String {
 
 /// The values a filter offers, by name, each with its count of rows.
 pub fn choices<'a>(rows: &[Row<'a>], values: impl Fn(&Row<'a>) -> Vec<(String, &'a str)>) -> Vec<Choice<'a>> {
-    let mut choices: Vec<Choice> = Vec::new();
+    let mut counted: std::collections::HashMap<String, Choice> = std::collections::HashMap::new();
     for row in rows {
         for (slug, name) in values(row) {
-            match choices.iter_mut().find(|choice| choice.slug == slug) {
-                Some(choice) => choice.count += 1,
-                None => choices.push(Choice { slug, name, count: 1 }),
-            }
+            counted.entry(slug).or_insert_with_key(|slug| Choice { slug: slug.clone(), name, count: 0 }).count += 1;
         }
     }
+    let mut choices: Vec<Choice> = counted.into_values().collect();
     choices.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase()).then_with(|| a.slug.cmp(&b.slug)));
     choices
 }
@@ -172,18 +163,18 @@ pub fn csv(site: &Site, rows: &[Row]) -> String {
         let outcome = row.outcome;
         let themes = row.themes.iter().map(|theme| theme.name).collect::<Vec<_>>().join("; ");
         let address = site.absolute_url(site.path(row.key));
-        let benchmark_label = if outcome.benchmark.is_some() { row.benchmark_label } else { "" };
+        let benchmark_label = if outcome.benchmark.is_some() { row.figures.benchmark_label } else { "" };
         push_record(
             &mut text,
             [
-                row.measure,
+                row.figures.measure,
                 &row.sort.before,
                 &row.sort.after,
                 row.unit,
                 &row.sort.change,
                 &row.sort.benchmark,
                 benchmark_label,
-                row.period.unwrap_or(""),
+                row.figures.period.unwrap_or(""),
                 row.organisation,
                 row.region.as_ref().map_or("", |region| region.name),
                 &themes,

@@ -284,7 +284,7 @@ fn evidence_page(inputs: &Inputs, file: &str) -> Result<OutputFile, Diagnostic> 
     let rows = evidence::rows(site);
     let themes = evidence::choices(&rows, |row| row.themes.iter().map(|t| (t.slug.clone(), t.name)).collect());
     let regions = evidence::choices(&rows, |row| row.region.iter().map(|r| (r.slug.clone(), r.name)).collect());
-    let measures = evidence::choices(&rows, |row| vec![(row.measure_slug.clone(), row.measure)]);
+    let measures = evidence::choices(&rows, |row| vec![(row.measure_slug.clone(), row.figures.measure)]);
     let case_studies = rows.iter().map(|row| &row.url).collect::<std::collections::HashSet<_>>().len();
     let csv_url = site.url(routes::EVIDENCE_CSV);
     let html =

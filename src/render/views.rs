@@ -9,7 +9,7 @@ use std::borrow::Cow;
 
 use serde::Serialize;
 
-use crate::content::{Kind, KindName, Page, PageKey};
+use crate::content::{Kind, KindName, Outcome, Page, PageKey};
 use crate::markdown::{Heading, Rendered};
 use crate::render::{Bodies, chart};
 use crate::site::{Listing, Site, Source, Taxonomy, routes};
@@ -157,7 +157,8 @@ fn theme_links<'a>(site: &'a Site, page: &'a Page) -> Vec<Link<'a>> {
         .collect()
 }
 
-/// One row of a case study's outcomes table.
+/// One row of a case study's outcomes table: its figures as the hub prints
+/// them, which the evidence table shows too.
 #[derive(Serialize, Debug)]
 pub struct OutcomeRow<'a> {
     pub measure: &'a str,
@@ -166,6 +167,19 @@ pub struct OutcomeRow<'a> {
     pub benchmark: Option<String>,
     pub benchmark_label: &'a str,
     pub period: Option<&'a str>,
+}
+
+impl<'a> OutcomeRow<'a> {
+    pub fn new(outcome: &'a Outcome) -> OutcomeRow<'a> {
+        OutcomeRow {
+            measure: &outcome.measure,
+            before: crate::content::figure(outcome.before, &outcome.unit),
+            after: crate::content::figure(outcome.after, &outcome.unit),
+            benchmark: outcome.benchmark.map(|value| crate::content::figure(value, &outcome.unit)),
+            benchmark_label: crate::content::benchmark_label(outcome),
+            period: outcome.period.as_deref(),
+        }
+    }
 }
 
 /// A case study's outcomes: the chart (SVG markup) and its table rows.
@@ -234,18 +248,7 @@ impl<'a> PageView<'a> {
         let outcomes = match &page.kind {
             Kind::CaseStudy(case) if !case.outcomes.is_empty() => Some(Outcomes {
                 chart: chart::svg(&case.outcomes, "outcomes-chart"),
-                rows: case
-                    .outcomes
-                    .iter()
-                    .map(|outcome| OutcomeRow {
-                        measure: &outcome.measure,
-                        before: crate::content::figure(outcome.before, &outcome.unit),
-                        after: crate::content::figure(outcome.after, &outcome.unit),
-                        benchmark: outcome.benchmark.map(|value| crate::content::figure(value, &outcome.unit)),
-                        benchmark_label: crate::content::benchmark_label(outcome),
-                        period: outcome.period.as_deref(),
-                    })
-                    .collect(),
+                rows: case.outcomes.iter().map(OutcomeRow::new).collect(),
                 has_benchmark: case.outcomes.iter().any(|outcome| outcome.benchmark.is_some()),
                 has_period: case.outcomes.iter().any(|outcome| outcome.period.is_some()),
             }),
