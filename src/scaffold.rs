@@ -8,7 +8,8 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context as _, Result, bail};
 
 use crate::config::Config;
-use crate::content::KindName;
+use crate::content::keys;
+use crate::content::{Audience, KindName};
 use crate::date::Date;
 use crate::slug::slugify;
 
@@ -86,6 +87,11 @@ pub fn new_page(root: &Path, config: &Config, page: NewPage, today: Date) -> Res
     Ok(relative)
 }
 
+/// What the content model says `key` holds, as `new`'s comments say it.
+fn hint(key: &str) -> &'static str {
+    keys::key(key).map_or("", |key| key.hint)
+}
+
 /// A YAML double-quoted string.
 fn quoted(text: &str) -> String {
     format!("\"{}\"", text.replace('\\', "\\\\").replace('"', "\\\""))
@@ -97,36 +103,33 @@ pub fn front_matter(config: &Config, page: NewPage, today: Date) -> String {
     let NewPage { kind, title, bundle } = page;
     let themes: Vec<&str> = config.themes.iter().map(|theme| theme.slug.as_str()).collect();
     let regions = config.regions.join(", ");
-    let listed = kind != KindName::Page;
     let mut lines = vec![
         "---".to_string(),
         format!(
             "# A new {}. Fill in the fields marked required; remove the # to use an optional one.",
             kind.label().to_lowercase()
         ),
-        format!("title: {}  # required: the page's heading", quoted(title)),
+        format!("title: {}  # required: {}", quoted(title), hint("title")),
     ];
-    let required = |yes: bool| if yes { "required" } else { "optional" };
-    lines.push(format!("summary: \"\"  # {}: one or two sentences, at most 300 characters", required(listed)));
-    lines.push(format!("themes: []  # {}: one or more of: {}", required(listed), themes.join(", ")));
+    let required = |key: &str| if keys::required(key, kind) { "required" } else { "optional" };
+    lines.push(format!("summary: \"\"  # {}: {}", required("summary"), hint("summary")));
+    lines.push(format!("themes: []  # {}: one or more of: {}", required("themes"), themes.join(", ")));
     match kind {
-        KindName::CaseStudy => lines.push("organisation: \"\"  # required: the organisation's full name".to_string()),
+        KindName::CaseStudy => lines.push(format!("organisation: \"\"  # required: {}", hint("organisation"))),
         KindName::Toolkit | KindName::Discussion => {
-            lines.push("# organisation: \"\"  # optional: the organisation's full name".to_string())
+            lines.push(format!("# organisation: \"\"  # optional: {}", hint("organisation")))
         }
         KindName::Page => {}
     }
     if kind != KindName::Page {
         lines.push(format!("# region: \"\"  # optional: one of: {regions}"));
     }
-    lines.push(format!("date: {today}  # {}: first published, YYYY-MM-DD", required(listed)));
-    lines.push("# updated: YYYY-MM-DD  # optional: when the page last changed".to_string());
-    lines.push("# review_due: YYYY-MM-DD  # optional: when to check the page again".to_string());
+    lines.push(format!("date: {today}  # {}: {}", required("date"), hint("date")));
+    lines.push(format!("# updated: YYYY-MM-DD  # optional: {}", hint("updated")));
+    lines.push(format!("# review_due: YYYY-MM-DD  # optional: {}", hint("review_due")));
     if kind != KindName::Page {
-        lines.push(
-            "# audience: [\"board\", \"leaders\", \"managers\", \"teams\", \"all-staff\"]  # optional: who it is for"
-                .to_string(),
-        );
+        let audiences: Vec<String> = Audience::ALL.iter().map(|audience| format!("\"{}\"", audience.slug())).collect();
+        lines.push(format!("# audience: [{}]  # optional: {}", audiences.join(", "), hint("audience")));
     }
     if kind == KindName::CaseStudy {
         lines.extend(

@@ -11,6 +11,7 @@
 
 mod assets;
 pub mod front_matter;
+pub mod keys;
 pub mod outcome;
 mod slips;
 mod sources;

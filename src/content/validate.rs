@@ -7,53 +7,12 @@ use std::path::Path;
 use serde_json::Value;
 
 use super::front_matter::{Field, Fields};
+use super::keys::{self, OUTCOME};
 use super::slips::colon_item;
 use super::{Alias, CaseStudy, Discussion, Image, Kind, KindName, Meta, Outcome, Resource, SUMMARY_LIMIT, Toolkit};
 use crate::config::Config;
 use crate::date::Date;
 use crate::diagnostics::{Code, Diagnostic, did_you_mean};
-
-/// Which kinds of page take a front-matter key.
-#[derive(Clone, Copy)]
-enum Takes {
-    Every,
-    /// Case studies, toolkits and discussion sets: the kinds in lists.
-    Listed,
-    Only(KindName),
-}
-
-/// Every front-matter key: which kinds take it, and an example value that
-/// hints show. The one list of keys; the typed fields are read from these.
-const KEYS: &[(&str, Takes, &str)] = &[
-    ("title", Takes::Every, "\"Building belonging in emergency operations\""),
-    ("summary", Takes::Every, "\"One or two sentences on what was done and what changed.\""),
-    ("themes", Takes::Every, "[\"belonging\", \"staff-networks\"]"),
-    ("date", Takes::Every, "2024-05-12"),
-    ("updated", Takes::Every, "2024-05-12"),
-    ("review_due", Takes::Every, "2026-05-12"),
-    ("resources", Takes::Every, "..."),
-    ("image", Takes::Every, "..."),
-    ("image_alt", Takes::Every, "..."),
-    ("draft", Takes::Every, "true"),
-    ("weight", Takes::Every, "10"),
-    ("slug", Takes::Every, "..."),
-    ("aliases", Takes::Every, "[\"/old/path/\"]"),
-    ("organisation", Takes::Listed, "\"East of England Ambulance Service NHS Trust\""),
-    ("region", Takes::Listed, "\"East of England\""),
-    ("audience", Takes::Listed, "[\"board\", \"managers\"]"),
-    ("outcomes", Takes::Only(KindName::CaseStudy), "..."),
-    ("questions", Takes::Only(KindName::Discussion), "..."),
-];
-
-/// The keys a page of `kind` takes, in table order.
-fn keys_of(kind: KindName) -> Vec<&'static str> {
-    let takes = |who: Takes| match who {
-        Takes::Every => true,
-        Takes::Listed => kind != KindName::Page,
-        Takes::Only(only) => only == kind,
-    };
-    KEYS.iter().filter(|(_, who, _)| takes(*who)).map(|(key, _, _)| *key).collect()
-}
 
 /// What validation needs to know besides the fields.
 pub struct Context<'a> {
@@ -83,12 +42,12 @@ pub fn page(context: &Context, fields: &Fields) -> (Checked, Vec<Diagnostic>) {
     reader.curly_quotes();
     reader.cut_at_hash();
     let kind = context.kind;
-    let listed = kind != KindName::Page;
+    let required = |key: &str| keys::required(key, kind);
 
     let title = reader.required_string("title", "the page's title, shown as its heading");
-    let summary = reader.summary(listed);
-    let themes = reader.themes(listed);
-    let date = reader.date("date", listed);
+    let summary = reader.summary(required("summary"));
+    let themes = reader.themes(required("themes"));
+    let date = reader.date("date", required("date"));
     let updated = reader.date("updated", false);
     let review_due = reader.date("review_due", false);
     if let (Some(due), Some(field)) = (review_due, fields.get("review_due"))
@@ -119,23 +78,23 @@ pub fn page(context: &Context, fields: &Fields) -> (Checked, Vec<Diagnostic>) {
         aliases: reader.aliases(),
     };
     let slug = reader.slug();
+    let organisation = match required("organisation") {
+        true => reader.required_string("organisation", "the organisation's full name"),
+        false if keys::of(kind).any(|key| key.name == "organisation") => reader.string("organisation", false),
+        false => None,
+    };
     let kind = match kind {
-        KindName::CaseStudy => {
-            let organisation = reader.required_string("organisation", "the organisation's full name");
-            Kind::CaseStudy(CaseStudy {
-                organisation: organisation.unwrap_or_default(),
-                region: reader.region(),
-                audience: reader.audience(),
-                outcomes: reader.outcomes(),
-            })
-        }
-        KindName::Toolkit => Kind::Toolkit(Toolkit {
-            organisation: reader.string("organisation", false),
+        KindName::CaseStudy => Kind::CaseStudy(CaseStudy {
+            organisation: organisation.unwrap_or_default(),
             region: reader.region(),
             audience: reader.audience(),
+            outcomes: reader.outcomes(),
         }),
+        KindName::Toolkit => {
+            Kind::Toolkit(Toolkit { organisation, region: reader.region(), audience: reader.audience() })
+        }
         KindName::Discussion => Kind::Discussion(Discussion {
-            organisation: reader.string("organisation", false),
+            organisation,
             region: reader.region(),
             audience: reader.audience(),
             questions: reader.questions(),
@@ -208,12 +167,12 @@ impl Reader<'_> {
     }
 
     fn unknown_keys(&mut self) {
-        let allowed = keys_of(self.context.kind);
+        let allowed: Vec<&str> = keys::of(self.context.kind).map(|key| key.name).collect();
         for (key, field) in &self.fields.fields {
             if allowed.contains(&key.as_str()) {
                 continue;
             }
-            let diagnostic = if KEYS.iter().any(|(known, _, _)| known == key) {
+            let diagnostic = if keys::key(key).is_some() {
                 let kind = self.context.kind.label().to_lowercase();
                 self.diagnostic(
                     Code::UnknownKey,
@@ -284,6 +243,13 @@ impl Reader<'_> {
             }
             return None;
         };
+        // An optional date left empty is not set: the browser editor writes
+        // `updated: ""` when an author clears one.
+        let empty =
+            matches!(&field.value, Value::Null) || field.value.as_str().is_some_and(|text| text.trim().is_empty());
+        if empty && !required {
+            return None;
+        }
         let Value::String(text) = &field.value else {
             self.wrong_type(key, field, "a date in the form YYYY-MM-DD");
             return None;
@@ -465,18 +431,20 @@ impl Reader<'_> {
             let text = |key: &str| item.get(key).and_then(Value::as_str).map(|s| s.trim().to_string());
             let number = |key: &str| item.get(key).and_then(Value::as_f64);
             let mut problems = Vec::new();
-            for key in ["measure", "unit"] {
-                if text(key).is_none() {
-                    problems.push(format!("`{key}` (text)"));
+            for part in OUTCOME.iter().filter(|part| part.required && !part.number) {
+                if text(part.name).is_none() {
+                    problems.push(format!("`{}` (text)", part.name));
                 }
             }
-            for key in ["before", "after"] {
-                if number(key).is_none() {
-                    problems.push(format!("`{key}` (a number)"));
+            for part in OUTCOME.iter().filter(|part| part.required && part.number) {
+                if number(part.name).is_none() {
+                    problems.push(format!("`{}` (a number)", part.name));
                 }
             }
-            if item.get("benchmark").is_some_and(|b| !b.is_number()) {
-                problems.push("`benchmark` as a number".to_string());
+            for part in OUTCOME.iter().filter(|part| !part.required && part.number) {
+                if item.get(part.name).is_some_and(|value| !value.is_number()) {
+                    problems.push(format!("`{}` as a number", part.name));
+                }
             }
             if !problems.is_empty() {
                 self.problems.push(
@@ -511,5 +479,5 @@ fn describe(value: &Value) -> &'static str {
 }
 
 fn example_for(key: &str) -> &'static str {
-    KEYS.iter().find(|(known, _, _)| *known == key).map_or("...", |(_, _, example)| example)
+    keys::key(key).map_or("...", |key| key.example)
 }
