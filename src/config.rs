@@ -46,6 +46,9 @@ pub struct Config {
     /// under the site (a file of `content/` or `static/`).
     #[serde(default)]
     pub share_image: Option<String>,
+    /// `[cms]`: editing in the browser, when the hub has it.
+    #[serde(default)]
+    pub cms: Option<Cms>,
     /// The line of `share_image` in site.toml, for its diagnostics.
     #[serde(skip)]
     pub share_image_line: usize,
@@ -87,6 +90,44 @@ pub struct Output {
     /// them as they are.
     #[serde(default)]
     pub precompress: bool,
+}
+
+/// `[cms]`: where the browser editor saves pages, and how authors sign in.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Cms {
+    pub backend: CmsBackend,
+    /// The repository, as `owner/name` (GitLab: `group/subgroup/name` too).
+    pub repo: String,
+    #[serde(default = "default_branch")]
+    pub branch: String,
+    /// Also edit on one's own computer, through `npx decap-server`.
+    #[serde(default)]
+    pub local: bool,
+    /// The address of a copy of the CMS's script the trust hosts itself,
+    /// instead of the pinned release from the public CDN.
+    #[serde(default)]
+    pub script: Option<String>,
+    /// GitHub: the address of the small service that signs authors in
+    /// (GitHub's OAuth needs a server to hold the app's secret).
+    #[serde(default)]
+    pub auth_url: Option<String>,
+    /// GitLab: the id of the OAuth application authors sign in through (PKCE,
+    /// no server needed).
+    #[serde(default)]
+    pub app_id: Option<String>,
+    /// GitLab: the address of a GitLab the trust runs itself, such as
+    /// `https://gitlab.example.nhs.uk`; gitlab.com when absent.
+    #[serde(default)]
+    pub gitlab_url: Option<String>,
+}
+
+/// Where the browser editor's repository is hosted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CmsBackend {
+    Github,
+    Gitlab,
 }
 
 /// `[search]`: whether the hub has a search index, which parts of a page it
@@ -155,6 +196,9 @@ fn default_theme() -> String {
 fn default_paginate() -> usize {
     10
 }
+fn default_branch() -> String {
+    "main".to_string()
+}
 fn default_feed_limit() -> usize {
     20
 }
@@ -175,6 +219,7 @@ const KNOWN_KEYS: &[&str] = &[
     "search",
     "output",
     "share_image",
+    "cms",
 ];
 
 impl Config {
@@ -268,7 +313,65 @@ pub fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
             );
         }
     }
+    if let Some(cms) = &config.cms {
+        problems.extend(cms_problems(text, cms));
+    }
     if problems.is_empty() { Ok(config) } else { Err(problems) }
+}
+
+/// What in `[cms]` would stop authors signing in or saving.
+fn cms_problems(text: &str, cms: &Cms) -> Vec<Diagnostic> {
+    let mut problems = Vec::new();
+    let line_of = |key: &str| {
+        let start = text.lines().position(|line| line.trim() == "[cms]").unwrap_or(0);
+        text.lines()
+            .skip(start)
+            .position(|line| line.trim_start().starts_with(key))
+            .map_or(0, |index| start + index + 1)
+    };
+    let mut problem = |key: &str, message: String, hint: &str| {
+        problems.push(
+            Diagnostic::new(Code::Config, FILE, message).at(line_of(key), 1).field(format!("cms.{key}")).hint(hint),
+        );
+    };
+    let parts: Vec<&str> = cms.repo.split('/').collect();
+    let nested = cms.backend == CmsBackend::Gitlab;
+    if parts.len() < 2
+        || (parts.len() > 2 && !nested)
+        || parts.iter().any(|part| part.trim().is_empty() || part.contains(char::is_whitespace))
+    {
+        problem(
+            "repo",
+            format!("`repo = \"{}\"` is not a repository's owner and name", cms.repo),
+            "write it as on the repository's web page, such as repo = \"nhs-trust/belonging-hub\"",
+        );
+    }
+    if cms.branch.trim().is_empty() {
+        problem(
+            "branch",
+            "`branch` is empty".to_string(),
+            "name the branch the site is published from: branch = \"main\"",
+        );
+    }
+    if cms.backend == CmsBackend::Gitlab && cms.app_id.as_deref().is_none_or(|id| id.trim().is_empty()) {
+        problem(
+            "backend",
+            "GitLab sign-in needs `app_id`, the id of the OAuth application authors sign in through".to_string(),
+            "add an application in GitLab (User settings, Applications; scope api, not confidential) and set app_id = \"its Application ID\"; the README shows the steps",
+        );
+    }
+    for (key, value) in [("script", &cms.script), ("auth_url", &cms.auth_url), ("gitlab_url", &cms.gitlab_url)] {
+        if let Some(url) =
+            value.as_deref().filter(|url| !(url.starts_with("https://") || key == "script" && url.starts_with('/')))
+        {
+            problem(
+                key,
+                format!("`{key} = \"{url}\"` is not an https address"),
+                "write the full address, starting https://",
+            );
+        }
+    }
+    problems
 }
 
 /// Whether a base URL is on a domain reserved for examples (RFC 2606),
@@ -343,6 +446,33 @@ mod tests {
         let problems = parse("title = \"Hub\"\nbase_url = \"https://example.org/\"\npaginte = 3\n").unwrap_err();
         assert_eq!(problems[0].line, 3);
         assert_eq!(problems[0].hint.as_deref(), Some("did you mean `paginate`?"));
+    }
+
+    #[test]
+    fn cms_needs_a_repository_and_gitlab_an_application() {
+        let base = "title = \"Hub\"\nbase_url = \"https://example.org/\"\n\n[cms]\n";
+        let config = parse(&format!("{base}backend = \"github\"\nrepo = \"trust/hub\"\n")).unwrap();
+        let cms = config.cms.unwrap();
+        assert_eq!((cms.backend, cms.branch.as_str(), cms.local), (CmsBackend::Github, "main", false));
+
+        let problems = parse(&format!("{base}backend = \"github\"\nrepo = \"hub\"\n")).unwrap_err();
+        assert_eq!((problems[0].field.as_deref(), problems[0].line), (Some("cms.repo"), 6));
+        let problems = parse(&format!("{base}backend = \"github\"\nrepo = \"a/b/c\"\n")).unwrap_err();
+        assert_eq!(problems[0].field.as_deref(), Some("cms.repo"));
+        assert!(parse(&format!("{base}backend = \"gitlab\"\nrepo = \"a/b/c\"\napp_id = \"x\"\n")).is_ok());
+
+        let problems = parse(&format!("{base}backend = \"gitlab\"\nrepo = \"trust/hub\"\n")).unwrap_err();
+        assert_eq!((problems[0].field.as_deref(), problems[0].line), (Some("cms.backend"), 5));
+        assert!(problems[0].hint.as_deref().unwrap().contains("app_id"));
+
+        let problems =
+            parse(&format!("{base}backend = \"github\"\nrepo = \"trust/hub\"\nauth_url = \"http://auth\"\n"))
+                .unwrap_err();
+        assert_eq!((problems[0].field.as_deref(), problems[0].line), (Some("cms.auth_url"), 7));
+        assert!(parse(&format!("{base}backend = \"github\"\nrepo = \"t/h\"\nscript = \"/admin/decap.js\"\n")).is_ok());
+
+        let problems = parse(&format!("{base}backend = \"bitbucket\"\nrepo = \"trust/hub\"\n")).unwrap_err();
+        assert_eq!(problems[0].line, 5);
     }
 
     #[test]
