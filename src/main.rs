@@ -332,7 +332,7 @@ fn stop_on_signals() -> anyhow::Result<()> {
 fn print_serve_event(event: &belong::serve::Event, root: &Path) {
     use belong::serve::Event;
     match event {
-        Event::Started { url, millis, update } => {
+        Event::Started { url, millis, update, editor } => {
             if update.problems.is_empty() {
                 print_human(&update.warnings, update.pages, root);
                 eprintln!("built the preview in {millis} ms");
@@ -342,6 +342,9 @@ fn print_serve_event(event: &belong::serve::Event, root: &Path) {
             }
             eprintln!("serving {url} (a local preview, not a web server); press Ctrl-C to stop");
             eprintln!("what needs attention (belong report) is at {url}_report/");
+            if *editor {
+                eprintln!("edit pages in the browser at {url}admin/ while `npx decap-server` runs in the hub's folder");
+            }
         }
         Event::Updated { what, millis, update } if update.problems.is_empty() => {
             print_diagnostics(&update.new_warnings, root);

@@ -9,6 +9,7 @@
 
 mod bodies;
 mod chart;
+pub mod cms;
 mod evidence;
 mod feeds;
 mod views;
@@ -165,6 +166,11 @@ pub fn render(file: &str, source: &Source, inputs: &Inputs) -> Result<OutputFile
         Source::Search => search_page(inputs, file),
         Source::Evidence => evidence_page(inputs, file),
         Source::EvidenceCsv => text(evidence::csv(site, &evidence::rows(site))),
+        Source::Admin | Source::AdminConfig => match &site.config.cms {
+            Some(cms) if *source == Source::Admin => text(cms::admin_page(&site.config, cms)),
+            Some(cms) => text(cms::config_yaml(&site.config, cms)),
+            None => Err(missing(file)),
+        },
         Source::SearchIndex(index_file) => match inputs.search.file(*index_file) {
             Some(bytes) => Ok(OutputFile { path: file.to_string(), contents: Contents::Bytes(bytes.to_vec()) }),
             None => Err(missing(file)),

@@ -112,6 +112,7 @@ pub fn content_type(file: &str) -> &'static str {
         "ico" => "image/x-icon",
         "pdf" => "application/pdf",
         "csv" => "text/csv; charset=utf-8",
+        "yml" | "yaml" => "text/yaml; charset=utf-8",
         "vtt" => "text/vtt; charset=utf-8",
         "woff2" => "font/woff2",
         "woff" => "font/woff",

@@ -51,8 +51,9 @@ pub struct ServeOptions {
 
 /// What the preview reports as it runs, for the command line to print.
 pub enum Event<'a> {
-    /// The server is up, with the address to open and how the first build went.
-    Started { url: String, millis: u128, update: &'a Update },
+    /// The server is up, with the address to open and how the first build
+    /// went; `editor` when the hub's `[cms]` has `local = true`.
+    Started { url: String, millis: u128, update: &'a Update, editor: bool },
     /// One batch of changes was applied (or failed: `update.problems`).
     Updated { what: String, millis: u128, update: &'a Update },
     /// The search index was made again after an update.
@@ -86,7 +87,11 @@ pub fn serve(options: &ServeOptions, report: &dyn Fn(Event)) -> Result<()> {
     let mut preview = Preview::new(options.build.hub());
     let started = Instant::now();
     let update = preview.update(&live, &Changes::default(), &pages.files());
-    let base_path = live.read().base_path.clone();
+    let (base_path, editor) = {
+        let served = live.read();
+        let cms = served.model.as_ref().and_then(|model| model.site().config.cms.as_ref());
+        (served.base_path.clone(), cms.is_some_and(|cms| cms.local))
+    };
     let host = match options.bind {
         IpAddr::V6(ip) => format!("[{ip}]"),
         IpAddr::V4(ip) => ip.to_string(),
@@ -96,7 +101,7 @@ pub fn serve(options: &ServeOptions, report: &dyn Fn(Event)) -> Result<()> {
     if update.problems.is_empty() {
         index_search(&live);
     }
-    report(Event::Started { url: url.clone(), millis: started.elapsed().as_millis(), update: &update });
+    report(Event::Started { url: url.clone(), millis: started.elapsed().as_millis(), update: &update, editor });
     if options.open
         && let Err(error) = open_browser(&url)
     {

@@ -267,6 +267,7 @@ pub fn model(content: Content, config: Arc<Config>, theme: &Theme) -> (Site, Vec
         assets: &content.assets,
         static_files: &theme.static_files,
         search: config.search.enabled,
+        cms: config.cms.is_some(),
     };
     let (routes, clashes) = routes::build(&route_inputs);
     diagnostics.extend(clashes);

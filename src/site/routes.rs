@@ -24,6 +24,9 @@ pub const SEARCH: &str = "search/";
 /// Every case study's outcomes in one table, and the same rows as CSV.
 pub const EVIDENCE: &str = "evidence/";
 pub const EVIDENCE_CSV: &str = "evidence.csv";
+/// The browser editor's page and its configuration, when the hub has `[cms]`.
+pub const ADMIN: &str = "admin/";
+pub const ADMIN_CONFIG: &str = "admin/config.yml";
 /// The site's Atom feed.
 pub const SITE_FEED: &str = "feed.xml";
 pub const SITEMAP: &str = "sitemap.xml";
@@ -55,6 +58,10 @@ pub enum Source {
     Evidence,
     /// The evidence table's rows as CSV.
     EvidenceCsv,
+    /// The page that loads the browser editor.
+    Admin,
+    /// The browser editor's configuration.
+    AdminConfig,
     NotFound,
     SiteFeed,
     /// The Atom feed of the theme with this slug.
@@ -224,6 +231,8 @@ pub struct Inputs<'a> {
     pub static_files: &'a BTreeMap<String, StaticFile>,
     /// Whether the hub has a search index.
     pub search: bool,
+    /// Whether the hub has the browser editor (`[cms]`).
+    pub cms: bool,
 }
 
 /// Makes the routes table. Each path taken twice is reported once, at the
@@ -294,6 +303,10 @@ impl Table<'_> {
             (ROBOTS.to_string(), Source::Robots),
         ] {
             self.add(file, source);
+        }
+        if self.inputs.cms {
+            self.add(index_file(ADMIN), Source::Admin);
+            self.add(ADMIN_CONFIG.to_string(), Source::AdminConfig);
         }
         for taxonomy in Taxonomy::ALL {
             self.add(index_file(&taxonomy_path(taxonomy)), Source::TaxonomyIndex(taxonomy));
@@ -404,6 +417,7 @@ impl Inputs<'_> {
             Source::Search => "the hub's search page".to_string(),
             Source::Evidence => "the hub's evidence page".to_string(),
             Source::EvidenceCsv => "the hub's evidence table (CSV)".to_string(),
+            Source::Admin | Source::AdminConfig => "the hub's page editor ([cms] in site.toml)".to_string(),
             Source::NotFound => "the hub's \"page not found\" page".to_string(),
             Source::SiteFeed | Source::ThemeFeed(_) => "the hub's Atom feed".to_string(),
             Source::Sitemap => "the hub's sitemap".to_string(),

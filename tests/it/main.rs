@@ -4,6 +4,7 @@
 
 mod authors;
 mod bad_input;
+mod cms;
 mod common;
 mod corpus;
 mod determinism;
