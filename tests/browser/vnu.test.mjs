@@ -6,7 +6,8 @@
 //
 // Steps:
 // 1. build the real hub, a copy of tests/fixtures/basic with a draft page
-//    and a 1,200 px picture added, built with --drafts so the draft markup is checked too, and
+//    and a 1,200 px picture added and `[cms]` on (the editor's page), built with --drafts so
+//    the draft markup is checked too, and
 //    tests/fixtures/components, a page holding every component;
 // 2. run one java process over every .html file of all three (it is slow to start);
 // 3. one test per build, each listing every message with file, line and text.
@@ -39,11 +40,14 @@ before(
 
     const source = copyFixture('basic', path.join(tmp, 'basic'));
     fs.writeFileSync(path.join(source, 'content', 'case-studies', 'unready.md'), DRAFT_CASE_STUDY);
+    // The browser editor's page too.
+    fs.appendFileSync(path.join(source, 'site.toml'), '\n[cms]\nbackend = "github"\nrepo = "nhs-trust/belonging-hub"\n');
     // A picture wide enough to go out at several widths: srcset and sizes.
     fs.writeFileSync(path.join(source, 'content', 'case-studies', 'bundle', 'photo.png'), png(1200, 800));
     const fixture = { name: 'basic fixture with --drafts', root: path.join(tmp, 'basic-site') };
     build(source, fixture.root, 'https://example.org/sub/', ['--drafts']);
     assert.ok(fs.existsSync(path.join(fixture.root, 'case-studies', 'unready', 'index.html')), 'the draft page was not built');
+    assert.ok(fs.existsSync(path.join(fixture.root, 'admin', 'index.html')), 'the editor page was not built');
     const components = { name: 'components fixture', root: path.join(tmp, 'components-site') };
     build(copyFixture('components', path.join(tmp, 'components')), components.root, 'https://example.org/');
     sites = [hub, fixture, components];
