@@ -32,7 +32,7 @@ import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
 import YAML from 'yaml';
 
-import { REPO, MINUTE, AXE_TAGS, run, belongBinary, launch, describeViolations, startServe } from './support.mjs';
+import { REPO, MINUTE, run, belongBinary, launch, axeViolations, describeViolations, startServe } from './support.mjs';
 
 const require = createRequire(import.meta.url);
 const DECAP_DIST = path.dirname(require.resolve('decap-cms/dist/decap-cms.js'));
@@ -40,7 +40,6 @@ const DECAP_PACKAGE = JSON.parse(fs.readFileSync(path.join(DECAP_DIST, '..', 'pa
 const DECAP_SERVER = require.resolve('decap-server/dist/index.js');
 // The package's exports do not name its schema: read it from its folder.
 const SVELTIA_SCHEMA = path.join(path.dirname(fileURLToPath(import.meta.url)), 'node_modules', '@sveltia', 'cms', 'schema', 'sveltia-cms.json');
-const AXE = require.resolve('axe-core/axe.min.js');
 /** Where Decap looks for decap-server when the config says `local_backend: true`. */
 const DECAP_PROXY = 'http://localhost:8081';
 const SECTIONS = [
@@ -297,25 +296,10 @@ test('the admin page brings no accessibility violations of its own; the CMS’s 
   };
   for (const [screen, open] of Object.entries(screens)) {
     await open();
-    await page.addScriptTag({ path: AXE });
-    const axe = (exclude) =>
-      page.evaluate(
-        async ({ tags, exclude }) => {
-          const context = exclude ? { exclude: [['#nc-root']] } : document;
-          const results = await window.axe.run(context, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] });
-          return results.violations.map((violation) => ({
-            id: violation.id,
-            impact: violation.impact,
-            help: violation.help,
-            nodes: violation.nodes.map((node) => ({ html: node.html, target: node.target.join(' '), summary: node.failureSummary })),
-          }));
-        },
-        { tags: AXE_TAGS, exclude },
-      );
     // Decap draws everything inside #nc-root; the rest is belong's page.
-    const ours = await axe(true);
+    const ours = await axeViolations(page, ['#nc-root']);
     assert.deepEqual(ours, [], `${screen}:\n${describeViolations(ours)}`);
-    const theirs = await axe(false);
+    const theirs = await axeViolations(page);
     if (process.env.BELONG_CMS_VIOLATIONS) console.log(`${screen}:\n${describeViolations(theirs)}`);
     for (const violation of theirs) {
       assert.ok(listed.includes(`\`${violation.id}\``), `${screen}: the CMS brings \`${violation.id}\` (${violation.help}), which the README does not list`);

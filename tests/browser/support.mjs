@@ -189,17 +189,19 @@ export async function keepOnLoopback(context, origins, offsite) {
   });
 }
 
-export async function axeViolations(page) {
+/** axe-core's violations on `page`, leaving out what the CSS selectors in `exclude` match. */
+export async function axeViolations(page, exclude = []) {
   await page.addScriptTag({ path: AXE });
-  return page.evaluate(async (tags) => {
-    const results = await window.axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] });
+  return page.evaluate(async ({ tags, exclude }) => {
+    const context = exclude.length ? { exclude: exclude.map((selector) => [selector]) } : document;
+    const results = await window.axe.run(context, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] });
     return results.violations.map((violation) => ({
       id: violation.id,
       impact: violation.impact,
       help: violation.help,
       nodes: violation.nodes.map((node) => ({ html: node.html, target: node.target.join(' '), summary: node.failureSummary })),
     }));
-  }, AXE_TAGS);
+  }, { tags: AXE_TAGS, exclude });
 }
 
 export function describeViolations(violations) {
