@@ -77,6 +77,33 @@ fn required(field: &Value) -> bool {
     field.get("required") != Some(&json!(false))
 }
 
+/// Pages' worth of one list of entries (outcomes, resources): an entry of
+/// the parts the form requires alone, which check must accept, and one
+/// without each of them, which check must refuse at the entry: (file name,
+/// the list's value, the field check names).
+fn entries(list: &Value, collection: &str) -> Vec<(String, Value, Option<String>)> {
+    let key = name_of(list);
+    let parts: Vec<&Value> = list["fields"].as_array().unwrap().iter().filter(|part| required(part)).collect();
+    let entry = |leave_out: Option<&str>| {
+        let kept = parts.iter().filter(|part| Some(name_of(part)) != leave_out);
+        let values = kept.map(|part| {
+            let value = match (part["widget"].as_str(), name_of(part)) {
+                (Some("number"), _) => json!(12.5),
+                (_, "url") => json!("https://www.england.nhs.uk/"),
+                _ => json!("Words"),
+            };
+            (name_of(part).to_string(), value)
+        });
+        json!([Value::Object(values.collect())])
+    };
+    let mut pages = vec![(format!("{collection}-{key}-needed-parts"), entry(None), None)];
+    for part in &parts {
+        let file = format!("{collection}-{key}-without-{}", name_of(part));
+        pages.push((file, entry(Some(name_of(part))), Some(format!("{key}[1]"))));
+    }
+    pages
+}
+
 /// Every diagnostic `belong check --format json` gives the hub at `root`.
 fn check(root: &Path) -> Vec<Value> {
     let output = belong(&["check", "--root", root.to_str().unwrap(), "--format", "json"], root);
@@ -112,6 +139,12 @@ fn each_form_asks_for_what_check_requires_and_accepts_what_it_allows() {
             let rest: Vec<(&str, Value)> = needed.iter().filter(|(key, _)| key != left_out).cloned().collect();
             let file = format!("{folder}/{name}-without-{left_out}.md");
             write(file, page(&format!("{name} without {left_out}"), &rest), Some(left_out));
+        }
+        for list in fields.iter().filter(|field| field.get("fields").is_some()) {
+            for (file, entry, error_in) in entries(list, name) {
+                let with: Vec<(&str, Value)> = needed.iter().cloned().chain([(name_of(list), entry)]).collect();
+                write(format!("{folder}/{file}.md"), page(&file, &with), error_in.as_deref());
+            }
         }
         for list in fields.iter().filter(|field| field["widget"] == "select") {
             let key = list["name"].as_str().unwrap();
@@ -233,4 +266,124 @@ fn an_optional_date_the_editor_cleared_is_not_set_and_a_required_one_is_an_error
     assert_eq!(errors(&page("date: 2024-05-12\nupdated: \"\"\nreview_due:\n")), Vec::<String>::new());
     assert_eq!(errors(&page("date: \"\"\n")), ["date"]);
     assert_eq!(errors(&page("date: 2024-05-12\nupdated: \"soon\"\n")), ["updated"]);
+}
+
+/// The hints `belong new` writes beside each key of a page of `kind`
+/// (`case-study`), by key.
+fn template_hints(kind: &str) -> std::collections::BTreeMap<String, String> {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(&fixture("basic"), dir.path());
+    let output = belong(&["new", kind, "Hint check", "--root", dir.path().to_str().unwrap()], dir.path());
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let file = walkdir::WalkDir::new(dir.path().join("content"))
+        .into_iter()
+        .map(|entry| entry.unwrap().into_path())
+        .find(|path| path.to_string_lossy().contains("hint-check"))
+        .unwrap();
+    let text = std::fs::read_to_string(file).unwrap();
+    text.lines()
+        .filter_map(|line| {
+            let (key, comment) = line.trim_start_matches("# ").split_once(':')?;
+            let hint = comment.split_once("  # ")?.1;
+            let hint = hint.strip_prefix("required: ").or_else(|| hint.strip_prefix("optional: ")).unwrap_or(hint);
+            Some((key.to_string(), hint.to_string()))
+        })
+        .collect()
+}
+
+#[test]
+fn each_form_is_laid_out_as_an_author_needs_it() {
+    let config = config();
+    let collections = config["collections"].as_array().unwrap();
+    let folders: Vec<&str> = collections.iter().filter_map(|c| c["folder"].as_str()).collect();
+    assert_eq!(folders, ["content/case-studies", "content/toolkits", "content/discussions", "content"]);
+    let introductions = collections.iter().find(|c| c["name"] == "introductions").expect("no introductions");
+    let files: Vec<&str> =
+        introductions["files"].as_array().unwrap().iter().map(|f| f["file"].as_str().unwrap()).collect();
+    assert_eq!(
+        files,
+        [
+            "content/_index.md",
+            "content/case-studies/_index.md",
+            "content/toolkits/_index.md",
+            "content/discussions/_index.md"
+        ]
+    );
+    assert!(
+        introductions["files"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|file| file["label"].as_str().is_some_and(|l| !l.is_empty()))
+    );
+
+    let bodies = collections
+        .iter()
+        .flat_map(|c| {
+            c["fields"].as_array().into_iter().chain(
+                c["files"].as_array().into_iter().flat_map(|files| files.iter().filter_map(|f| f["fields"].as_array())),
+            )
+        })
+        .flatten()
+        .filter(|field| field["name"] == "body");
+    for body in bodies {
+        assert_eq!(
+            (&body["widget"], &body["modes"], &body["label"]),
+            (&json!("markdown"), &json!(["raw"]), &json!("Body"))
+        );
+        assert!(body["hint"].as_str().is_some_and(|hint| hint.contains("Markdown")), "{body}");
+    }
+
+    for (kind, name) in
+        [("case-study", "case-studies"), ("toolkit", "toolkits"), ("discussion", "discussions"), ("page", "pages")]
+    {
+        let hints = template_hints(kind);
+        let collection = collections.iter().find(|c| c["name"] == name).unwrap();
+        let fields = collection["fields"].as_array().unwrap();
+        let shared = fields.iter().filter(|field| hints.contains_key(name_of(field))).count();
+        assert!(shared >= 8, "{name}: the form and belong new's template share only {shared} keys: {hints:?}");
+        for field in fields {
+            let key = name_of(field);
+            assert!(field["label"].as_str().is_some_and(|label| !label.is_empty()), "{name}.{key} has no label");
+            // The template lists the vocabularies in its hint; the form shows them as choices.
+            if let Some(hint) = hints.get(key).filter(|_| !["themes", "region"].contains(&key)) {
+                assert_eq!(field["hint"].as_str(), Some(hint.as_str()), "{name}.{key}: not belong new's hint");
+            }
+            let expect = |what: &str, wanted: Value| assert_eq!(field[what], wanted, "{name}.{key}: {what}");
+            match (field["widget"].as_str().unwrap(), key) {
+                ("datetime", _) => {
+                    expect("format", json!("YYYY-MM-DD"));
+                    expect("date_format", json!("YYYY-MM-DD"));
+                    expect("time_format", json!(false));
+                    expect("picker_utc", json!(true));
+                    expect("pattern", json!([r"^\d{4}-\d{2}-\d{2}$", "write the date as YYYY-MM-DD"]));
+                }
+                ("select", "themes") => {
+                    expect("multiple", json!(true));
+                    expect("min", if required(field) { json!(1) } else { Value::Null });
+                }
+                ("select", "audience") => expect("multiple", json!(true)),
+                ("select", _) => expect("multiple", Value::Null),
+                ("list", "questions") => {
+                    expect("min", json!(1));
+                    expect("field", json!({"name": "question", "label": "Question", "widget": "string"}));
+                }
+                ("list", "aliases") => {
+                    expect("field", json!({"name": "path", "label": "Old address", "widget": "string"}))
+                }
+                ("list", _) => {
+                    for part in field["fields"].as_array().unwrap() {
+                        assert!(
+                            part["label"].as_str().is_some_and(|l| !l.is_empty())
+                                && part["hint"].as_str().is_some_and(|h| !h.is_empty()),
+                            "{part}"
+                        );
+                        let number = part["widget"] == "number";
+                        assert_eq!(part["value_type"], if number { json!("float") } else { Value::Null }, "{part}");
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
 }
