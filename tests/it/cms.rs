@@ -309,6 +309,7 @@ fn each_form_is_laid_out_as_an_author_needs_it() {
             "content/discussions/_index.md"
         ]
     );
+    assert_eq!(introductions["label"], "Introductions");
     assert!(
         introductions["files"]
             .as_array()
@@ -362,6 +363,8 @@ fn each_form_is_laid_out_as_an_author_needs_it() {
                     expect("multiple", json!(true));
                     expect("min", if required(field) { json!(1) } else { Value::Null });
                 }
+                // Whole numbers: the field steps by 1, as `weight` is read.
+                ("number", _) => expect("value_type", json!("int")),
                 ("select", "audience") => expect("multiple", json!(true)),
                 ("select", _) => expect("multiple", Value::Null),
                 ("list", "questions") => {
