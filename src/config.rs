@@ -322,12 +322,13 @@ pub fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
 /// What in `[cms]` would stop authors signing in or saving.
 fn cms_problems(text: &str, cms: &Cms) -> Vec<Diagnostic> {
     let mut problems = Vec::new();
-    let line_of = |key: &str| {
-        let start = text.lines().position(|line| line.trim() == "[cms]").unwrap_or(0);
-        text.lines()
-            .skip(start)
-            .position(|line| line.trim_start().starts_with(key))
-            .map_or(0, |index| start + index + 1)
+    // `key = ` lines below the `[cms]` header, so a top-level key of the
+    // same name is not taken for it.
+    let start = text.lines().position(|line| line.trim() == "[cms]").unwrap_or(0);
+    let section = text.lines().skip(start).collect::<Vec<_>>().join("\n");
+    let line_of = |key: &str| match key_line(&section, key) {
+        0 => 0,
+        line => start + line,
     };
     let mut problem = |key: &str, message: String, hint: &str| {
         problems.push(

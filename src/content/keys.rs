@@ -303,9 +303,16 @@ pub fn of(kind: KindName) -> impl Iterator<Item = &'static Key> {
     KEYS.iter().filter(move |key| key.takes.has(kind))
 }
 
+impl Key {
+    /// Whether a page of `kind` must have this key.
+    pub fn needed_by(&self, kind: KindName) -> bool {
+        self.takes.has(kind) && self.required.has(kind)
+    }
+}
+
 /// Whether a page of `kind` must have `name`.
 pub fn required(name: &str, kind: KindName) -> bool {
-    key(name).is_some_and(|key| key.takes.has(kind) && key.required.has(kind))
+    key(name).is_some_and(|key| key.needed_by(kind))
 }
 
 #[cfg(test)]

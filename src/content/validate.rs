@@ -78,10 +78,12 @@ pub fn page(context: &Context, fields: &Fields) -> (Checked, Vec<Diagnostic>) {
         aliases: reader.aliases(),
     };
     let slug = reader.slug();
-    let organisation = match required("organisation") {
-        true => reader.required_string("organisation", "the organisation's full name"),
-        false if keys::of(kind).any(|key| key.name == "organisation") => reader.string("organisation", false),
-        false => None,
+    let organisation = if required("organisation") {
+        reader.required_string("organisation", "the organisation's full name")
+    } else if keys::key("organisation").is_some_and(|key| key.takes.has(kind)) {
+        reader.string("organisation", false)
+    } else {
+        None
     };
     let kind = match kind {
         KindName::CaseStudy => Kind::CaseStudy(CaseStudy {

@@ -323,7 +323,7 @@ fn body() -> Field<'static> {
 
 /// The form field of one front-matter key on a page of `kind`.
 fn field<'a>(config: &'a Config, key: &Key, kind: KindName) -> Field<'a> {
-    let required = keys::required(key.name, kind);
+    let required = key.needed_by(kind);
     let base = Field {
         name: key.name,
         label: key.label,
